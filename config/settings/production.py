@@ -1,0 +1,20 @@
+"""Production: every secret and address from the environment; refuses insecure defaults."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import FIELD_ENCRYPTION_KEYS, SECRET_KEY, env
+
+DEBUG = False
+if SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY in production.")
+if FIELD_ENCRYPTION_KEYS[0].startswith("bG9jYWwtZGV2"):
+    raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS in production.")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SEARCH_BACKEND = env("SEARCH_BACKEND", default="elasticsearch")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

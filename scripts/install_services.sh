@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Install what the test services need, when missing: Debian's postgresql, redis-server and
+# chromium (browser tests), and the Elasticsearch integ-test-zip from Maven Central (cached in
+# .cache/). Idempotent; run as root.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+# shellcheck disable=SC1091
+source "$root/config/versions.env"
+
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v unzip >/dev/null || missing+=(unzip)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install_services: installing ${missing[*]}"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# Debian starts a cluster on :5432 when it installs postgresql; we run our own on another port.
+
+zip="$root/.cache/elasticsearch-$ELASTICSEARCH_VERSION.zip"
+if [ ! -s "$zip" ]; then
+  echo "install_services: fetching Elasticsearch $ELASTICSEARCH_VERSION (integ-test-zip) from Maven Central"
+  mkdir -p "$root/.cache"
+  mvn -q -B "org.apache.maven.plugins:maven-dependency-plugin:$MAVEN_DEPENDENCY_PLUGIN_VERSION:copy" \
+    -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ELASTICSEARCH_VERSION:zip" \
+    -DoutputDirectory="$root/.cache" -Dmdep.overWriteIfNewer=true
+fi
+[ -s "$zip" ] || { echo "install_services: Elasticsearch zip missing after download" >&2; exit 1; }

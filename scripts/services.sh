@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Start, stop or check the real services the tests use, all on 127.0.0.1:
+#   PostgreSQL :54329, Redis :6389, Elasticsearch :9209.
+# usage: scripts/services.sh start|stop|status|versions [postgres] [redis] [elasticsearch]
+# Data lives under $KNTC_SERVICES_DIR (default /tmp/kntc-services), outside the checkout, so the
+# non-root users PostgreSQL and Elasticsearch run as can reach it wherever the clone is.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+# shellcheck disable=SC1091
+source "$root/config/versions.env"
+
+RUN_DIR="${KNTC_SERVICES_DIR:-/tmp/kntc-services}"
+PG_PORT="${KNTC_PG_PORT:-54329}"
+REDIS_PORT="${KNTC_REDIS_PORT:-6389}"
+ES_PORT="${KNTC_ES_PORT:-9209}"
+ES_USER="${KNTC_ES_USER:-kntc-es}"
+ES_HOME="$RUN_DIR/elasticsearch-$ELASTICSEARCH_VERSION"
+ES_ZIP="$root/.cache/elasticsearch-$ELASTICSEARCH_VERSION.zip"
+
+die() { echo "services.sh: $*" >&2; exit 1; }
+pg_bin() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$d" ] || die "PostgreSQL is not installed (run scripts/install_services.sh)"
+  echo "$d"
+}
+java_home() {
+  # Elasticsearch 8.19 runs on Java 17+; prefer the newest JDK on the machine.
+  local j
+  for j in "${ES_JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-21-jdk-amd64 /usr/lib/jvm/java-17-openjdk-amd64; do
+    [ -n "$j" ] && [ -x "$j/bin/java" ] && { echo "$j"; return; }
+  done
+  die "no Java 17+ found for Elasticsearch"
+}
+wait_for() { # name, seconds, command...
+  local name=$1 secs=$2; shift 2
+  for _ in $(seq "$secs"); do "$@" >/dev/null 2>&1 && return 0; sleep 1; done
+  die "$name did not become ready in ${secs}s"
+}
+
+start_postgres() {
+  local bin; bin=$(pg_bin)
+  local data="$RUN_DIR/pg"
+  mkdir -p "$RUN_DIR"; chmod 755 "$RUN_DIR"
+  if [ ! -s "$data/PG_VERSION" ]; then
+    mkdir -p "$data"; chown postgres:postgres "$data"; chmod 700 "$data"
+    runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! runuser -u postgres -- "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start \
+      -o "-h 127.0.0.1 -p $PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" >/dev/null \
+      || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL failed to start"; }
+  fi
+  wait_for PostgreSQL 30 "$bin/pg_isready" -h 127.0.0.1 -p "$PG_PORT"
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='kntc'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE ROLE kntc LOGIN SUPERUSER PASSWORD 'kntc'"
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='kntc'" | grep -q 1 \
+    || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE kntc OWNER kntc"
+  echo "postgres: $(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc 'SHOW server_version') on 127.0.0.1:$PG_PORT"
+}
+stop_postgres() {
+  local bin; bin=$(pg_bin)
+  [ -d "$RUN_DIR/pg" ] && runuser -u postgres -- "$bin/pg_ctl" -D "$RUN_DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
+  echo "postgres: stopped"
+}
+
+start_redis() {
+  command -v redis-server >/dev/null || die "redis-server is not installed (run scripts/install_services.sh)"
+  mkdir -p "$RUN_DIR/redis"
+  if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$RUN_DIR/redis" \
+      --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log" --save "" --appendonly no
+  fi
+  wait_for Redis 20 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
+  echo "redis: $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info server | tr -d '\r' | sed -n 's/^redis_version://p') on 127.0.0.1:$REDIS_PORT"
+}
+stop_redis() {
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+  echo "redis: stopped"
+}
+
+es_up() { curl -fs "http://127.0.0.1:$ES_PORT/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null; }
+start_elasticsearch() {
+  [ -f "$ES_ZIP" ] || die "Elasticsearch $ELASTICSEARCH_VERSION is not downloaded (run scripts/install_services.sh)"
+  id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
+  mkdir -p "$RUN_DIR"; chmod 755 "$RUN_DIR"
+  if [ ! -x "$ES_HOME/bin/elasticsearch" ]; then
+    rm -rf "$ES_HOME"
+    (cd "$RUN_DIR" && unzip -q "$ES_ZIP")
+    cat >> "$ES_HOME/config/elasticsearch.yml" <<YML
+cluster.name: kntc-test
+node.name: kntc-test-1
+network.host: 127.0.0.1
+http.port: $ES_PORT
+transport.port: 9309
+discovery.type: single-node
+xpack.security.enabled: false
+cluster.routing.allocation.disk.threshold_enabled: false
+action.destructive_requires_name: false
+YML
+    chown -R "$ES_USER" "$ES_HOME"
+  fi
+  if ! es_up; then
+    ES_JAVA_HOME="$(java_home)" ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+      runuser -u "$ES_USER" -- "$ES_HOME/bin/elasticsearch" -d -p "$ES_HOME/es.pid" >"$RUN_DIR/es-start.log" 2>&1 \
+      || { tail -n 30 "$RUN_DIR/es-start.log" >&2; tail -n 30 "$ES_HOME/logs/"*.log >&2 2>/dev/null; die "Elasticsearch failed to start"; }
+  fi
+  wait_for Elasticsearch 120 es_up || true
+  es_up || { tail -n 30 "$ES_HOME/logs/kntc-test.log" >&2 2>/dev/null; die "Elasticsearch is not answering on :$ES_PORT"; }
+  echo "elasticsearch: $(curl -fsS "http://127.0.0.1:$ES_PORT/_nodes/_local/http" | python3 -c 'import json,sys; print(next(iter(json.load(sys.stdin)["nodes"].values()))["version"])') on 127.0.0.1:$ES_PORT"
+}
+stop_elasticsearch() {
+  if [ -f "$ES_HOME/es.pid" ]; then
+    local pid; pid=$(cat "$ES_HOME/es.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$ES_HOME/es.pid"
+  fi
+  echo "elasticsearch: stopped"
+}
+
+status() {
+  local ok=0
+  pg_isready -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1 && echo "postgres: up" || { echo "postgres: DOWN"; ok=1; }
+  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && echo "redis: up" || { echo "redis: DOWN"; ok=1; }
+  es_up && echo "elasticsearch: up" || { echo "elasticsearch: DOWN"; ok=1; }
+  return $ok
+}
+
+action="${1:-}"; shift || true
+services=("$@"); [ ${#services[@]} -gt 0 ] || services=(postgres redis elasticsearch)
+case "$action" in
+  start) for s in "${services[@]}"; do "start_$s"; done ;;
+  stop) for s in "${services[@]}"; do "stop_$s"; done ;;
+  status) status ;;
+  *) die "usage: $0 start|stop|status [postgres] [redis] [elasticsearch]" ;;
+esac

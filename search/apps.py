@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = _("Tìm kiếm và giám sát")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
