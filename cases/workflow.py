@@ -1,0 +1,110 @@
+"""The state graph of each case kind, as data. No database access here.
+
+Sources: Law on Complaints 02/2011 (accept Art 27, verify Art 29, dialogue Art 30, decide Art 31,
+publish Art 41(2), withdraw Art 10); Law on Denunciations 25/2018 (accept Arts 24, 29; transfer
+Art 24(2); verify Art 31; conclude Art 35; publish Art 40; withdraw Art 33; suspend/terminate
+Art 34); Law 42/2013 and Circular 05/2021 for petitions and letter handling; Art 25 for the
+anonymous-information track."""
+
+from __future__ import annotations
+
+from .models import CaseKind as K
+from .models import CaseStatus as S
+
+
+class InvalidTransition(Exception):
+    def __init__(self, kind: str, old: str, new: str):
+        self.kind, self.old, self.new = kind, old, new
+        super().__init__(
+            f"Không thể chuyển hồ sơ {kind} từ '{old}' sang '{new}' / "
+            f"a {kind} case cannot move from '{old}' to '{new}'"
+        )
+
+
+# What triage may do with any freshly received letter.
+_TRIAGE = {S.REJECTED, S.TRANSFERRED, S.GUIDED, S.MERGED, S.ACCEPTED, S.WITHDRAWN}
+
+TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
+    K.COMPLAINT: {
+        S.RECEIVED: frozenset(_TRIAGE),
+        # Art 29(1): a plainly right complaint may be decided without verification.
+        S.ACCEPTED: frozenset({S.VERIFYING, S.DECIDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED}),
+        S.VERIFYING: frozenset({S.DIALOGUE, S.DECIDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED}),
+        S.DIALOGUE: frozenset({S.DECIDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED}),
+        S.SUSPENDED: frozenset({S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.WITHDRAWN, S.TERMINATED}),
+        S.DECIDED: frozenset({S.PUBLISHED, S.CLOSED}),
+        S.PUBLISHED: frozenset({S.CLOSED}),
+        # Art 10: withdrawal ends resolution by a decision (đình chỉ).
+        S.WITHDRAWN: frozenset({S.TERMINATED, S.CLOSED}),
+        S.TERMINATED: frozenset({S.CLOSED}),
+    },
+    K.DENUNCIATION: {
+        S.RECEIVED: frozenset(_TRIAGE),
+        S.ACCEPTED: frozenset({S.VERIFYING, S.CONCLUDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED}),
+        S.VERIFYING: frozenset({S.CONCLUDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED}),
+        S.SUSPENDED: frozenset({S.ACCEPTED, S.VERIFYING, S.WITHDRAWN, S.TERMINATED}),
+        S.CONCLUDED: frozenset({S.PUBLISHED, S.CLOSED}),
+        S.PUBLISHED: frozenset({S.CLOSED}),
+        # Art 33(3): some withdrawals do not end the case; the service keeps it open then.
+        S.WITHDRAWN: frozenset({S.TERMINATED, S.CLOSED}),
+        S.TERMINATED: frozenset({S.CLOSED}),
+    },
+    K.PETITION: {
+        S.RECEIVED: frozenset(_TRIAGE),
+        S.ACCEPTED: frozenset({S.VERIFYING, S.DECIDED, S.WITHDRAWN}),
+        S.VERIFYING: frozenset({S.DECIDED, S.WITHDRAWN}),
+        S.DECIDED: frozenset({S.PUBLISHED, S.CLOSED}),
+        S.PUBLISHED: frozenset({S.CLOSED}),
+        S.WITHDRAWN: frozenset({S.CLOSED}),
+    },
+    # Art 25(2): checked for management purposes; nobody to notify, nothing to withdraw.
+    K.ANONYMOUS_REPORT: {
+        S.RECEIVED: frozenset({S.REJECTED, S.TRANSFERRED, S.MERGED, S.ACCEPTED}),
+        S.ACCEPTED: frozenset({S.VERIFYING, S.CONCLUDED, S.TERMINATED}),
+        S.VERIFYING: frozenset({S.CONCLUDED, S.TERMINATED}),
+        S.CONCLUDED: frozenset({S.CLOSED}),
+        S.TERMINATED: frozenset({S.CLOSED}),
+    },
+}
+
+# States in which the case is still being handled (deadlines run, escalation applies).
+OPEN_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.SUSPENDED})
+# States that end the case: no further move except closing the file.
+FINAL_STATES = frozenset({S.REJECTED, S.TRANSFERRED, S.GUIDED, S.MERGED, S.CLOSED})
+# The complainant may withdraw until the decision/conclusion (Complaints Art 10; Denunciations Art 33).
+WITHDRAWABLE_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.SUSPENDED})
+
+
+def allowed_targets(kind: str, status: str) -> frozenset[str]:
+    try:
+        return TRANSITIONS[kind].get(status, frozenset())
+    except KeyError:
+        raise InvalidTransition(kind, status, "?") from None
+
+
+def can_transition(kind: str, old: str, new: str) -> bool:
+    return kind in TRANSITIONS and new in TRANSITIONS[kind].get(old, frozenset())
+
+
+def check_transition(kind: str, old: str, new: str) -> None:
+    if not can_transition(kind, old, new):
+        raise InvalidTransition(kind, old, new)
+
+
+def states(kind: str) -> frozenset[str]:
+    graph = TRANSITIONS[kind]
+    return frozenset(graph) | frozenset(t for targets in graph.values() for t in targets)
+
+
+def is_open(kind: str, status: str) -> bool:
+    return status in OPEN_STATES
+
+
+def allows_extension(kind: str, status: str) -> bool:
+    """Only denunciations have extension decisions (Law on Denunciations Art 30; Decree 31 Art 3).
+    Complaint periods for complex cases are ceilings, not extensions (Law on Complaints Art 28)."""
+    return kind == K.DENUNCIATION and status in {S.ACCEPTED, S.VERIFYING}
+
+
+def allows_dialogue(kind: str) -> bool:
+    return kind == K.COMPLAINT
