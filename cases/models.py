@@ -263,10 +263,15 @@ class Case(models.Model):
     reassignment_count = models.PositiveSmallIntegerField(default=0)
     suspension_count = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Hash and number of the newest CaseEvent: removing the last events is detectable too.
+    event_head = models.CharField(max_length=64, blank=True, editable=False)
+    event_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["access_key_hash", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["access_key_hash", "updated_at", "event_head", "event_count"]
+    )
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -302,6 +307,9 @@ class ReferenceCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
 
 
 class Party(models.Model):
@@ -363,6 +371,9 @@ class IdentityAccessLog(models.Model):
         verbose_name_plural = _("nhật ký truy cập")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.action} {self.case_id}"
+
 
 class Visibility(models.TextChoices):
     INTERNAL = "internal", _("Nội bộ")
@@ -423,6 +434,9 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["case", "started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.assignee_id}"
+
 
 class Holiday(models.Model):
     """One day of the official working-day calendar (Labour Code 2019 Arts 111–112; the yearly
@@ -476,6 +490,8 @@ class Deadline(models.Model):
     # Suspension: [[from, to], ...] ISO dates; an open pause has to=None (Law on Denunciations Art 34(2)).
     paused_intervals = models.JSONField(default=list, blank=True)
     extensions = models.PositiveSmallIntegerField(default=0)
+    # Length in days of each written extension decision, in order (Decree 31/2019 Art 3(4)).
+    extension_lengths = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN, db_index=True)
     met_at = models.DateTimeField(null=True, blank=True)
     missed = models.BooleanField(default=False)
@@ -593,3 +609,6 @@ class Escalation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["deadline", "step"], name="escalation_unique_step"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.step}"

@@ -8,11 +8,12 @@ anonymous-information track."""
 
 from __future__ import annotations
 
+from .errors import ApplicationError
 from .models import CaseKind as K
 from .models import CaseStatus as S
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(ApplicationError):
     def __init__(self, kind: str, old: str, new: str):
         self.kind, self.old, self.new = kind, old, new
         super().__init__(

@@ -106,3 +106,58 @@ def celery_worker_process(transactional_db):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+class World:
+    """Two separate authority trees with a user for every role in each (for cross-agency tests)."""
+
+    def __init__(self):
+        from cases.models import Authority, Holiday, Role
+        from cases.roles import membership_grant
+        from tests.factories import AuthorityFactory, UserFactory
+
+        self.hn = AuthorityFactory(
+            code="HN", name_vi="UBND Thành phố Hà Nội", level=Authority.Level.PROVINCIAL
+        )
+        self.hn_sxd = AuthorityFactory(code="HN-SXD", name_vi="Sở Xây dựng Hà Nội", parent=self.hn)
+        self.hn_ward = AuthorityFactory(
+            code="HN-P-HK", name_vi="UBND phường Hoàn Kiếm", parent=self.hn, level=Authority.Level.COMMUNE
+        )
+        self.hp = AuthorityFactory(
+            code="HP", name_vi="UBND Thành phố Hải Phòng", level=Authority.Level.PROVINCIAL
+        )
+        self.hp_sxd = AuthorityFactory(code="HP-SXD", name_vi="Sở Xây dựng Hải Phòng", parent=self.hp)
+        self.users = {}
+        for tree, unit in (("hn", self.hn_sxd), ("hp", self.hp_sxd)):
+            top = getattr(self, tree)
+            for role, where in (
+                (Role.INTAKE, top),
+                (Role.INSPECTOR, unit),
+                (Role.HEAD_OF_UNIT, unit),
+                (Role.HEAD_OF_AGENCY, top),
+                (Role.AUDITOR, top),
+                (Role.ADMINISTRATOR, top),
+            ):
+                user = UserFactory(username=f"{tree}_{role}")
+                membership_grant(user=user, authority=where, role=role)
+                self.users[(tree, role)] = user
+        self.inspector2 = UserFactory(username="hn_inspector2")
+        membership_grant(user=self.inspector2, authority=self.hn_sxd, role=Role.INSPECTOR)
+        # Enough of the official calendar for deadline arithmetic in service tests.
+        import csv
+
+        with open(ROOT / "cases" / "data" / "holidays_vn_2025_2027.csv", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                Holiday.objects.get_or_create(
+                    date=row["date"], defaults={"kind": row["kind"], "name": row["name"]}
+                )
+
+    def user(self, role: str, tree: str = "hn"):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.get(pk=self.users[(tree, role)].pk)  # fresh: no cached perms
+
+
+@pytest.fixture
+def world(db):
+    return World()

@@ -1,0 +1,271 @@
+"""Statutory reason codes for not accepting, suspending and ending resolution, each with its
+article. Services refuse a code that does not fit the case kind.
+
+Sources (see ../shared/reference/legal-brief.md): Law on Complaints 02/2011 Art 11 (nine grounds
+not to accept) and Art 10 (withdrawal); Law on Denunciations 25/2018 Arts 24, 25, 29(1) (not
+accepted), 34(1) (suspension), 34(3) (ending); Circular 07/2014/TT-TTCP Art 28 (filing letters,
+predecessor of Circular 05/2021 — equivalence unconfirmed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import CaseKind as K
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    kinds: frozenset[str]
+    label_vi: str
+    label_en: str
+    legal_basis: str
+
+    def label(self, language: str = "vi") -> str:
+        return self.label_en if language == "en" else self.label_vi
+
+
+_C = frozenset({K.COMPLAINT})
+_D = frozenset({K.DENUNCIATION})
+_P = frozenset({K.PETITION})
+_A = frozenset({K.ANONYMOUS_REPORT})
+_ALL = frozenset(K.values)
+
+REJECTION_REASONS: dict[str, Reason] = {
+    r.code: r
+    for r in [
+        Reason(
+            "KN-11-1",
+            _C,
+            "Hành vi, quyết định nội bộ, văn bản quy phạm pháp luật hoặc thuộc bí mật nhà nước",
+            "Internal act, legal-normative decision or state secret",
+            "Luật Khiếu nại 2011, Điều 11 khoản 1",
+        ),
+        Reason(
+            "KN-11-2",
+            _C,
+            "Quyết định, hành vi không liên quan trực tiếp đến quyền, lợi ích hợp pháp của người khiếu nại",
+            "The decision or act does not directly affect the complainant's lawful rights",
+            "Luật Khiếu nại 2011, Điều 11 khoản 2",
+        ),
+        Reason(
+            "KN-11-3",
+            _C,
+            "Người khiếu nại không có năng lực hành vi dân sự đầy đủ mà không có người đại diện hợp pháp",
+            "The complainant lacks full legal capacity and has no legal representative",
+            "Luật Khiếu nại 2011, Điều 11 khoản 3",
+        ),
+        Reason(
+            "KN-11-4",
+            _C,
+            "Người đại diện không hợp pháp",
+            "The representative is not lawful",
+            "Luật Khiếu nại 2011, Điều 11 khoản 4",
+        ),
+        Reason(
+            "KN-11-5",
+            _C,
+            "Đơn khiếu nại không có chữ ký hoặc điểm chỉ",
+            "The letter is not signed or thumb-printed",
+            "Luật Khiếu nại 2011, Điều 11 khoản 5",
+        ),
+        Reason(
+            "KN-11-6",
+            _C,
+            "Thời hiệu, thời hạn khiếu nại đã hết mà không có lý do chính đáng",
+            "The limitation period has expired without good reason",
+            "Luật Khiếu nại 2011, Điều 11 khoản 6; Điều 9",
+        ),
+        Reason(
+            "KN-11-7",
+            _C,
+            "Khiếu nại đã có quyết định giải quyết khiếu nại lần hai",
+            "A second-level decision already exists",
+            "Luật Khiếu nại 2011, Điều 11 khoản 7",
+        ),
+        Reason(
+            "KN-11-8",
+            _C,
+            "Có văn bản thông báo đình chỉ mà sau 30 ngày người khiếu nại không tiếp tục khiếu nại",
+            "Resolution was ended and the complainant did not continue within 30 days",
+            "Luật Khiếu nại 2011, Điều 11 khoản 8",
+        ),
+        Reason(
+            "KN-11-9",
+            _C,
+            "Việc khiếu nại đã được Tòa án thụ lý hoặc đã được giải quyết bằng bản án, quyết định của Tòa án",
+            "A court has accepted or decided the matter",
+            "Luật Khiếu nại 2011, Điều 11 khoản 9",
+        ),
+        Reason(
+            "TC-29-1-a",
+            _D,
+            "Đơn tố cáo không đáp ứng yêu cầu về hình thức, nội dung (họ tên, địa chỉ, chữ ký)",
+            "The letter does not meet Art 23 (name, address, signature)",
+            "Luật Tố cáo 2018, Điều 29 khoản 1 điểm a; Điều 23",
+        ),
+        Reason(
+            "TC-29-1-b",
+            _D,
+            "Người tố cáo không có năng lực hành vi dân sự đầy đủ mà không có người đại diện",
+            "The denouncer lacks full legal capacity and has no representative",
+            "Luật Tố cáo 2018, Điều 29 khoản 1 điểm b",
+        ),
+        Reason(
+            "TC-29-1-c",
+            _D,
+            "Vụ việc không thuộc thẩm quyền giải quyết",
+            "The matter is outside this authority's competence",
+            "Luật Tố cáo 2018, Điều 29 khoản 1 điểm c",
+        ),
+        Reason(
+            "TC-29-1-d",
+            _D,
+            "Nội dung tố cáo không có cơ sở để xác định người vi phạm, hành vi vi phạm",
+            "The content does not allow the violator or the violation to be identified",
+            "Luật Tố cáo 2018, Điều 29 khoản 1 điểm d",
+        ),
+        Reason(
+            "TC-29-1-resolver",
+            _D,
+            "Tố cáo người giải quyết khiếu nại đã giải quyết đúng mà không có bằng chứng vi phạm",
+            "Denounces a complaint resolver of a lawfully resolved complaint without evidence",
+            "Luật Tố cáo 2018, Điều 29 khoản 1 (đoạn cuối)",
+        ),
+        Reason(
+            "TC-24-3",
+            _D,
+            "Đơn gửi nhiều nơi trong đó có cơ quan có thẩm quyền, hoặc đã được hướng dẫn mà vẫn gửi sai",
+            "Sent to several bodies including the competent one, or already guided",
+            "Luật Tố cáo 2018, Điều 24 khoản 3",
+        ),
+        Reason(
+            "TC-25",
+            _D,
+            "Không rõ họ tên, địa chỉ người tố cáo hoặc mạo danh: không xử lý theo Luật Tố cáo",
+            "Anonymous or false name: not processed as a denunciation",
+            "Luật Tố cáo 2018, Điều 25 khoản 1",
+        ),
+        Reason(
+            "XLD-28-ineligible",
+            _ALL,
+            "Đơn không đủ điều kiện xử lý (xếp lưu)",
+            "Letter not eligible for handling (filed)",
+            "Thông tư 07/2014/TT-TTCP, Điều 28 (nay Thông tư 05/2021/TT-TTCP)",
+        ),
+        Reason(
+            "XLD-28-resolved",
+            _ALL,
+            "Vụ việc đã có quyết định, kết luận có hiệu lực, không có tình tiết mới",
+            "Already settled by an effective decision or conclusion, nothing new",
+            "Thông tư 07/2014/TT-TTCP, Điều 28 (nay Thông tư 05/2021/TT-TTCP)",
+        ),
+        Reason(
+            "XLD-28-illegible",
+            _ALL,
+            "Đơn không đọc được nội dung",
+            "Illegible letter",
+            "Thông tư 07/2014/TT-TTCP, Điều 28",
+        ),
+        Reason(
+            "KNPA-not-competent",
+            _P,
+            "Kiến nghị, phản ánh không thuộc trách nhiệm của cơ quan",
+            "Petition outside this body's responsibility",
+            "Luật Tiếp công dân 2013, Điều 2 khoản 2; Thông tư 07/2014/TT-TTCP, Điều 21",
+        ),
+        Reason(
+            "TC-25-2-insufficient",
+            _A,
+            "Thông tin không rõ người vi phạm hoặc không có tài liệu, chứng cứ cụ thể để kiểm tra",
+            "No clearly identified violator or no concrete, checkable evidence",
+            "Luật Tố cáo 2018, Điều 25 khoản 2",
+        ),
+    ]
+}
+
+SUSPENSION_REASONS: dict[str, Reason] = {
+    r.code: r
+    for r in [
+        Reason(
+            "TC-34-1-a",
+            _D,
+            "Chờ kết quả giải quyết của cơ quan, tổ chức khác hoặc vụ việc liên quan",
+            "Awaiting another body's result or a related matter",
+            "Luật Tố cáo 2018, Điều 34 khoản 1 điểm a",
+        ),
+        Reason(
+            "TC-34-1-b",
+            _D,
+            "Chờ kết quả giám định bổ sung, giám định lại",
+            "Awaiting supplementary or repeated expert assessment",
+            "Luật Tố cáo 2018, Điều 34 khoản 1 điểm b",
+        ),
+        Reason(
+            "KN-11a-obstacle",
+            _C,
+            "Sự kiện bất khả kháng hoặc trở ngại khách quan (thiên tai, dịch bệnh, ốm đau, ...)",
+            "Force majeure or objective obstacle (disaster, epidemic, illness, ...)",
+            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a [chưa xác nhận]",
+        ),
+        Reason(
+            "KN-11a-related",
+            _C,
+            "Chờ kết quả giải quyết vụ việc khác có liên quan",
+            "Awaiting the outcome of a related matter",
+            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a [chưa xác nhận]",
+        ),
+    ]
+}
+
+TERMINATION_REASONS: dict[str, Reason] = {
+    r.code: r
+    for r in [
+        Reason(
+            "KN-10-withdrawn",
+            _C,
+            "Người khiếu nại rút toàn bộ khiếu nại",
+            "The complainant withdrew the complaint",
+            "Luật Khiếu nại 2011, Điều 10",
+        ),
+        Reason(
+            "KN-11a-death",
+            _C,
+            "Người khiếu nại chết hoặc tổ chức khiếu nại giải thể mà không có người kế thừa",
+            "The complainant died or the organisation was dissolved",
+            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a [chưa xác nhận]",
+        ),
+        Reason(
+            "TC-34-3-a",
+            _D,
+            "Người tố cáo rút toàn bộ nội dung tố cáo",
+            "The denouncer withdrew the whole denunciation",
+            "Luật Tố cáo 2018, Điều 34 khoản 3 điểm a; Điều 33",
+        ),
+        Reason(
+            "TC-34-3-b",
+            _D,
+            "Cá nhân bị tố cáo chết và nội dung tố cáo chỉ liên quan đến trách nhiệm của người đó",
+            "The accused died and the content concerns only them",
+            "Luật Tố cáo 2018, Điều 34 khoản 3 điểm b",
+        ),
+        Reason(
+            "TC-34-3-c",
+            _D,
+            "Vụ việc đã được giải quyết bằng bản án, quyết định của Tòa án hoặc cơ quan có thẩm quyền",
+            "Already settled by a court judgment or a competent decision",
+            "Luật Tố cáo 2018, Điều 34 khoản 3 điểm c",
+        ),
+        Reason(
+            "TC-25-2-closed",
+            _A,
+            "Kết thúc kiểm tra thông tin phục vụ quản lý",
+            "Management check of the information ended",
+            "Luật Tố cáo 2018, Điều 25 khoản 2; Nghị định 31/2019, Điều 20",
+        ),
+    ]
+}
+
+
+def reasons_for(table: dict[str, Reason], kind: str) -> list[Reason]:
+    return [r for r in table.values() if kind in r.kinds]
