@@ -1133,11 +1133,7 @@ def validate_files(files: Sequence[FileInput], existing_count: int = 0, existing
         if len(f.content) > MAX_FILE_BYTES:
             errors.append(f"{sanitise_filename(f.name)}: quá 20 MB / larger than 20 MB")
         elif sniff_content_type(f.content) is None:
-            errors.append(
-                f"{sanitise_filename(f.name)}: chỉ nhận PDF, JPEG, PNG, DOCX, ODT / only PDF, JPEG, PNG, DOCX, ODT files"[
-                    :200
-                ]
-            )
+            errors.append(f"{sanitise_filename(f.name)}: {TYPE_ERROR}")
     if total > MAX_TOTAL_BYTES:
         errors.append("Tổng dung lượng quá 50 MB / more than 50 MB in total")
     if errors:

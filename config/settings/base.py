@@ -156,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.daily_digest_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The outbox drain: sends what is still pending (e.g. queued while the broker was down).
+    "notification-drain": {"task": "notifications.tasks.notification_drain_task", "schedule": 60.0},
     "search-reconcile": {"task": "search.tasks.search_reconcile_task", "schedule": crontab(hour=2, minute=0)},
     "event-chain-verify": {
         "task": "cases.tasks.event_chain_verify_task",
