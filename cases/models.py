@@ -7,6 +7,7 @@ Attachment, Deadline and Assignment is kept by django-simple-history: never use
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 
@@ -509,6 +510,23 @@ class Deadline(models.Model):
         return f"{self.rule_code} {self.due_date:%d/%m/%Y}"
 
 
+def event_hash(*, case_id, seq, kind, actor_id, actor_role, created_at, visibility, data, prev_hash) -> str:
+    """SHA-256 over an event's content and the previous event's hash (canonical JSON)."""
+    payload = {
+        "case": case_id,
+        "seq": seq,
+        "kind": kind,
+        "actor": actor_id,
+        "actor_role": actor_role,
+        "created_at": created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "visibility": visibility,
+        "data": data,
+        "prev": prev_hash,
+    }
+    raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
 class CaseEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("CaseEvent is append-only")
@@ -548,19 +566,17 @@ class CaseEvent(models.Model):
     GENESIS = "0" * 64
 
     def compute_hash(self) -> str:
-        payload = {
-            "case": self.case_id,
-            "seq": self.seq,
-            "kind": self.kind,
-            "actor": self.actor_id,
-            "actor_role": self.actor_role,
-            "created_at": self.created_at.isoformat(timespec="microseconds"),
-            "visibility": self.visibility,
-            "data": self.data,
-            "prev": self.prev_hash,
-        }
-        raw = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+        return event_hash(
+            case_id=self.case_id,
+            seq=self.seq,
+            kind=self.kind,
+            actor_id=self.actor_id,
+            actor_role=self.actor_role,
+            created_at=self.created_at,
+            visibility=self.visibility,
+            data=self.data,
+            prev_hash=self.prev_hash,
+        )
 
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
