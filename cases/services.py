@@ -86,12 +86,23 @@ def _event(case, kind, actor, *, visibility=Visibility.INTERNAL, data=None, citi
     )
 
 
-def _save(case: Case, actor, reason: str, fields: Sequence[str], events: Sequence[CaseEvent] = ()) -> Case:
-    """Bump the version, record activity and write the row (and its history record)."""
-    now = timezone.now()
+def _save(
+    case: Case,
+    actor,
+    reason: str,
+    fields: Sequence[str],
+    events: Sequence[CaseEvent] = (),
+    *,
+    activity: bool = True,
+) -> Case:
+    """Bump the version, record activity and write the row (and its history record).
+
+    ``activity=False`` for what the system does to a case (escalation, stalled marking): that is not
+    handling, so it must not make a stalled case look active."""
     case.version += 1
-    case.last_activity_at = now
-    case.stalled_since = None
+    if activity:
+        case.last_activity_at = timezone.now()
+        case.stalled_since = None
     dl.case_refresh_next_due(case)
     case._history_user = actor
     case._change_reason = reason
@@ -171,6 +182,8 @@ class FileInput:
     content_type: str
     kind: str = Attachment.Kind.EVIDENCE
     description: str = ""
+    # Set by staff for documents that carry a denouncer's identity (Law on Denunciations Art 56(2)).
+    contains_identity: bool = False
 
 
 @dataclass
@@ -565,6 +578,25 @@ def case_merge_duplicate(
     _save(case, actor, f"merged into {into.reference}", ["status", "merged_into", "closed_at"], [event])
     linked = _event(into, "case.duplicate_linked", actor, data={"duplicate": case.reference})
     _save(into, actor, f"duplicate {case.reference} merged", [], [linked])
+    return case
+
+
+@transaction.atomic
+def case_link(*, case: Case, actor, other: Case, note: str = "", expected_version: int | None = None) -> Case:
+    """Link a letter to a related case without merging it (same person or matter, but not the
+    same content): both timelines record the link and the duplicate flag is cleared."""
+    if other.pk == case.pk:
+        raise ValidationError("Không thể liên kết hồ sơ với chính nó / a case cannot be linked to itself")
+    list(Case.objects.select_for_update().filter(pk__in=[case.pk, other.pk]).order_by("pk"))
+    case = _lock(case, expected_version)
+    other = _lock(other)
+    permissions.check_can("merge", actor, case)
+    permissions.check_can("view", actor, other)
+    case.duplicate_suspected = False
+    event = _event(case, "case.linked", actor, data={"other": other.reference, "note": note})
+    _save(case, actor, f"linked to {other.reference}", ["duplicate_suspected"], [event])
+    back = _event(other, "case.linked", actor, data={"other": case.reference, "note": note})
+    _save(other, actor, f"linked to {case.reference}", [], [back])
     return case
 
 
@@ -1051,7 +1083,31 @@ def case_escalate(
     )
     if level >= 3 and case.kind == K.DENUNCIATION:
         dl.deadlines_start(case, ["T10"], trigger=_local_today())
-    _save(case, actor, f"escalated to level {level}", ["escalation_level"], [event])
+    _save(
+        case, actor, f"escalated to level {level}", ["escalation_level"], [event], activity=actor is not None
+    )
+    return case
+
+
+@transaction.atomic
+def case_mark_stalled(*, case: Case, working_days: int, threshold: int) -> Case | None:
+    """Flag a case with no handling for ``working_days`` (≥ the policy's threshold for its status).
+    Returns None when someone acted on it meanwhile or it is already flagged."""
+    case = _lock(case)
+    if (
+        case.stalled_since is not None
+        or case.status not in workflow.OPEN_STATES
+        or case.status == S.SUSPENDED
+    ):
+        return None
+    case.stalled_since = timezone.now()
+    event = _event(
+        case,
+        "case.stalled",
+        None,
+        data={"working_days_without_activity": working_days, "threshold": threshold, "status": case.status},
+    )
+    _save(case, None, "stalled", ["stalled_since"], [event], activity=False)
     return case
 
 
@@ -1167,7 +1223,7 @@ def _attachment_create(
         content_type=content_type,
         kind=kind or upload.kind,
         visibility=visibility,
-        contains_identity=case.kind == K.DENUNCIATION and actor is None,
+        contains_identity=upload.contains_identity or (case.kind == K.DENUNCIATION and actor is None),
         description=upload.description[:300],
         uploaded_by=actor,
     )

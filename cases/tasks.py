@@ -16,3 +16,18 @@ def event_chain_verify_task() -> dict:
     if not report.ok:
         logger.error("event chain verification failed: %s", "; ".join(report.problems[:20]))
     return {"cases": report.cases_checked, "events": report.events_checked, "problems": len(report.problems)}
+
+
+@shared_task(name="cases.tasks.escalation_sweep_task", acks_late=True)
+def escalation_sweep_task() -> dict:
+    """Every 15 minutes (config/settings/base.py CELERY_BEAT_SCHEDULE): warn, escalate, flag stalled."""
+    from cases.escalation import escalation_sweep
+
+    report = escalation_sweep()
+    return {
+        "examined": report.examined,
+        "warnings": report.warnings,
+        "escalations": report.escalations,
+        "stalled": report.stalled,
+        "notifications": report.notifications,
+    }

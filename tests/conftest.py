@@ -84,6 +84,11 @@ def celery_worker_process(transactional_db):
     )
     old_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
+    # Eager tasks run in threads by earlier tests can leave Celery's process-global "inside a task"
+    # flag set (it is not thread-safe); this process is the client here, so joining is fine.
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
