@@ -171,13 +171,15 @@ def escalation_sweep(*, now: dt.datetime | None = None, dry_run: bool = False) -
 
 
 def _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_run) -> None:
+    from notifications.services import staff_case_context
+
     context = {
-        "reference": case.reference,
-        "subject": case.subject,
+        **staff_case_context(case=case),
         "rule": deadline.rule_code,
-        "title": deadline.title_vi,
+        "deadline_title_vi": deadline.title_vi,
+        "deadline_title_en": deadline.title_en,
         "legal_basis": deadline.legal_basis_vi,
-        "due_date": deadline.due_date.isoformat(),
+        "deadline_due_date": deadline.due_date.strftime("%d/%m/%Y"),
     }
     if now <= deadline.due_at:
         remaining = cal.working_days_between(today, deadline.due_date)
@@ -199,7 +201,7 @@ def _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_
                 recipients,
                 case=case,
                 template="deadline.warning",
-                context={**context, "working_days_left": remaining},
+                context={**context, "days_left": remaining},
                 key=f"esc:{deadline.pk}:{step}",
                 report=report,
             )
@@ -248,7 +250,7 @@ def _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_
                 recipients,
                 case=case,
                 template=template,
-                context={**context, "level": step_level, "overdue_working_days": overdue},
+                context={**context, "level": step_level, "days_overdue": overdue},
                 key=f"esc:{deadline.pk}:{step}",
                 report=report,
             )
@@ -270,6 +272,8 @@ def _agency_of(authority: Authority | None, heads) -> Authority | None:
 
 def _sweep_stalled(ladders, chain, cal, today, report, dry_run) -> None:
     """Flag cases with no handling for N working days (per status, per authority policy)."""
+    from notifications.services import staff_case_context
+
     thresholds = sorted({n for ladder in ladders.values() for n in ladder.stalled_after.values()})
     if not thresholds:
         return
@@ -306,10 +310,9 @@ def _sweep_stalled(ladders, chain, cal, today, report, dry_run) -> None:
                 case=case,
                 template="case.stalled",
                 context={
-                    "reference": case.reference,
-                    "subject": case.subject,
-                    "status": case.status,
-                    "working_days_without_activity": idle,
+                    **staff_case_context(case=case),
+                    "idle_days": idle,
+                    "since": timezone.localtime(case.last_activity_at).strftime("%d/%m/%Y"),
                 },
                 key=f"stalled:{case.pk}:{flagged.stalled_since:%Y%m%d}",
                 report=report,

@@ -178,8 +178,48 @@ SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_FILE_PATH = Path(env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms")))
 
+
+# Cache: Redis when CACHE_URL (or REDIS_URL) is set, else in-process memory (make run). The
+# public rate limits count in this cache, so production needs the shared Redis one.
+def cache_settings(url: str) -> dict:
+    if url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "kntc",
+                "TIMEOUT": 300,
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kntc"}}
+
+
+CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default=""))
+CACHES = cache_settings(CACHE_URL)
+
+# Public site and API (publicsite): per-IP limits as "<count>/<s|m|h|d>", shared by the web
+# forms and the JSON API. "submit" counts filing attempts, "track" every check of an access key.
+PUBLIC_RATE_LIMITS = {
+    "submit": env("PUBLIC_RATE_LIMIT_SUBMIT", default="10/h"),
+    "track": env("PUBLIC_RATE_LIMIT_TRACK", default="60/h"),
+}
+# How many reverse proxies in front of Django append to X-Forwarded-For (0: use REMOTE_ADDR).
+PUBLIC_TRUSTED_PROXY_COUNT = env.int("PUBLIC_TRUSTED_PROXY_COUNT", default=0)
+# After a correct reference + key, the browser session may see that one case for this long.
+PUBLIC_TRACKING_SESSION_SECONDS = env.int("PUBLIC_TRACKING_SESSION_SECONDS", default=30 * 60)
+# An unfinished online form (and its uploaded files) is dropped after this long without activity.
+PUBLIC_INTAKE_DRAFT_SECONDS = env.int("PUBLIC_INTAKE_DRAFT_SECONDS", default=2 * 60 * 60)
+# Public statistics hide every figure computed on fewer cases than this.
+PUBLIC_STATISTICS_MIN_CASES = env.int("PUBLIC_STATISTICS_MIN_CASES", default=10)
+
 # Public reference prefix for case numbers, e.g. HN-2026-000123.
 CASE_REFERENCE_PREFIX = env("CASE_REFERENCE_PREFIX", default="HN")
+
+# Working-day calendar: whether a day off marked confirmed=false in the Holiday table (e.g. 24/11,
+# Vietnam Culture Day, until a law is verified) counts as a day off. False: it counts as a working
+# day, which gives the stricter, earlier deadline; an administrator confirms the row once the official
+# notice is verified and the open deadlines are recomputed. See cases/data/README.md.
+CALENDAR_INCLUDE_UNCONFIRMED = env.bool("CALENDAR_INCLUDE_UNCONFIRMED", default=False)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,624 @@
+"""Writes to the notification outbox.
+
+The rule: a message is a row in ``Notification``, written in the same transaction as the change that
+causes it, with a unique dedupe key (so the same message is never queued twice). After commit the row
+is handed to Celery (``send_notification_task``); if the broker is down the row simply stays pending
+and ``notification_drain`` (beat, every minute; or ``manage.py send_pending_notifications``) picks
+it up later. Sending locks the row and checks its status, so two concurrent senders send it once.
+
+Confidentiality (Law on Denunciations 2018, Art 56): the stored context and the rendered text are
+redacted of every party's identity; staff messages carry the case reference, subject and deadlines
+only; the accused official never gets a message about the case."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models import Authority, Case, CaseEvent, Membership, Party, Role, Visibility
+from cases.workflow import OPEN_STATES
+
+from . import redaction
+from .channels.email import send_email
+from .channels.inapp import deliver_inapp
+from .channels.sms import send_sms
+from .models import Notification
+from .rendering import (
+    ALL_TEMPLATES,
+    CITIZEN_TEMPLATES,
+    normalise_language,
+    render_context_for,
+    render_message,
+)
+
+logger = logging.getLogger(__name__)
+
+Channel = Notification.Channel
+Status = Notification.Status
+
+CITIZEN_VISIBILITIES = frozenset({Visibility.COMPLAINANT, Visibility.PUBLIC})
+# Internal events that tell a staff member something (event kind -> template).
+STAFF_EVENT_TEMPLATES = {"case.assigned": "case.assigned", "case.reassigned": "case.assigned"}
+DIGEST_ROLES = (Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
+DIGEST_DUE_SOON = timedelta(days=3)
+DIGEST_MAX_ITEMS = 50
+
+
+class NotificationError(Exception):
+    pass
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def max_attempts() -> int:
+    return int(_setting("NOTIFICATIONS_MAX_ATTEMPTS", 5))
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Delay before the next try after ``attempts`` failed ones: 1, 2, 4, 8... minutes, at most 1 h."""
+    base = int(_setting("NOTIFICATIONS_RETRY_BASE_SECONDS", 60))
+    return int(min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def requeue_after() -> timedelta:
+    """A row handed to the broker but still pending this long after is queued again by the drain."""
+    return timedelta(seconds=int(_setting("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", 600)))
+
+
+def _fmt_date(value) -> str:
+    """dd/mm/yyyy in local time, from a date, a datetime or an ISO string."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return value.strftime("%d/%m/%Y")
+
+
+def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(context, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def user_language(user) -> str:
+    profile = getattr(user, "wagtail_userprofile", None)
+    return normalise_language(getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE)
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+
+def user_can_manage_notifications(user) -> bool:
+    """Administrators (role) and superusers see failed messages and may resend them."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR, active=True).exists()
+
+
+def check_can_manage_notifications(user) -> None:
+    if not user_can_manage_notifications(user):
+        raise PermissionDenied("Chỉ quản trị hệ thống được gửi lại thông báo / administrators only")
+
+
+# --- writing to the outbox ---------------------------------------------------------------------
+
+
+def notification_dispatch(notification_id: int) -> None:
+    """Hand one row to the broker (runs after commit). A broker outage is logged, never raised:
+    the change that caused the message is already committed and the drain will send it."""
+    from .tasks import send_notification_task
+
+    if send_notification_task.app.conf.task_always_eager:
+        send_notification_task.delay(notification_id=notification_id)
+        return
+    try:
+        send_notification_task.delay(notification_id=notification_id)
+    except Exception:
+        logger.warning(
+            "notification %s: could not queue (broker down?); the drain will send it",
+            notification_id,
+            exc_info=True,
+        )
+        Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(queued_at=None)
+
+
+def notification_enqueue(
+    *,
+    recipient_user=None,
+    party: Party | None = None,
+    channel: str,
+    template: str,
+    context: dict[str, Any],
+    language: str = "vi",
+    dedupe_key: str,
+    case: Case | None = None,
+) -> Notification | None:
+    """Write one message to the outbox and send it after commit.
+
+    Returns the new row, or None when nothing was written: the dedupe key exists already (a
+    concurrent duplicate is a no-op), the party opted out or has no address on that channel, the
+    staff member has no e-mail, or the recipient is the official the case accuses. Every string in
+    ``context`` is redacted of the identity of the case's parties before it is stored."""
+    if (recipient_user is None) == (party is None):
+        raise ValueError("give exactly one of recipient_user or party")
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    if template not in ALL_TEMPLATES:
+        raise ValueError(f"unknown notification template {template!r}")
+    if not dedupe_key:
+        raise ValueError("a dedupe key is required")
+    if case is None and party is not None:
+        case = party.case
+
+    address = ""
+    if party is not None:
+        if channel == Channel.INAPP:
+            raise ValueError("citizens have no in-app inbox")
+        if party.notifications_opt_out:
+            return None
+        address = ((party.email if channel == Channel.EMAIL else party.phone) or "").strip()
+        if not address:
+            return None
+    else:
+        if case is not None and case.accused_user_id and case.accused_user_id == recipient_user.pk:
+            logger.info("notification %s: not sent to the official the case accuses", dedupe_key)
+            return None
+        if channel == Channel.SMS:
+            raise ValueError("staff messages go in-app or by e-mail")
+        if channel == Channel.EMAIL:
+            address = (recipient_user.email or "").strip()
+            if not address:
+                return None
+
+    context = _json_safe(redaction.redact(dict(context), redaction.case_needles(case)))
+    notification, created = Notification.objects.get_or_create(
+        dedupe_key=dedupe_key,
+        defaults={
+            "recipient_user": recipient_user,
+            "party": party,
+            "case": case,
+            "address": address,
+            "channel": channel,
+            "template": template,
+            "context": context,
+            "language": normalise_language(language),
+            "max_attempts": max_attempts(),
+            "queued_at": timezone.now(),
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(partial(notification_dispatch, notification.pk))
+    return notification
+
+
+def citizen_event_context(*, case: Case, event: CaseEvent) -> dict[str, Any]:
+    """What a citizen message may say about an event: no names, no internal notes."""
+    data = event.data or {}
+
+    def pick(*keys, default=""):
+        for key in keys:
+            value = data.get(key)
+            if value not in (None, ""):
+                return value
+        return default
+
+    due = _fmt_date(pick("due_date", "new_due_date", default=None) or case.next_due_at)
+    # Where the letter went (transfer) or should go (guidance): the case row, else the event's code.
+    target = case.transferred_to if case.transferred_to_id else None
+    if (
+        target is None
+        and isinstance(data.get("to"), str)
+        and event.kind in ("case.transferred", "case.guided")
+    ):
+        target = Authority.objects.filter(code=data["to"]).first()
+    context = {
+        "reference": case.reference,
+        "kind": case.kind,
+        "event": event.kind,
+        "event_date": _fmt_date(event.created_at),
+        "authority_vi": case.authority.name_vi if case.authority_id else "",
+        "authority_en": case.authority.display_name("en") if case.authority_id else "",
+        "due_date": due,
+        "reason_code": str(pick("reason_code", default=case.reason_code)),
+        # Rejection/suspension/termination reasons, extension justification, guidance. Never the
+        # free-text "note" or "statement" fields: internal notes and the citizen's own words.
+        "reason_text": str(pick("reason_text", "justification", "guidance", default=case.reason_text)),
+        "outcome": str(pick("outcome", default=case.outcome)),
+        "outcome_summary": str(pick("outcome_summary", "summary", default=case.outcome_summary)),
+        "transferred_to_vi": target.name_vi if target else str(pick("to_name")),
+        "transferred_to_en": target.display_name("en") if target else str(pick("to_name")),
+    }
+    return context
+
+
+def staff_case_context(*, case: Case) -> dict[str, Any]:
+    """The case as a staff message may describe it: reference, subject, deadlines; never a party.
+    For the escalation sweep's warnings and escalations, too."""
+    return {
+        "case_id": case.pk,
+        "reference": case.reference,
+        "kind": case.kind,
+        "status": case.status,
+        "subject": case.subject,
+        "authority_vi": case.authority.name_vi if case.authority_id else "",
+        "authority_en": case.authority.display_name("en") if case.authority_id else "",
+        "due_date": _fmt_date(case.next_due_at),
+        "escalation_level": case.escalation_level,
+    }
+
+
+def _citizen_recipients(case: Case) -> list[Party]:
+    parties = list(case.parties.all())
+    # A group complaint is handled through its representatives (Law 42/2013 Art 29).
+    representatives = [p for p in parties if p.is_representative]
+    return representatives or parties
+
+
+def _notify_staff_event(*, case: Case, event: CaseEvent, template: str) -> list[Notification]:
+    data = event.data or {}
+    assignee_id = data.get("assignee_id") or data.get("assignee") or case.assignee_id
+    if not assignee_id or assignee_id == event.actor_id:
+        return []
+    user = get_user_model().objects.filter(pk=assignee_id, is_active=True).first()
+    if user is None:
+        return []
+    context = staff_case_context(case=case)
+    if event.actor_id:
+        context["assigned_by"] = event.actor.get_full_name() or event.actor.get_username()
+    created = []
+    for channel in (Channel.INAPP, Channel.EMAIL):
+        n = notification_enqueue(
+            recipient_user=user,
+            channel=channel,
+            template=template,
+            context=context,
+            language=user_language(user),
+            dedupe_key=f"event:{event.hash}:user:{user.pk}:{channel}",
+            case=case,
+        )
+        if n is not None:
+            created.append(n)
+    return created
+
+
+def notify_case_event(*, case: Case, event: CaseEvent) -> list[Notification]:
+    """Queue the messages a case event causes; call it inside the service's transaction right after
+    the event is appended. Citizens hear of complainant-visible events (one row per party and
+    channel, in the party's language); the assignee hears of an assignment (in-app and e-mail)."""
+    created: list[Notification] = []
+    staff_template = STAFF_EVENT_TEMPLATES.get(event.kind)
+    if staff_template:
+        created += _notify_staff_event(case=case, event=event, template=staff_template)
+    if event.visibility in CITIZEN_VISIBILITIES and event.kind in CITIZEN_TEMPLATES:
+        context = citizen_event_context(case=case, event=event)
+        for party in _citizen_recipients(case):
+            if party.notifications_opt_out:
+                continue
+            for channel, address in ((Channel.EMAIL, party.email), (Channel.SMS, party.phone)):
+                if not address:
+                    continue
+                n = notification_enqueue(
+                    party=party,
+                    channel=channel,
+                    template=event.kind,
+                    context=context,
+                    language=party.language,
+                    dedupe_key=f"event:{event.hash}:party:{party.pk}:{channel}",
+                    case=case,
+                )
+                if n is not None:
+                    created.append(n)
+    return created
+
+
+# --- sending -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: str
+    retry_in: int | None = None
+
+
+def _scrub(error: str, notification: Notification) -> str:
+    """An error message without the recipient's address (SMTP errors quote it)."""
+    needles = redaction.identity_needles([notification.party] if notification.party_id else [])
+    if notification.address:
+        needles.append(redaction.fold(notification.address))
+    return redaction.redact_text(error, needles)[:2000]
+
+
+def _deliver(
+    notification: Notification, subject: str, body: str, sms: str, unsubscribe_url: str = ""
+) -> None:
+    if notification.channel == Channel.INAPP:
+        deliver_inapp(notification=notification)
+        return
+    address = notification.address
+    if not address and notification.recipient_user_id and notification.channel == Channel.EMAIL:
+        address = notification.recipient_user.email
+    if not address:
+        raise NotificationError("no address to send to")
+    if notification.channel == Channel.EMAIL:
+        send_email(
+            to=address,
+            subject=subject,
+            body=body,
+            unsubscribe_url=unsubscribe_url,
+            message_id=f"<notification-{notification.pk}@{settings.DEFAULT_FROM_EMAIL.split('@')[-1]}>",
+        )
+    elif notification.channel == Channel.SMS:
+        send_sms(to=address, body=sms or subject, reference=notification.dedupe_key)
+    else:  # pragma: no cover - guarded by the choices
+        raise NotificationError(f"unknown channel {notification.channel}")
+
+
+def _cancel_reason(notification: Notification) -> str:
+    if notification.recipient_user_id is None and notification.party_id is None:
+        return "recipient removed"
+    if notification.party_id and notification.party.notifications_opt_out:
+        return "opt-out"
+    if notification.recipient_user_id and not notification.recipient_user.is_active:
+        return "recipient account disabled"
+    return ""
+
+
+def notification_send(*, notification_id: int) -> SendResult | None:
+    """Send one pending row, once. The row is locked for the duration of the send (a concurrent
+    sender skips it) and only a pending row is sent. Returns None when the row is gone or being sent
+    by someone else; otherwise the row's new status and, after a failure with attempts left, the
+    seconds to wait before the next try."""
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True).filter(pk=notification_id).first()
+        )
+        if notification is None:
+            return None
+        if notification.status != Status.PENDING:
+            return SendResult(notification.status)
+        reason = _cancel_reason(notification)
+        if reason:
+            notification.status = Status.CANCELLED
+            notification.last_error = reason
+            notification.save(update_fields=["status", "last_error"])
+            return SendResult(notification.status)
+
+        notification.attempts += 1
+        try:
+            context = render_context_for(notification)
+            rendered = render_message(notification.template, notification.language, context)
+            # Defence in depth: the context was redacted when stored; the text is checked again.
+            needles = redaction.case_needles(notification.case)
+            subject = redaction.redact_text(rendered.subject, needles)
+            body = redaction.redact_text(rendered.body, needles)
+            sms = redaction.redact_text(rendered.sms, needles)
+            notification.subject = subject[:300]
+            notification.body = sms if notification.channel == Channel.SMS else body
+            _deliver(notification, subject, body, sms, unsubscribe_url=context.get("unsubscribe_url", ""))
+        except Exception as exc:
+            notification.last_error = _scrub(f"{exc.__class__.__name__}: {exc}", notification)
+            if notification.attempts >= notification.max_attempts:
+                notification.status = Status.FAILED
+                result = SendResult(Status.FAILED)
+                logger.error(
+                    "notification %s failed after %s attempts: %s",
+                    notification.pk,
+                    notification.attempts,
+                    notification.last_error,
+                )
+            else:
+                delay = backoff_seconds(notification.attempts)
+                notification.next_attempt_at = now + timedelta(seconds=delay)
+                notification.queued_at = None
+                result = SendResult(Status.PENDING, retry_in=delay)
+                logger.warning(
+                    "notification %s attempt %s failed, next in %ss: %s",
+                    notification.pk,
+                    notification.attempts,
+                    delay,
+                    notification.last_error,
+                )
+        else:
+            notification.status = Status.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+            result = SendResult(Status.SENT)
+        notification.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "last_error",
+                "subject",
+                "body",
+                "sent_at",
+                "next_attempt_at",
+                "queued_at",
+            ]
+        )
+    return result
+
+
+def notification_mark_queued(*, notification_id: int, at) -> None:
+    """Record that a retry is scheduled with the broker for ``at`` (the drain leaves it alone)."""
+    Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(queued_at=at)
+
+
+def notification_drain(*, enqueue: bool = True, limit: int = 500, now=None) -> int:
+    """Send what is still pending and due: rows whose hand-over to the broker failed, rows whose
+    queued task never ran (lost with a broker restart), rows whose backoff has passed. With
+    ``enqueue`` the rows go to the workers; without, they are sent in this process (useful when the
+    broker is down). Returns how many rows were taken."""
+    from .tasks import send_notification_task
+
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+        .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=now - requeue_after()))
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return 0
+    if not enqueue:
+        for pk in ids:
+            notification_send(notification_id=pk)
+        return len(ids)
+    Notification.objects.filter(pk__in=ids).update(queued_at=now)
+    for index, pk in enumerate(ids):
+        try:
+            send_notification_task.delay(notification_id=pk)
+        except Exception:
+            logger.warning("notification drain: broker unavailable, %s rows left pending", len(ids) - index)
+            Notification.objects.filter(pk__in=ids[index:], status=Status.PENDING).update(queued_at=None)
+            return index
+    return len(ids)
+
+
+# --- admin actions -----------------------------------------------------------------------------
+
+
+def notification_resend(*, notification: Notification, actor) -> Notification:
+    """Put a failed message back in the queue (fresh attempts), from the admin."""
+    check_can_manage_notifications(actor)
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        if notification.status != Status.FAILED:
+            raise NotificationError("Chỉ gửi lại được thông báo lỗi / only failed messages can be resent")
+        notification.status = Status.PENDING
+        notification.attempts = 0
+        notification.next_attempt_at = timezone.now()
+        notification.queued_at = timezone.now()
+        notification.resent_count += 1
+        notification.save(
+            update_fields=["status", "attempts", "next_attempt_at", "queued_at", "resent_count"]
+        )
+        logger.info("notification %s resent by user %s", notification.pk, actor.pk)
+        transaction.on_commit(partial(notification_dispatch, notification.pk))
+    return notification
+
+
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    if notification.recipient_user_id != user.pk:
+        raise PermissionDenied
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(
+        recipient_user=user, channel=Channel.INAPP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+# --- citizens stopping messages ----------------------------------------------------------------
+
+
+@transaction.atomic
+def party_notifications_opt_out(*, party: Party) -> Party:
+    """The citizen clicked the unsubscribe link: no more messages for this case; pending ones are
+    cancelled."""
+    party = Party.objects.select_for_update().get(pk=party.pk)
+    if not party.notifications_opt_out:
+        party.notifications_opt_out = True
+        party._change_reason = "notifications opt-out (unsubscribe link)"
+        party.save(update_fields=["notifications_opt_out"])
+    Notification.objects.filter(party=party, status=Status.PENDING).update(
+        status=Status.CANCELLED, last_error="opt-out"
+    )
+    return party
+
+
+# --- the daily digest --------------------------------------------------------------------------
+
+
+def _digest_item(case: Case, now) -> dict[str, Any]:
+    needles = redaction.identity_needles(case.parties.all())
+    overdue_days = (now - case.next_due_at).days if case.next_due_at < now else 0
+    return {
+        "reference": case.reference,
+        "subject": redaction.redact_text(case.subject, needles),
+        "kind": case.kind,
+        "status": case.status,
+        "due_date": _fmt_date(case.next_due_at),
+        "overdue_days": overdue_days,
+    }
+
+
+def notification_daily_digest(*, now=None) -> list[Notification]:
+    """One message a day to each head of unit / head of agency: the open cases of their authority and
+    its sub-units that are overdue or due within 3 days (in-app, and by e-mail if they have one)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    memberships = Membership.objects.filter(
+        active=True, role__in=DIGEST_ROLES, user__is_active=True
+    ).select_related("authority", "user")
+    heads: dict[int, dict[str, Any]] = defaultdict(lambda: {"user": None, "paths": set(), "ids": set()})
+    for m in memberships:
+        heads[m.user_id]["user"] = m.user
+        heads[m.user_id]["paths"].add(m.authority.path)
+        heads[m.user_id]["ids"].add(m.authority_id)
+
+    created: list[Notification] = []
+    for info in heads.values():
+        user = info["user"]
+        scope = Q()
+        for path in info["paths"]:
+            scope |= Q(authority__path__startswith=path)
+        cases = (
+            Case.objects.filter(scope, status__in=OPEN_STATES, next_due_at__isnull=False)
+            .exclude(accused_user=user)
+            .exclude(accused_authority_id__in=info["ids"])
+        )
+        overdue = cases.filter(next_due_at__lt=now).order_by("next_due_at")
+        due_soon = cases.filter(next_due_at__gte=now, next_due_at__lt=now + DIGEST_DUE_SOON).order_by(
+            "next_due_at"
+        )
+        overdue_count, due_soon_count = overdue.count(), due_soon.count()
+        if not overdue_count and not due_soon_count:
+            continue
+        context = {
+            "date": _fmt_date(today),
+            "overdue_count": overdue_count,
+            "due_soon_count": due_soon_count,
+            "overdue": [_digest_item(c, now) for c in overdue.prefetch_related("parties")[:DIGEST_MAX_ITEMS]],
+            "due_soon": [
+                _digest_item(c, now) for c in due_soon.prefetch_related("parties")[:DIGEST_MAX_ITEMS]
+            ],
+            "more": max(overdue_count - DIGEST_MAX_ITEMS, 0) + max(due_soon_count - DIGEST_MAX_ITEMS, 0),
+        }
+        for channel in (Channel.INAPP, Channel.EMAIL):
+            n = notification_enqueue(
+                recipient_user=user,
+                channel=channel,
+                template="digest.daily",
+                context=context,
+                language=user_language(user),
+                dedupe_key=f"digest:{today.isoformat()}:user:{user.pk}:{channel}",
+            )
+            if n is not None:
+                created.append(n)
+    return created
