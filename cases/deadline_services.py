@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,11 +43,22 @@ END_RULES = {
     K.COMPLAINT: ["K16"],  # from 01/07/2026 (Decree 124 Art 28b as amended, unconfirmed)
 }
 RESOLUTION_RULES = {"K4", "K5", "K6", "T4"}
+# Calendar kinds that make a weekday a day off (the other kind, makeup_workday, makes a weekend day
+# a working day).
+OFF_KINDS = (Holiday.Kind.HOLIDAY, Holiday.Kind.COMPENSATORY, Holiday.Kind.SWAPPED_OFF)
 
 
 def working_calendar() -> engine.WorkingCalendar:
-    """The calendar from the Holiday table, cached per content version."""
-    entries = list(Holiday.objects.values_list("date", "kind"))
+    """The calendar from the Holiday table, cached per content version.
+
+    Unless ``settings.CALENDAR_INCLUDE_UNCONFIRMED``, a day off whose row is not confirmed counts as
+    a working day (the stricter, earlier deadline); an unconfirmed make-up Saturday always counts as
+    a working day for the same reason. The version hashes the days actually used, so confirming a
+    row (or switching the setting) changes it and ``calendar_changed`` recomputes."""
+    rows = Holiday.objects.all()
+    if not getattr(settings, "CALENDAR_INCLUDE_UNCONFIRMED", False):
+        rows = rows.exclude(confirmed=False, kind__in=OFF_KINDS)
+    entries = list(rows.values_list("date", "kind"))
     version = engine.calendar_version(entries)
     cal = _calendar_cache.get(version)
     if cal is None:
@@ -314,4 +327,19 @@ def calendar_changed(*, actor=None) -> dict:
         case._history_user = actor
         case._change_reason = "calendar changed"
         case.save(update_fields=["next_due_at", "event_head", "event_count", "version", "updated_at"])
-    return {"checked": checked, "moved_cases": len(moved), "calendar_version": cal.version}
+        transaction.on_commit(partial(_enqueue_index, case.pk))
+    return {
+        "checked": checked,
+        "moved": sum(len(v) for v in moved.values()),
+        "moved_cases": len(moved),
+        "calendar_version": cal.version,
+    }
+
+
+def _enqueue_index(case_id: int) -> None:
+    """The search document carries the deadlines: refresh it after the commit."""
+    from search.tasks import index_case_task
+
+    from .services import _enqueue_index as enqueue
+
+    enqueue(index_case_task, case_id)

@@ -463,6 +463,17 @@ class Holiday(models.Model):
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
 
+    def clean(self) -> None:
+        """The importer's rules (cases.calendar_services), so a form cannot store a day the
+        working-day calendar refuses (e.g. a make-up day on a weekday would stop every deadline)."""
+        from django.core.exceptions import ValidationError as FormError
+
+        from .calendar_services import holiday_day_problems
+
+        problems = holiday_day_problems(self.date, self.kind)
+        if problems:
+            raise FormError({"date": problems})
+
 
 class Deadline(models.Model):
     """One statutory time limit of a case, computed by ``cases.deadlines`` (pure)."""

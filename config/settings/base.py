@@ -212,6 +212,13 @@ PUBLIC_INTAKE_DRAFT_SECONDS = env.int("PUBLIC_INTAKE_DRAFT_SECONDS", default=2 *
 # Public statistics hide every figure computed on fewer cases than this.
 PUBLIC_STATISTICS_MIN_CASES = env.int("PUBLIC_STATISTICS_MIN_CASES", default=10)
 
+# Notifications: retries with exponential backoff (1, 2, 4, 8 minutes), then "failed" and visible.
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=600)
+# Links in citizens' messages: PUBLIC_BASE_URL + CASE_TRACKING_URL (never the access key).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
 # Public reference prefix for case numbers, e.g. HN-2026-000123.
 CASE_REFERENCE_PREFIX = env("CASE_REFERENCE_PREFIX", default="HN")
 
