@@ -20,3 +20,17 @@ def check_elasticsearch_client_major(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.compatibility)
+def check_search_backend_setting(app_configs=None, **kwargs):
+    from .backends import BACKENDS
+
+    if settings.SEARCH_BACKEND not in BACKENDS:
+        return [
+            checks.Error(
+                f"SEARCH_BACKEND is {settings.SEARCH_BACKEND!r}; expected one of {', '.join(BACKENDS)}.",
+                id="search.E002",
+            )
+        ]
+    return []

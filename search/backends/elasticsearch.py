@@ -1,0 +1,434 @@
+"""The Elasticsearch backend: the only module that imports the Elasticsearch client and
+``elasticsearch.dsl``.
+
+Index lifecycle: documents live in versioned indices (``<prefix>-cases-<timestamp>``) behind one
+alias (``<prefix>-cases``); ``rebuild`` fills a new index and swaps the alias in one atomic
+``_aliases`` call, then deletes the indices the alias used to point at.
+
+Only core features are used (the integ-test-zip distribution has no ``asciifolding``, no Painless,
+no ``_delete_by_query``): accents are folded in Python (``documents.fold``) into ``*_folded`` fields
+holding the words ``documents.tokens`` finds, which the core ``whitespace`` analyzer reads back."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch.dsl import (
+    A,
+    Boolean,
+    Date,
+    Document,
+    Index,
+    Integer,
+    Keyword,
+    Long,
+    MetaField,
+    Q,
+    Search,
+    Text,
+    normalizer,
+)
+
+from ..criteria import AGE_BUCKETS, BacklogCell, StalledCriteria
+from ..documents import case_document, tokens
+from ..timeutil import age_threshold, local_date, working_calendar
+from .base import SearchBackend, SearchUnavailable
+
+logger = logging.getLogger("search.elasticsearch")
+
+# The folded copies arrive already folded, lower-cased and split into words by documents.tokens()
+# (the same function the queries and the database backend use), joined by single spaces: the core
+# "whitespace" analyzer recovers exactly those words. The integ-test-zip has no pattern tokenizer.
+lowercase_keyword = normalizer("kntc_lowercase", filter=["lowercase"])
+
+
+class CaseDoc(Document):
+    """The mapping of the case document. ``dynamic: strict``: a field not declared here (an
+    identity field, say) is rejected by the cluster rather than silently indexed."""
+
+    id = Long()
+    reference = Keyword(normalizer=lowercase_keyword)
+    status = Keyword()
+    is_open = Boolean()
+    kind = Keyword()
+    complaint_level = Keyword()
+    complexity = Keyword()
+    channel = Keyword()
+    authority = Keyword()
+    authority_id = Long()
+    authority_path = Keyword()
+    authority_ancestors = Keyword()
+    assignee_id = Long()
+    assignee = Keyword()
+    escalation_level = Integer()
+    received_at = Date()
+    accepted_at = Date()
+    last_activity_at = Date()
+    next_due_at = Date()
+    stalled_since = Date()
+    decided_at = Date()
+    closed_at = Date()
+    reassignment_count = Integer()
+    transfer_count = Integer()
+    extension_count = Integer()
+    suspension_count = Integer()
+    subject = Text(analyzer="standard")
+    description = Text(analyzer="standard")
+    subject_folded = Text(analyzer="whitespace")
+    description_folded = Text(analyzer="whitespace")
+    fingerprint = Keyword(index=False)
+    as_of = Date(format="strict_date")
+    days_since_activity = Integer()
+    working_days_since_activity = Integer()
+    overdue_days = Integer()
+
+    class Meta:
+        dynamic = MetaField("strict")
+
+
+_clients: dict[tuple[str, float], Elasticsearch] = {}
+_ready: set[tuple[str, str]] = set()
+_lock = threading.Lock()
+
+
+def get_client(url: str | None = None, timeout: float | None = None) -> Elasticsearch:
+    url = url or settings.ELASTICSEARCH_URL
+    timeout = float(timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", 10))
+    key = (url, timeout)
+    with _lock:
+        client = _clients.get(key)
+        if client is None:
+            client = Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+            _clients[key] = client
+    return client
+
+
+@contextlib.contextmanager
+def _unavailable_on_error(what: str) -> Iterator[None]:
+    try:
+        yield
+    except (TransportError, ApiError) as exc:
+        raise SearchUnavailable(f"Elasticsearch {what}: {exc}") from exc
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+    stores_snapshots = True
+
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        index_prefix: str | None = None,
+        refresh: bool | str = False,
+        timeout: float | None = None,
+    ) -> None:
+        self.client = get_client(url, timeout)
+        self.url = url or settings.ELASTICSEARCH_URL
+        self.prefix = index_prefix or settings.ELASTICSEARCH_INDEX_PREFIX
+        self.alias = f"{self.prefix}-cases"
+        # refresh=True or "wait_for" makes writes visible at once (tests, management commands).
+        self.refresh_writes = refresh
+
+    # -- index management -----------------------------------------------------------------------
+    def _index_definition(self, name: str) -> Index:
+        index = Index(name, using=self.client)
+        index.settings(
+            number_of_shards=getattr(settings, "ELASTICSEARCH_SHARDS", 1),
+            number_of_replicas=getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+        )
+        index.document(CaseDoc)
+        return index
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+
+    def ensure_index(self) -> None:
+        """Create the first versioned index and its alias if there is none yet (idempotent)."""
+        key = (self.url, self.alias)
+        if key in _ready:
+            return
+        with _unavailable_on_error("ensure index"):
+            if not self.client.indices.exists_alias(name=self.alias) and not self.client.indices.exists(
+                index=self.alias
+            ):
+                body = self._index_definition(f"{self.alias}-initial").to_dict()
+                try:
+                    self.client.indices.create(
+                        index=f"{self.alias}-initial", aliases={self.alias: {}}, **body
+                    )
+                except ApiError as exc:  # another worker created it first
+                    if "resource_already_exists_exception" not in str(exc):
+                        raise
+        _ready.add(key)
+
+    def indices_behind_alias(self) -> list[str]:
+        with _unavailable_on_error("get alias"):
+            try:
+                return sorted(self.client.indices.get_alias(name=self.alias).body)
+            except NotFoundError:
+                return []
+
+    def refresh(self) -> None:
+        with _unavailable_on_error("refresh"):
+            self.client.indices.refresh(index=self.alias)
+
+    def drop(self) -> None:
+        """Delete the alias and every index of this prefix (tests, ``search_index drop``)."""
+        with _unavailable_on_error("drop"):
+            self.client.indices.delete(index=f"{self.alias}*", ignore_unavailable=True, allow_no_indices=True)
+        _ready.discard((self.url, self.alias))
+
+    def health(self) -> dict:
+        with _unavailable_on_error("health"):
+            health = self.client.cluster.health()
+            indices = self.indices_behind_alias()
+            count = self.client.count(index=self.alias)["count"] if indices else 0
+        return {
+            "backend": self.name,
+            "ok": health["status"] in ("green", "yellow"),
+            "cluster_status": health["status"],
+            "alias": self.alias,
+            "indices": indices,
+            "documents": count,
+        }
+
+    # -- writes ---------------------------------------------------------------------------------
+    def index_case(self, case) -> None:
+        self.ensure_index()
+        doc = case_document(case)
+        with _unavailable_on_error("index"):
+            self.client.index(index=self.alias, id=str(case.pk), document=doc, refresh=self.refresh_writes)
+
+    def remove_case(self, case_id: int) -> None:
+        self.ensure_index()
+        with _unavailable_on_error("delete"), contextlib.suppress(NotFoundError):
+            self.client.delete(index=self.alias, id=str(case_id), refresh=self.refresh_writes)
+
+    def remove_many(self, case_ids: Iterable[int]) -> int:
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(i)} for i in case_ids]
+        if not actions:
+            return 0
+        self.ensure_index()
+        with _unavailable_on_error("bulk delete"):
+            _ok, errors = helpers.bulk(
+                self.client, actions, raise_on_error=False, refresh=self.refresh_writes
+            )
+        real = [e for e in errors if e.get("delete", {}).get("status") != 404]
+        if real:
+            raise SearchUnavailable(f"Elasticsearch bulk delete failed for {len(real)} documents: {real[:3]}")
+        return len(actions)
+
+    def _actions(self, cases: Iterable, index: str, now: datetime | None) -> Iterator[dict]:
+        calendar = working_calendar()
+        for case in cases:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": str(case.pk),
+                "_source": case_document(case, now=now, calendar=calendar),
+            }
+
+    def _bulk(self, cases: Iterable, index: str, now: datetime | None, refresh) -> int:
+        with _unavailable_on_error("bulk index"):
+            ok, errors = helpers.bulk(
+                self.client,
+                self._actions(cases, index, now),
+                chunk_size=500,
+                raise_on_error=False,
+                refresh=refresh,
+            )
+        if errors:
+            raise SearchUnavailable(
+                f"Elasticsearch bulk index failed for {len(errors)} documents: {errors[:3]}"
+            )
+        return ok
+
+    def bulk_index(self, cases: Iterable, *, now: datetime | None = None) -> int:
+        self.ensure_index()
+        return self._bulk(cases, self.alias, now, self.refresh_writes)
+
+    def rebuild(self) -> int:
+        """Fill a new versioned index from the database, then swap the alias atomically."""
+        from ..sync import case_queryset
+
+        self.ensure_index()
+        new = self._new_index_name()
+        definition = self._index_definition(new)
+        with _unavailable_on_error("create index"):
+            definition.create()
+            self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": "-1"}})
+        try:
+            cases = case_queryset().order_by("pk").iterator(chunk_size=2000)
+            count = self._bulk(cases, new, None, False)
+            with _unavailable_on_error("swap alias"):
+                self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+                self.client.indices.refresh(index=new)
+                old = self.indices_behind_alias()
+                actions: list[dict] = [{"add": {"index": new, "alias": self.alias}}]
+                actions += [{"remove": {"index": name, "alias": self.alias}} for name in old]
+                if not old and self.client.indices.exists(index=self.alias):
+                    # An index auto-created under the alias name (a write before any alias existed).
+                    actions.append({"remove_index": {"index": self.alias}})
+                self.client.indices.update_aliases(actions=actions)
+                for name in old:
+                    self.client.indices.delete(index=name, ignore_unavailable=True)
+        except BaseException:
+            with contextlib.suppress(TransportError, ApiError):
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        logger.info("search index rebuilt: %s documents in %s (was %s)", count, new, old)
+        return count
+
+    def indexed_fingerprints(self) -> dict[int, str]:
+        self.ensure_index()
+        result: dict[int, str] = {}
+        with _unavailable_on_error("scan"):
+            for hit in helpers.scan(
+                self.client, index=self.alias, query={"query": {"match_all": {}}}, _source=["fingerprint"]
+            ):
+                result[int(hit["_id"])] = hit["_source"].get("fingerprint", "")
+        return result
+
+    # -- reads ----------------------------------------------------------------------------------
+    def _search(self) -> Search:
+        self.ensure_index()
+        return Search(using=self.client, index=self.alias)
+
+    def stalled_search(self, criteria: StalledCriteria, *, now=None, calendar=None) -> Search:
+        r = criteria.resolve(now, calendar)
+        s = self._search().filter("terms", status=list(r.statuses))
+        if r.activity_before is not None:
+            s = s.filter("range", last_activity_at={"lt": r.activity_before.isoformat()})
+        if r.due_before is not None:
+            s = s.filter("range", next_due_at={"lt": r.due_before.isoformat()})
+        if r.received_before is not None:
+            s = s.filter("range", received_at={"lt": r.received_before.isoformat()})
+        if r.received_from is not None:
+            s = s.filter("range", received_at={"gte": r.received_from.isoformat()})
+        for field_name, minimum in r.min_counts.items():
+            if minimum is not None:
+                s = s.filter("range", **{field_name: {"gte": minimum}})
+        if r.authority:
+            s = s.filter("term", authority_ancestors=r.authority)
+        if r.within is not None:
+            s = s.filter("terms", authority_ancestors=list(r.within))
+        if r.kind:
+            s = s.filter("term", kind=r.kind)
+        if r.assignee_id is not None:
+            s = s.filter("term", assignee_id=r.assignee_id)
+        return s
+
+    def find_stalled(self, criteria, *, now=None, limit=None, offset=0, calendar=None) -> list[int]:
+        s = (
+            self.stalled_search(criteria, now=now, calendar=calendar)
+            .sort({"last_activity_at": "asc"}, {"id": "asc"})
+            .source(False)
+        )
+        if limit is not None and offset + limit <= 10_000:
+            with _unavailable_on_error("search"):
+                return [int(hit.meta.id) for hit in s[offset : offset + limit].execute()]
+        ids: list[int] = []
+        after = None
+        skip = offset
+        while True:
+            page = s.extra(size=2000, track_total_hits=False)
+            if after is not None:
+                page = page.extra(search_after=after)
+            with _unavailable_on_error("search"):
+                hits = list(page.execute())
+            if not hits:
+                break
+            for hit in hits:
+                if skip:
+                    skip -= 1
+                    continue
+                ids.append(int(hit.meta.id))
+                if limit is not None and len(ids) >= limit:
+                    return ids
+            after = list(hits[-1].meta.sort)
+        return ids
+
+    def count_stalled(self, criteria, *, now=None, calendar=None) -> int:
+        with _unavailable_on_error("count"):
+            return self.stalled_search(criteria, now=now, calendar=calendar).count()
+
+    def aggregate_backlog(self, *, now=None, within=None, kind=None) -> list[BacklogCell]:
+        now = now or timezone.now()
+        today = local_date(now)
+        ranges = []
+        for key, _label, lo, hi in AGE_BUCKETS:
+            rng: dict = {"key": key}
+            if hi is not None:
+                rng["from"] = age_threshold(today, hi).isoformat()
+            if lo:
+                rng["to"] = age_threshold(today, lo).isoformat()
+            ranges.append(rng)
+        base = self.stalled_search(StalledCriteria(within=within, kind=kind), now=now).extra(size=0)
+        cells: list[BacklogCell] = []
+        after = None
+        while True:
+            composite = A(
+                "composite",
+                size=2000,
+                sources=[
+                    {"authority": {"terms": {"field": "authority"}}},
+                    {"status": {"terms": {"field": "status"}}},
+                ],
+                **({"after": after} if after else {}),
+            )
+            composite.bucket("age", "date_range", field="received_at", ranges=ranges).bucket(
+                "overdue", "filter", filter=Q("range", next_due_at={"lt": now.isoformat()})
+            )
+            s = base._clone()
+            s.aggs.bucket("groups", composite)
+            with _unavailable_on_error("aggregate"):
+                response = s.execute()
+            groups = response.aggregations.groups
+            for group in groups.buckets:
+                for age in group.age.buckets:
+                    if age.doc_count:
+                        cells.append(
+                            BacklogCell(
+                                authority=group.key.authority,
+                                status=group.key.status,
+                                bucket=age.key,
+                                count=age.doc_count,
+                                overdue=age.overdue.doc_count,
+                            )
+                        )
+            after_key = getattr(groups, "after_key", None)
+            if not groups.buckets or after_key is None:
+                break
+            after = after_key.to_dict()
+        return cells
+
+    def search(self, text: str, *, limit: int = 500) -> list[int]:
+        text = (text or "").strip()
+        words = tokens(text)
+        if not text:
+            return []
+        should = [Q("term", reference={"value": text, "boost": 20})]
+        if words:
+            must = [
+                Q("multi_match", query=word, fields=["subject_folded^2", "description_folded"])
+                for word in words
+            ]
+            # Exact accents rank higher, but never decide whether a case matches.
+            accents = [Q("match", subject={"query": text, "boost": 2}), Q("match", description=text)]
+            should.append(Q("bool", must=must, should=accents))
+        s = (
+            self._search()
+            .query(Q("bool", should=should, minimum_should_match=1))
+            .sort("_score", {"last_activity_at": "desc"}, {"id": "desc"})
+            .source(False)
+        )
+        with _unavailable_on_error("search"):
+            return [int(hit.meta.id) for hit in s[: min(limit, 10_000)].execute()]

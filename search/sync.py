@@ -1,0 +1,170 @@
+"""Keeping the index in step with the database: index one case, mark failures dirty, measure the
+drift, reconcile it. Used by the Celery tasks and the ``search_index`` command."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db.models import F
+from django.utils import timezone
+
+from cases.models import Case
+
+from .backends import get_backend
+from .backends.base import Drift, SearchBackend, SearchUnavailable
+from .documents import base_document
+from .models import PendingIndex
+
+logger = logging.getLogger("search.sync")
+
+
+def case_queryset():
+    return Case.objects.select_related("authority", "assignee")
+
+
+def mark_dirty(case_id: int, error: str = "") -> None:
+    """Record that the index may be missing this case's latest state. Never raises for the caller."""
+    now = timezone.now()
+    updated = PendingIndex.objects.filter(case_id=case_id).update(
+        attempts=F("attempts") + 1, last_failed_at=now, last_error=error[:2000]
+    )
+    if not updated:
+        PendingIndex.objects.get_or_create(
+            case_id=case_id,
+            defaults={"first_failed_at": now, "last_failed_at": now, "last_error": error[:2000]},
+        )
+
+
+def clear_dirty(case_ids, *, marked_before=None) -> int:
+    qs = PendingIndex.objects.filter(case_id__in=list(case_ids))
+    if marked_before is not None:
+        # A failure recorded after we read the row belongs to a newer change: keep it.
+        qs = qs.filter(last_failed_at__lte=marked_before)
+    return qs.delete()[0]
+
+
+def index_one(case_id: int, backend: SearchBackend | None = None) -> str:
+    """Index the current state of a case, or remove it from the index if it is gone.
+
+    On ``SearchUnavailable`` the case is marked dirty before the exception propagates."""
+    backend = backend or get_backend()
+    started = timezone.now()
+    case = case_queryset().filter(pk=case_id).first()
+    try:
+        if case is None:
+            backend.remove_case(case_id)
+            result = "removed"
+        else:
+            backend.index_case(case)
+            result = "indexed"
+    except SearchUnavailable as exc:
+        mark_dirty(case_id, error=str(exc))
+        raise
+    clear_dirty([case_id], marked_before=started)
+    return result
+
+
+def compute_drift(backend: SearchBackend) -> Drift:
+    """Compare the fingerprint of every case in the database with the one in the index."""
+    indexed = backend.indexed_fingerprints()
+    drift = Drift(index_count=len(indexed))
+    seen: set[int] = set()
+    for case in case_queryset().order_by("pk").iterator(chunk_size=2000):
+        seen.add(case.pk)
+        current = indexed.get(case.pk)
+        if current is None:
+            drift.missing.append(case.pk)
+        elif current != base_document(case)["fingerprint"]:
+            drift.stale.append(case.pk)
+    drift.database_count = len(seen)
+    drift.orphans = sorted(set(indexed) - seen)
+    drift.pending = list(PendingIndex.objects.order_by("case_id").values_list("case_id", flat=True))
+    return drift
+
+
+@dataclass
+class ReconcileReport:
+    backend: str
+    before: Drift
+    indexed: int = 0
+    removed: int = 0
+    cleared: int = 0
+    refreshed: int = 0
+    after: Drift | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.backend}: drift {self.before.total} → indexed {self.indexed}, removed {self.removed}, "
+            f"cleared {self.cleared} pending, refreshed {self.refreshed} open documents"
+            + (f", remaining drift {self.after.total}" if self.after is not None else "")
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "backend": self.backend,
+            "before": self.before.as_dict(),
+            "indexed": self.indexed,
+            "removed": self.removed,
+            "cleared": self.cleared,
+            "refreshed": self.refreshed,
+            "after": self.after.as_dict() if self.after is not None else None,
+        }
+
+
+def reconcile(backend: SearchBackend | None = None, *, verify: bool = True) -> ReconcileReport:
+    """Re-index every case that drifted (missing, stale, left dirty) and remove orphans.
+
+    Raises ``SearchUnavailable`` if the index still cannot be reached (the dirty marks stay)."""
+    backend = backend or get_backend()
+    started = timezone.now()
+    drift = backend.check()
+    report = ReconcileReport(backend=backend.name, before=drift)
+    existing_pending = set(Case.objects.filter(pk__in=drift.pending).values_list("pk", flat=True))
+    to_index = set(drift.missing) | set(drift.stale) | existing_pending
+    to_remove = set(drift.orphans) | (set(drift.pending) - existing_pending)
+    if to_index:
+        cases = case_queryset().filter(pk__in=sorted(to_index)).order_by("pk").iterator(chunk_size=1000)
+        report.indexed = backend.bulk_index(cases)
+    if to_remove:
+        report.removed = backend.remove_many(sorted(to_remove))
+    report.cleared = clear_dirty(drift.pending, marked_before=started)
+    if to_index or to_remove:
+        backend.refresh()
+    if verify:
+        report.after = backend.check()
+    logger.info("search reconcile %s", report.summary())
+    return report
+
+
+def refresh_open_documents(backend: SearchBackend | None = None) -> int:
+    """Re-write the documents of open cases so their day counts (days since activity, working
+    days since activity, days overdue) are as of today. Selections never depend on them: they
+    compare dates with ``now``; this keeps what people read in the index current."""
+    from cases.workflow import OPEN_STATES
+
+    backend = backend or get_backend()
+    if not backend.stores_snapshots:
+        return 0
+    cases = case_queryset().filter(status__in=OPEN_STATES).order_by("pk").iterator(chunk_size=2000)
+    return backend.bulk_index(cases)
+
+
+def nightly(backend: SearchBackend | None = None) -> ReconcileReport:
+    """What the nightly task does: reconcile the drift, then refresh the open cases' day counts."""
+    backend = backend or get_backend()
+    report = reconcile(backend)
+    report.refreshed = refresh_open_documents(backend)
+    return report
+
+
+def rebuild(backend: SearchBackend | None = None) -> int:
+    """Build the index again from scratch, then catch up with changes made while it was building
+    (they were written to the previous index). Cases marked dirty before the start are now in it."""
+    backend = backend or get_backend()
+    started = timezone.now()
+    n = backend.rebuild()
+    clear_dirty(PendingIndex.objects.values_list("case_id", flat=True), marked_before=started)
+    reconcile(backend, verify=False)
+    return n
