@@ -40,6 +40,13 @@ def group_name(role: str) -> str:
 
 
 def ensure_role_groups(**kwargs) -> None:
+    # post_migrate reaches this app before auth has created its permissions (and a flush removes
+    # them): create the ones the roles use first.
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    for label in ("cases", "wagtailadmin"):
+        create_permissions(apps.get_app_config(label), verbosity=0)
     for role, perms in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name(role))
         wanted = []

@@ -37,6 +37,17 @@ def require_services():
         )
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Vietnamese: requests through LocaleMiddleware leave the thread's language
+    activated, which would leak into the next test's commands and templates."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def services_script():
     """Run scripts/services.sh to stop or start one real service during a test."""
