@@ -156,7 +156,8 @@ class Command(BaseCommand):
         if Case.objects.filter(authority__code__startswith="HN").exists():
             self.stdout.write("Demo data already present; nothing added.")
             return
-        count = self._cases(authorities, users)
+        with transaction.atomic():  # all demo cases or none, so a rerun is never half-done
+            count = self._cases(authorities, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {len(authorities)} authorities, {len(users)} staff, {count} cases."
@@ -216,7 +217,11 @@ class Command(BaseCommand):
                 subject, act = SUBJECTS[kind][i % len(SUBJECTS[kind])]
                 name, nid, address, phone = PEOPLE[i % len(PEOPLE)]
                 start = today - dt.timedelta(days=rng.randint(5, 75), hours=rng.randint(0, 8))
-                authority = authorities["HN-TTTP"] if i % 3 else rng.choice(handlers)
+                # The demo staff work at the city inspectorate; letters only triaged spread elsewhere.
+                handled = any(
+                    step not in ("accept", "reject", "transfer", "guide", "withdraw") for step in steps
+                )
+                authority = authorities["HN-TTTP"] if handled or i % 3 else rng.choice(handlers)
                 parties = (
                     []
                     if kind == "anonymous_report"
