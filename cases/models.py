@@ -287,6 +287,17 @@ class Case(models.Model):
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
             models.Index(fields=["kind", "status"], name="case_kind_status_idx"),
             models.Index(fields=["status", "last_activity_at"], name="case_status_activity_idx"),
+            # Workspace list filters on rare values: small partial indexes (escalated; likely duplicates).
+            models.Index(
+                fields=["escalation_level", "next_due_at"],
+                name="case_escalated_idx",
+                condition=models.Q(escalation_level__gt=0),
+            ),
+            models.Index(
+                fields=["next_due_at"],
+                name="case_dup_suspected_idx",
+                condition=models.Q(duplicate_suspected=True),
+            ),
         ]
 
     def __str__(self) -> str:

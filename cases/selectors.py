@@ -145,7 +145,8 @@ def _viewer_visibilities(viewer) -> set[str]:
 def _actor_label(user, role: str = "") -> str:
     if user is None:
         return {"citizen": "Người gửi đơn", "system": "Hệ thống"}.get(role, "Hệ thống")
-    return user.get_full_name() or user.get_username()
+    # Vietnamese order: family and middle names, then the given name ("Phạm Minh Tuấn").
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
 def _history_changes(record, identity_ok: bool) -> list[dict]:

@@ -1174,6 +1174,7 @@ def sanitise_filename(name: str) -> str:
     import unicodedata
 
     base = Path(name or "").name
+    base = base.replace("Đ", "D").replace("đ", "d")  # đ has no ASCII decomposition
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
     base = re.sub(r"[^A-Za-z0-9._-]+", "_", base).strip("._") or "tep"
     return base[:120]

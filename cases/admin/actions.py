@@ -1,0 +1,632 @@
+"""The actions of the case page, as data: which permission verb, which workflow move, which form,
+and which service call. ``available_actions(user, case)`` lists exactly the ones the workflow and
+the user's role allow right now; every ``perform`` calls ``cases.services``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from .. import documents, permissions, services, workflow
+from ..errors import ConflictError
+from ..models import Case
+from ..models import CaseKind as K
+from ..models import CaseStatus as S
+from ..reasons import SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
+from . import forms as f
+
+MAX_EXTENSIONS = {
+    Case.Complexity.NORMAL: 0,
+    Case.Complexity.COMPLEX: 1,
+    Case.Complexity.ESPECIALLY_COMPLEX: 2,
+}
+
+
+def _moves_to(target: str) -> Callable[[Case], bool]:
+    return lambda case: workflow.can_transition(case.kind, case.status, target)
+
+
+def _open(case: Case) -> bool:
+    return case.status in workflow.OPEN_STATES
+
+
+def _can_extend(case: Case) -> bool:
+    return workflow.allows_extension(case.kind, case.status) and case.extension_count < MAX_EXTENSIONS.get(
+        case.complexity, 0
+    )
+
+
+def _can_conclude(case: Case) -> bool:
+    target = S.CONCLUDED if case.kind in (K.DENUNCIATION, K.ANONYMOUS_REPORT) else S.DECIDED
+    return workflow.can_transition(case.kind, case.status, target)
+
+
+def _can_resume(case: Case) -> bool:
+    return case.status == S.SUSPENDED and workflow.can_transition(
+        case.kind, S.SUSPENDED, case.status_before_suspension or S.ACCEPTED
+    )
+
+
+def _can_transfer(case: Case) -> bool:
+    return workflow.can_transition(case.kind, case.status, S.TRANSFERRED) and not (
+        case.kind == K.DENUNCIATION and case.transfer_count >= 1
+    )
+
+
+def _can_second_level(case: Case) -> bool:
+    if case.kind not in (K.COMPLAINT, K.DENUNCIATION):
+        return False
+    if case.kind == K.COMPLAINT and case.complaint_level == Case.Level.SECOND:
+        return False
+    return (
+        case.status in {S.DECIDED, S.CONCLUDED, S.PUBLISHED, S.CLOSED, S.ACCEPTED, S.VERIFYING, S.DIALOGUE}
+        and case.authority_id is not None
+        and case.authority.parent_id is not None
+    )
+
+
+def _has_templates(case: Case) -> bool:
+    return bool(documents.templates_for(case))
+
+
+# ------------------------------------------------------------------------------- performers
+
+
+def _with_notices(action: str, case: Case, user, form) -> list[str]:
+    """File the action's standard notices (same transaction as the change)."""
+    if not form.cleaned_data.get("generate_notice"):
+        return []
+    codes = documents.ON_ACTION.get(action, {}).get(case.kind, [])
+    if not codes:
+        return []
+    fresh = Case.objects.select_related("authority", "transferred_to", "accused_authority").get(pk=case.pk)
+    titles = []
+    for code in codes:
+        upload = documents.notice_file(case=fresh, code=code, user=user)
+        services.attachment_add(
+            case=fresh,
+            actor=user,
+            files=[upload],
+            visibility=documents.TEMPLATES[code].visibility,
+            note=upload.description,
+        )
+        titles.append(upload.description)
+    return titles
+
+
+def _v(form) -> int | None:
+    return form.cleaned_data.get("version")
+
+
+def do_classify(case, user, form):
+    d = form.cleaned_data
+    return services.case_classify(
+        case=case,
+        actor=user,
+        kind=d.get("kind") or None,
+        authority=d.get("authority"),
+        complexity=d.get("complexity"),
+        remote_area=d.get("remote_area"),
+        accused_name=d.get("accused_name"),
+        accused_authority=d.get("accused_authority"),
+        expected_version=_v(form),
+    )
+
+
+def do_accept(case, user, form):
+    case = services.case_accept(
+        case=case, actor=user, note=form.cleaned_data["note"], expected_version=_v(form)
+    )
+    _with_notices("accept", case, user, form)
+    return case
+
+
+def do_reject(case, user, form):
+    d = form.cleaned_data
+    case = services.case_reject(
+        case=case,
+        actor=user,
+        reason_code=d["reason_code"],
+        reason_text=d["reason_text"],
+        expected_version=_v(form),
+    )
+    _with_notices("reject", case, user, form)
+    return case
+
+
+def do_transfer(case, user, form):
+    d = form.cleaned_data
+    case = services.case_transfer(
+        case=case, actor=user, to_authority=d["to_authority"], note=d["note"], expected_version=_v(form)
+    )
+    _with_notices("transfer", case, user, form)
+    return case
+
+
+def do_guide(case, user, form):
+    d = form.cleaned_data
+    return services.case_guide(
+        case=case,
+        actor=user,
+        guidance=d["guidance"],
+        to_authority=d.get("to_authority"),
+        expected_version=_v(form),
+    )
+
+
+def do_merge(case, user, form):
+    return services.case_merge_duplicate(
+        case=case, actor=user, into=form.target, note=form.cleaned_data["note"], expected_version=_v(form)
+    )
+
+
+def do_link(case, user, form):
+    return services.case_link(
+        case=case, actor=user, other=form.target, note=form.cleaned_data["note"], expected_version=_v(form)
+    )
+
+
+def do_assign(case, user, form):
+    d = form.cleaned_data
+    return services.case_assign(
+        case=case, actor=user, assignee=d["assignee"], reason=d["reason"], expected_version=_v(form)
+    )
+
+
+def do_verify(case, user, form):
+    d = form.cleaned_data
+    return services.case_start_verification(
+        case=case, actor=user, plan=d["plan"], team=list(d["team"]), expected_version=_v(form)
+    )
+
+
+def do_dialogue(case, user, form):
+    d = form.cleaned_data
+    return services.case_schedule_dialogue(
+        case=case, actor=user, when=d["when"], place=d["place"], agenda=d["agenda"], expected_version=_v(form)
+    )
+
+
+def do_extend(case, user, form):
+    d = form.cleaned_data
+    case = services.case_extend(
+        case=case,
+        actor=user,
+        days=d["days"],
+        decision_number=d["decision_number"],
+        justification=d["justification"],
+        expected_version=_v(form),
+    )
+    _with_notices("extend", case, user, form)
+    return case
+
+
+def do_suspend(case, user, form):
+    d = form.cleaned_data
+    return services.case_suspend(
+        case=case,
+        actor=user,
+        reason_code=d["reason_code"],
+        reason_text=d["reason_text"],
+        expected_version=_v(form),
+    )
+
+
+def do_resume(case, user, form):
+    return services.case_resume(
+        case=case, actor=user, note=form.cleaned_data["note"], expected_version=_v(form)
+    )
+
+
+def do_withdraw(case, user, form):
+    d = form.cleaned_data
+    return services.case_withdraw(
+        case=case,
+        actor=user,
+        statement=d["statement"],
+        continue_resolution=d.get("continue_resolution", False),
+        continue_reason=d.get("continue_reason", ""),
+        expected_version=_v(form),
+    )
+
+
+def do_terminate(case, user, form):
+    d = form.cleaned_data
+    return services.case_terminate(
+        case=case,
+        actor=user,
+        reason_code=d["reason_code"],
+        reason_text=d["reason_text"],
+        expected_version=_v(form),
+    )
+
+
+def do_conclude(case, user, form):
+    d = form.cleaned_data
+    upload = d.get("decision_file")
+    decision_file = None
+    if upload:
+        decision_file = services.FileInput(
+            name=upload.name,
+            content=upload.read(),
+            content_type=upload.content_type or "",
+            description=d["decision_number"],
+        )
+    case = services.case_conclude(
+        case=case,
+        actor=user,
+        outcome=d["outcome"],
+        summary=d["summary"],
+        decision_number=d["decision_number"],
+        decision_file=decision_file,
+        expected_version=_v(form),
+    )
+    if decision_file is None:
+        _with_notices("conclude", case, user, form)
+    return case
+
+
+def do_publish(case, user, form):
+    d = form.cleaned_data
+    return services.case_publish(
+        case=case, actor=user, channel=d["channel"], note=d["note"], expected_version=_v(form)
+    )
+
+
+def do_close(case, user, form):
+    return services.case_close(
+        case=case, actor=user, note=form.cleaned_data["note"], expected_version=_v(form)
+    )
+
+
+def do_second_level(case, user, form):
+    d = form.cleaned_data
+    return services.case_open_second_level(
+        case=case, actor=user, description=d["description"], received_at=d.get("received_at")
+    ).case
+
+
+def do_escalate(case, user, form):
+    d = form.cleaned_data
+    if form.cleaned_data.get("version") != case.version:
+        raise ConflictError(
+            "Hồ sơ vừa được người khác cập nhật; vui lòng xem lại thay đổi rồi thực hiện lại. / "
+            "Someone else changed this case meanwhile; review the change and try again."
+        )
+    return services.case_escalate(case=case, actor=user, level=d["level"], reason=d["reason"])
+
+
+def do_note(case, user, form):
+    d = form.cleaned_data
+    services.note_add(case=case, actor=user, text=d["text"], visibility=d["visibility"])
+    return case
+
+
+def do_attach(case, user, form):
+    d = form.cleaned_data
+    uploads = [
+        services.FileInput(
+            name=u.name,
+            content=u.read(),
+            content_type=u.content_type or "",
+            kind=d["kind"],
+            description=d["description"],
+            contains_identity=d.get("contains_identity", False),
+        )
+        for u in d["files"]
+    ]
+    services.attachment_add(
+        case=case, actor=user, files=uploads, visibility=d["visibility"], note=d["description"]
+    )
+    return case
+
+
+def do_document(case, user, form):
+    d = form.cleaned_data
+    fresh = Case.objects.select_related("authority", "transferred_to", "accused_authority").get(pk=case.pk)
+    upload = documents.notice_file(case=fresh, code=d["template"], user=user, number=d["number"])
+    services.attachment_add(
+        case=fresh, actor=user, files=[upload], visibility=d["visibility"], note=upload.description
+    )
+    return case
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    verb: str
+    label: object
+    form_class: type
+    perform: Callable
+    is_possible: Callable[[Case], bool]
+    success: object
+    icon: str = "arrow-right"
+    primary: bool = False
+    legal_hint: object = ""
+
+    def allowed(self, user, case: Case) -> bool:
+        return (
+            self.is_possible(case) and permissions.user_can(self.verb, user, case) and self._extra(user, case)
+        )
+
+    def _extra(self, user, case: Case) -> bool:
+        if self.slug == "second-level":
+            return permissions.can_register_for(user, case.authority.parent)
+        if self.slug in ("suspend",):
+            return bool(reasons_for(SUSPENSION_REASONS, case.kind))
+        if self.slug in ("terminate",):
+            return bool(reasons_for(TERMINATION_REASONS, case.kind))
+        return True
+
+    def run(self, case: Case, user, form) -> Case:
+        with transaction.atomic():
+            return self.perform(case, user, form)
+
+
+ACTIONS: dict[str, Action] = {
+    a.slug: a
+    for a in [
+        Action(
+            "classify",
+            "classify",
+            _("Phân loại đơn"),
+            f.ClassifyForm,
+            do_classify,
+            _open,
+            _("Đã cập nhật phân loại."),
+            "tag",
+            legal_hint=_("Thông tư 05/2021/TT-TTCP; Luật Tố cáo 2018, Điều 24 khoản 1."),
+        ),
+        Action(
+            "accept",
+            "accept",
+            _("Thụ lý"),
+            f.AcceptForm,
+            do_accept,
+            _moves_to(S.ACCEPTED),
+            _("Đã thụ lý hồ sơ."),
+            "check",
+            True,
+            _("Luật Khiếu nại 2011, Điều 27; Luật Tố cáo 2018, Điều 24, 29."),
+        ),
+        Action(
+            "reject",
+            "reject",
+            _("Không thụ lý"),
+            f.RejectForm,
+            do_reject,
+            _moves_to(S.REJECTED),
+            _("Đã ghi nhận không thụ lý."),
+            "cross",
+            legal_hint=_("Luật Khiếu nại 2011, Điều 11; Luật Tố cáo 2018, Điều 24, 25, 29 khoản 1."),
+        ),
+        Action(
+            "transfer",
+            "transfer",
+            _("Chuyển đơn"),
+            f.TransferForm,
+            do_transfer,
+            _can_transfer,
+            _("Đã chuyển đơn."),
+            "redirect",
+            legal_hint=_("Luật Tố cáo 2018, Điều 24 khoản 2 (05 ngày làm việc; chỉ chuyển một lần)."),
+        ),
+        Action(
+            "guide",
+            "guide",
+            _("Hướng dẫn người gửi đơn"),
+            f.GuideForm,
+            do_guide,
+            _moves_to(S.GUIDED),
+            _("Đã ghi nhận hướng dẫn."),
+            "help",
+            legal_hint=_("Luật Tiếp công dân 2013, Điều 26; hướng dẫn một lần."),
+        ),
+        Action(
+            "merge",
+            "merge",
+            _("Gộp vào hồ sơ trùng"),
+            f.MergeForm,
+            do_merge,
+            _moves_to(S.MERGED),
+            _("Đã gộp hồ sơ."),
+            "group",
+            legal_hint=_("Luật Tố cáo 2018, Điều 24 khoản 3."),
+        ),
+        Action(
+            "link",
+            "merge",
+            _("Liên kết hồ sơ liên quan"),
+            f.LinkForm,
+            do_link,
+            _open,
+            _("Đã liên kết hồ sơ."),
+            "link",
+        ),
+        Action(
+            "assign",
+            "assign",
+            _("Phân công xử lý"),
+            f.AssignForm,
+            do_assign,
+            _open,
+            _("Đã phân công."),
+            "user",
+        ),
+        Action(
+            "verify",
+            "verify",
+            _("Bắt đầu xác minh"),
+            f.VerifyForm,
+            do_verify,
+            _moves_to(S.VERIFYING),
+            _("Đã bắt đầu xác minh."),
+            "search",
+            True,
+            _("Luật Khiếu nại 2011, Điều 29; Luật Tố cáo 2018, Điều 31; Nghị định 31/2019, Điều 10."),
+        ),
+        Action(
+            "dialogue",
+            "dialogue",
+            _("Lên lịch đối thoại"),
+            f.DialogueForm,
+            do_dialogue,
+            lambda c: workflow.allows_dialogue(c.kind) and _moves_to(S.DIALOGUE)(c),
+            _("Đã lên lịch đối thoại."),
+            "calendar",
+            legal_hint=_("Luật Khiếu nại 2011, Điều 30, 39."),
+        ),
+        Action(
+            "extend",
+            "extend",
+            _("Gia hạn giải quyết"),
+            f.ExtendForm,
+            do_extend,
+            _can_extend,
+            _("Đã gia hạn."),
+            "time",
+            legal_hint=_("Luật Tố cáo 2018, Điều 30; Nghị định 31/2019, Điều 3 (mỗi lần không quá 30 ngày)."),
+        ),
+        Action(
+            "suspend",
+            "suspend",
+            _("Tạm đình chỉ"),
+            f.SuspendForm,
+            do_suspend,
+            _moves_to(S.SUSPENDED),
+            _("Đã tạm đình chỉ."),
+            "pause",
+            legal_hint=_(
+                "Luật Tố cáo 2018, Điều 34 khoản 1–2: thời gian tạm đình chỉ không tính vào thời hạn."
+            ),
+        ),
+        Action(
+            "resume",
+            "resume",
+            _("Tiếp tục giải quyết"),
+            f.NoteOnlyForm,
+            do_resume,
+            _can_resume,
+            _("Đã tiếp tục giải quyết."),
+            "resubmit",
+        ),
+        Action(
+            "withdraw",
+            "withdraw",
+            _("Ghi nhận rút đơn"),
+            f.WithdrawForm,
+            do_withdraw,
+            lambda c: c.status in workflow.WITHDRAWABLE_STATES and _moves_to(S.WITHDRAWN)(c),
+            _("Đã ghi nhận rút đơn."),
+            "undo",
+            legal_hint=_("Luật Khiếu nại 2011, Điều 10; Luật Tố cáo 2018, Điều 33."),
+        ),
+        Action(
+            "terminate",
+            "terminate",
+            _("Đình chỉ giải quyết"),
+            f.TerminateForm,
+            do_terminate,
+            _moves_to(S.TERMINATED),
+            _("Đã đình chỉ giải quyết."),
+            "cross",
+            legal_hint=_("Luật Tố cáo 2018, Điều 34 khoản 3."),
+        ),
+        Action(
+            "conclude",
+            "conclude",
+            _("Kết luận / ra quyết định"),
+            f.ConcludeForm,
+            do_conclude,
+            _can_conclude,
+            _("Đã ghi nhận kết luận/quyết định."),
+            "success",
+            True,
+            _("Luật Khiếu nại 2011, Điều 31, 40; Luật Tố cáo 2018, Điều 35."),
+        ),
+        Action(
+            "publish",
+            "publish",
+            _("Công khai"),
+            f.PublishForm,
+            do_publish,
+            _moves_to(S.PUBLISHED),
+            _("Đã công khai."),
+            "globe",
+            True,
+            _("Luật Khiếu nại 2011, Điều 41; Luật Tố cáo 2018, Điều 40."),
+        ),
+        Action(
+            "close",
+            "close",
+            _("Đóng hồ sơ"),
+            f.NoteOnlyForm,
+            do_close,
+            _moves_to(S.CLOSED),
+            _("Đã đóng hồ sơ."),
+            "lock",
+            legal_hint=_("Luật Khiếu nại 2011, Điều 34; Luật Tố cáo 2018, Điều 39."),
+        ),
+        Action(
+            "second-level",
+            "second_level",
+            _("Tiếp nhận khiếu nại lần hai / tố cáo tiếp"),
+            f.SecondLevelForm,
+            do_second_level,
+            _can_second_level,
+            _("Đã tạo hồ sơ lần hai."),
+            "plus",
+            legal_hint=_("Luật Khiếu nại 2011, Điều 33; Luật Tố cáo 2018, Điều 37."),
+        ),
+        Action(
+            "escalate",
+            "escalate",
+            _("Nâng cấp cảnh báo"),
+            f.EscalateForm,
+            do_escalate,
+            lambda c: _open(c) and c.escalation_level < 3,
+            _("Đã nâng cấp cảnh báo."),
+            "warning",
+        ),
+        Action(
+            "note",
+            "note",
+            _("Thêm ghi chú"),
+            f.NoteForm,
+            do_note,
+            lambda c: True,
+            _("Đã thêm ghi chú."),
+            "comment",
+        ),
+        Action(
+            "attach",
+            "attach",
+            _("Thêm tài liệu"),
+            f.AttachForm,
+            do_attach,
+            lambda c: True,
+            _("Đã thêm tài liệu."),
+            "doc-full",
+        ),
+        Action(
+            "document",
+            "attach",
+            _("Lập văn bản theo mẫu"),
+            f.DocumentForm,
+            do_document,
+            _has_templates,
+            _("Đã lập văn bản và lưu vào hồ sơ."),
+            "doc-full-inverse",
+        ),
+    ]
+}
+
+# Actions that change the status (the rest are annotations shown apart on the case page).
+ANNOTATIONS = {"note", "attach", "document", "link", "escalate", "classify", "assign", "second-level"}
+
+
+def available_actions(user, case: Case) -> list[Action]:
+    return [a for a in ACTIONS.values() if a.allowed(user, case)]

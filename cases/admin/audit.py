@@ -1,0 +1,102 @@
+"""The access log for oversight: who revealed which identity, who opened or exported which case."""
+
+from __future__ import annotations
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic.base import BaseListingView
+
+from ..models import IdentityAccessLog
+from . import common
+from .listing import CappedPaginator
+from .views import access_log_scope
+
+
+class AccessLogFilterSet(WagtailFilterSet):
+    action = django_filters.ChoiceFilter(label=_("Thao tác"), choices=IdentityAccessLog.Action.choices)
+    user = django_filters.CharFilter(
+        label=_("Cán bộ (tên đăng nhập)"), field_name="user__username", lookup_expr="iexact"
+    )
+    case = django_filters.CharFilter(label=_("Mã hồ sơ"), field_name="case__reference", lookup_expr="iexact")
+    created = django_filters.DateFromToRangeFilter(
+        label=_("Thời gian"), field_name="created_at", widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = IdentityAccessLog
+        fields = []
+
+
+class AccessLogPaginator(CappedPaginator):
+    noun = _("dòng nhật ký")
+
+
+class AccessLogView(BaseListingView):
+    template_name = "cases/admin/access_log.html"
+    results_template_name = "wagtailadmin/generic/listing_results.html"
+    filterset_class = AccessLogFilterSet
+    paginator_class = AccessLogPaginator
+    paginate_by = 50
+    header_icon = "history"
+    page_title = _("Nhật ký truy cập")
+    index_url_name = "cases_admin:access_log"
+    index_results_url_name = "cases_admin:access_log_results"
+    verbose_name = _("dòng nhật ký")
+    verbose_name_plural = _("dòng nhật ký")
+
+    def dispatch(self, request, *args, **kwargs):
+        if access_log_scope(request.user) is None:
+            raise PermissionDenied(
+                gettext("Chỉ cán bộ kiểm tra, giám sát và thủ trưởng cơ quan xem được nhật ký truy cập.")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("cases_admin:index"), "label": gettext("Hồ sơ")},
+            {"url": "", "label": gettext("Nhật ký truy cập")},
+        ]
+
+    def get_base_queryset(self):
+        return access_log_scope(self.request.user).order_by("-created_at", "-pk")
+
+    def filter_queryset(self, queryset):
+        if self.filters and not self.filters.is_valid():
+            return queryset.none()
+        return super().filter_queryset(queryset)
+
+    @property
+    def columns(self):
+        return [
+            Column(
+                "created_at",
+                label=gettext("Thời gian"),
+                accessor=lambda log: timezone.localtime(log.created_at).strftime("%d/%m/%Y %H:%M:%S"),
+            ),
+            Column(
+                "user",
+                label=gettext("Cán bộ"),
+                accessor=lambda log: f"{common.user_display(log.user)} ({log.user.get_username()})",
+            ),
+            Column("action", label=gettext("Thao tác"), accessor="get_action_display"),
+            TitleColumn(
+                "case",
+                label=gettext("Hồ sơ"),
+                classname="kntc-nowrap",
+                accessor=lambda log: log.case.reference,
+                get_url=lambda log: reverse("cases_admin:detail", args=[log.case.reference]),
+            ),
+            # The party's role and position, never its name.
+            Column(
+                "party",
+                label=gettext("Người gửi đơn"),
+                accessor=lambda log: str(log.party) if log.party_id else "",
+            ),
+            Column("reason", label=gettext("Lý do"), accessor="reason"),
+        ]

@@ -1,0 +1,451 @@
+"""Helpers shared by the workspace views: finding a case in the viewer's scope, turning domain
+errors into responses, and presenting events, history diffs and deadlines in the viewer's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .. import permissions, selectors
+from ..errors import PermissionDeniedError
+from ..models import Authority, Case, Deadline, Membership, Party, Role
+from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
+
+STAFF_ROLES_FOR_ASSIGNMENT = (Role.INSPECTOR, Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
+
+
+def lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+def bilingual(text: str) -> str:
+    """Domain messages are "tiếng Việt / English": keep the half for the viewer's language."""
+    if " / " not in text:
+        return text
+    vi, en = text.split(" / ", 1)
+    return en if lang() == "en" else vi
+
+
+def case_for(user, reference: str) -> Case:
+    """The case if the user may see it; 404 otherwise (other agencies' cases do not exist for them)."""
+    try:
+        return selectors.case_get_for_user(user, reference)
+    except PermissionDeniedError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def require(verb: str, user, case: Case) -> None:
+    if not permissions.user_can(verb, user, case):
+        raise PermissionDenied(
+            bilingual(
+                f"Bạn không có quyền thực hiện thao tác này đối với hồ sơ {case.reference} / "
+                f"you may not do this on case {case.reference}"
+            )
+        )
+
+
+def user_display(user) -> str:
+    if user is None:
+        return str(_("Hệ thống"))
+    # Vietnamese order: family and middle names first, then the given name.
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
+def is_auditor(user) -> bool:
+    return permissions.is_auditor(user)
+
+
+def scope_paths(user) -> list[str] | None:
+    """Authority paths whose sub-trees the user works in; None = everything (auditor, superuser)."""
+    if user.is_superuser or user.has_perm("cases.view_all_cases") or is_auditor(user):
+        return None
+    return sorted(
+        set(Membership.objects.filter(user=user, active=True).values_list("authority__path", flat=True))
+    )
+
+
+def authorities_in_scope(user):
+    paths = scope_paths(user)
+    qs = Authority.objects.order_by("path")
+    if paths is None:
+        return qs
+    from django.db.models import Q
+
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return qs.filter(condition)
+
+
+def staff_in_scope(user):
+    """Staff who may be given cases, in the authorities the user works in."""
+    User = get_user_model()
+    authorities = authorities_in_scope(user)
+    return (
+        User.objects.filter(
+            memberships__active=True,
+            memberships__role__in=STAFF_ROLES_FOR_ASSIGNMENT,
+            memberships__authority__in=authorities,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def assignee_candidates(case: Case):
+    """People who may be given this case: inspectors and heads of its authority or a parent body."""
+    User = get_user_model()
+    if case.authority_id is None:
+        return User.objects.none()
+    path = case.authority.path
+    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]
+    return (
+        User.objects.filter(
+            memberships__active=True,
+            memberships__role__in=STAFF_ROLES_FOR_ASSIGNMENT,
+            memberships__authority__path__in=prefixes,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+# ----------------------------------------------------------------------------------- labels
+
+EVENT_LABELS = {
+    "case.received": _("Tiếp nhận đơn"),
+    "case.classified": _("Phân loại đơn"),
+    "case.accepted": _("Thụ lý"),
+    "case.rejected": _("Không thụ lý"),
+    "case.transferred": _("Chuyển đơn"),
+    "case.guided": _("Hướng dẫn người gửi đơn"),
+    "case.merged": _("Gộp vào hồ sơ trùng"),
+    "case.duplicate_linked": _("Nhận hồ sơ trùng được gộp"),
+    "case.linked": _("Liên kết hồ sơ"),
+    "case.assigned": _("Phân công xử lý"),
+    "case.reassigned": _("Phân công lại"),
+    "case.verification_started": _("Bắt đầu xác minh"),
+    "case.dialogue_scheduled": _("Lên lịch đối thoại"),
+    "case.extended": _("Gia hạn giải quyết"),
+    "case.suspended": _("Tạm đình chỉ"),
+    "case.resumed": _("Tiếp tục giải quyết"),
+    "case.withdrawn": _("Rút đơn"),
+    "case.withdrawal_overridden": _("Rút đơn nhưng vẫn tiếp tục giải quyết"),
+    "case.terminated": _("Đình chỉ giải quyết"),
+    "case.concluded": _("Kết luận nội dung tố cáo"),
+    "case.decided": _("Quyết định/trả lời"),
+    "case.published": _("Công khai"),
+    "case.closed": _("Đóng hồ sơ"),
+    "case.followed_up": _("Có hồ sơ lần hai/tố cáo tiếp"),
+    "case.escalated": _("Nâng cấp cảnh báo"),
+    "case.stalled": _("Ngưng trệ"),
+    "note.added": _("Ghi chú"),
+    "attachment.added": _("Thêm tài liệu"),
+    "deadline.recomputed": _("Tính lại thời hạn"),
+    "deadline.warning": _("Cảnh báo sắp đến hạn"),
+    "deadline.breached": _("Quá hạn"),
+    "case.changed": _("Thay đổi hồ sơ"),
+    "party.changed": _("Thay đổi thông tin người gửi đơn"),
+    "deadline.changed": _("Thay đổi thời hạn"),
+}
+
+DATA_LABELS = {
+    "kind": _("Loại đơn"),
+    "channel": _("Kênh tiếp nhận"),
+    "authority": _("Cơ quan"),
+    "attachments": _("Tài liệu"),
+    "parties": _("Số người gửi"),
+    "likely_duplicates": _("Nghi trùng với"),
+    "note": _("Ghi chú"),
+    "reason_code": _("Lý do"),
+    "legal_basis": _("Căn cứ pháp lý"),
+    "reason_text": _("Diễn giải"),
+    "from": _("Từ"),
+    "to": _("Đến"),
+    "to_name": _("Cơ quan nhận"),
+    "guidance": _("Nội dung hướng dẫn"),
+    "into": _("Gộp vào"),
+    "duplicate": _("Hồ sơ trùng"),
+    "other": _("Hồ sơ liên kết"),
+    "assignee": _("Người xử lý"),
+    "previous": _("Người xử lý trước"),
+    "reason": _("Lý do"),
+    "plan": _("Kế hoạch xác minh"),
+    "team": _("Tổ xác minh"),
+    "when": _("Thời gian"),
+    "place": _("Địa điểm"),
+    "agenda": _("Nội dung"),
+    "decision_number": _("Số quyết định"),
+    "justification": _("Lý do gia hạn"),
+    "days": _("Số ngày"),
+    "extension": _("Lần gia hạn"),
+    "new_due_date": _("Hạn mới"),
+    "rule": _("Quy tắc thời hạn"),
+    "statement": _("Nội dung đơn rút"),
+    "outcome": _("Kết quả"),
+    "summary": _("Tóm tắt"),
+    "attachment": _("Tài liệu"),
+    "names": _("Tệp"),
+    "later_case": _("Hồ sơ sau"),
+    "text": _("Nội dung"),
+    "changes": _("Thay đổi"),
+    "level": _("Cấp"),
+    "calendar_version": _("Phiên bản lịch"),
+    "deadlines": _("Thời hạn"),
+}
+
+# Keys whose meaning depends on the event.
+EVENT_DATA_LABELS = {("case.published", "channel"): _("Hình thức công khai")}
+_USER_KEYS = {"assignee", "previous"}
+_HIDDEN_KEYS = {"attachment", "attachments_ids"}
+
+
+def _reason_label(code: str) -> str:
+    for table in (REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS):
+        reason = table.get(code)
+        if reason:
+            return f"{code} — {reason.label(lang())}"
+    return code
+
+
+def _user_name(pk) -> str:
+    if not pk:
+        return "—"
+    user = get_user_model().objects.filter(pk=pk).first()
+    return user_display(user) if user else f"#{pk}"
+
+
+def _choice_label(choices, value) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def _present_value(key: str, value):
+    if value in (None, "", [], {}):
+        return None
+    if key in _USER_KEYS:
+        return _user_name(value)
+    if key == "team":
+        return ", ".join(_user_name(pk) for pk in value) or None
+    if key == "reason_code":
+        return _reason_label(value)
+    if key == "outcome":
+        return _choice_label(Case.Outcome.choices, value)
+    if key == "kind":
+        return _choice_label(Case.Kind.choices, value)
+    if key == "channel" and value in Case.Channel.values:
+        return _choice_label(Case.Channel.choices, value)
+    if key == "changes" and isinstance(value, dict):
+        return "; ".join(f"{field_label(Case, k)}: {v}" for k, v in value.items()) or None
+    if key == "deadlines" and isinstance(value, list):
+        return "; ".join(f"{d.get('rule')}: {d.get('from')} → {d.get('to')}" for d in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def field_label(model, name: str) -> str:
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+# Bookkeeping every service touches; shown in the export, not on the timeline.
+NOISE_FIELDS = frozenset({"last_activity_at", "stalled_since", "next_due_at", "calendar_version", "due_at"})
+FIELD_LABELS = {
+    "met_at": _("thời điểm hoàn thành"),
+    "decided_at": _("ngày quyết định/kết luận"),
+    "accepted_at": _("ngày thụ lý"),
+    "closed_at": _("ngày kết thúc"),
+    "state": _("tình trạng thời hạn"),
+    "missed": _("trễ hạn"),
+    "extensions": _("số lần gia hạn"),
+    "extension_lengths": _("số ngày mỗi lần gia hạn"),
+    "extension_count": _("số lần gia hạn"),
+    "transfer_count": _("số lần chuyển"),
+    "reassignment_count": _("số lần giao lại"),
+    "suspension_count": _("số lần tạm đình chỉ"),
+    "status_before_suspension": _("trạng thái trước khi tạm đình chỉ"),
+    "paused_intervals": _("khoảng tạm dừng"),
+    "limit_days": _("số ngày"),
+    "duplicate_suspected": _("nghi trùng"),
+}
+REASON_WORDS = [
+    ("submitted", _("tiếp nhận")),
+    ("classified", _("phân loại")),
+    ("accepted", _("thụ lý")),
+    ("rejected", _("không thụ lý")),
+    ("transferred to", _("chuyển đến")),
+    ("guided", _("hướng dẫn")),
+    ("merged into", _("gộp vào")),
+    ("linked to", _("liên kết với")),
+    ("assigned", _("phân công")),
+    ("reassigned", _("phân công lại")),
+    ("verification started", _("bắt đầu xác minh")),
+    ("dialogue scheduled", _("lên lịch đối thoại")),
+    ("extended by", _("gia hạn thêm")),
+    ("extended", _("gia hạn")),
+    ("suspended", _("tạm đình chỉ")),
+    ("resumed", _("tiếp tục")),
+    ("withdrawn", _("rút đơn")),
+    ("terminated", _("đình chỉ")),
+    ("concluded", _("kết luận")),
+    ("decided", _("quyết định")),
+    ("published", _("công khai")),
+    ("closed", _("đóng hồ sơ")),
+    ("note added", _("thêm ghi chú")),
+    ("attachments added", _("thêm tài liệu")),
+    ("uploaded", _("tải lên")),
+    ("met late", _("hoàn thành trễ hạn")),
+    ("met", _("hoàn thành")),
+    ("started", _("bắt đầu tính")),
+    ("paused", _("tạm dừng")),
+    ("recomputed after classification", _("tính lại sau phân loại")),
+    ("calendar changed", _("lịch ngày làm việc thay đổi")),
+    ("calendar version", _("cập nhật phiên bản lịch")),
+    ("escalated to level", _("nâng cảnh báo lên cấp")),
+    ("second level", _("hồ sơ lần hai")),
+    ("duplicate", _("hồ sơ trùng")),
+]
+
+
+def reason_label(reason: str) -> str:
+    """History change reasons are short English codes written by the services; show them in the
+    viewer's language ("extended (01/QĐ-GH)" -> "gia hạn (01/QĐ-GH)")."""
+    if not reason or lang() == "en":
+        return reason
+    for word, label in REASON_WORDS:
+        if reason == word or reason.startswith(word + " ") or reason.startswith(word + ":"):
+            return str(label) + reason[len(word) :]
+    return reason
+
+
+_FK_AUTHORITY = {"authority", "transferred_to", "accused_authority"}
+_FK_USER = {"assignee", "accused_user"}
+_HISTORY_MODEL = {"case": Case, "party": Party, "deadline": Deadline}
+
+
+def _present_change(model, change: dict) -> dict:
+    name, old, new = change["field"], change["old"], change["new"]
+
+    def show(value):
+        if value in (None, ""):
+            return "—"
+        if name in _FK_AUTHORITY:
+            auth = Authority.objects.filter(pk=value).first()
+            return auth.code if auth else value
+        if name in _FK_USER:
+            return _user_name(value)
+        if name == "status":
+            return _choice_label(Case.Status.choices, value)
+        if name == "kind":
+            return _choice_label(Case.Kind.choices, value)
+        if name == "complexity":
+            return _choice_label(Case.Complexity.choices, value)
+        if name == "outcome":
+            return _choice_label(Case.Outcome.choices, value)
+        if isinstance(value, bool):
+            return str(_("có")) if value else str(_("không"))
+        if name == "state" and model is Deadline:
+            return _choice_label(Deadline.State.choices, value)
+        if hasattr(value, "isoformat"):
+            return (
+                timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+                if hasattr(value, "hour")
+                else (value.strftime("%d/%m/%Y"))
+            )
+        return value
+
+    return {"field": field_label(model, name), "old": show(old), "new": show(new)}
+
+
+@dataclass
+class TimelineRow:
+    at: object
+    label: str
+    actor: str
+    visibility: str
+    source: str
+    details: list[tuple[str, object]] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+    reason: str = ""
+    kind: str = ""
+
+
+def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
+    rows = []
+    for entry in selectors.case_timeline(case=case, viewer=viewer):
+        details = []
+        for key, value in (entry.data or {}).items():
+            if key in _HIDDEN_KEYS or (key == "attachments" and isinstance(value, list)):
+                continue
+            shown = _present_value(key, value)
+            if shown is None:
+                continue
+            label = EVENT_DATA_LABELS.get((entry.kind, key)) or DATA_LABELS.get(key, key)
+            details.append((str(label), shown))
+        model = _HISTORY_MODEL.get(entry.kind.split(".")[0], Case)
+        changes = [c for c in entry.changes if c["field"] not in NOISE_FIELDS]
+        if entry.source == "history" and not changes:
+            continue
+        rows.append(
+            TimelineRow(
+                at=entry.at,
+                label=str(EVENT_LABELS.get(entry.kind, entry.kind)),
+                actor=entry.actor,
+                visibility=entry.visibility,
+                source=entry.source,
+                details=details,
+                changes=[_present_change(model, c) for c in changes],
+                reason=reason_label(entry.reason),
+                kind=entry.kind,
+            )
+        )
+    rows.reverse()  # newest first on screen
+    return rows
+
+
+def deadline_rows(case: Case) -> list[dict]:
+    language = lang()
+    rows = []
+    views = sorted(selectors.case_deadlines(case=case), key=lambda v: v.colour == "done")
+    for view in views:
+        d = view.deadline
+        rows.append(
+            {
+                "code": d.rule_code,
+                "title": d.title_en if language == "en" and d.title_en else d.title_vi,
+                "legal_basis": d.legal_basis_en
+                if language == "en" and d.legal_basis_en
+                else d.legal_basis_vi,
+                "due_date": d.due_date,
+                "original_due_date": d.original_due_date,
+                "moved": d.original_due_date != d.due_date,
+                "extensions": d.extensions,
+                "remaining": view.remaining_text_en if language == "en" else view.remaining_text_vi,
+                "remaining_days": view.remaining_days,
+                "colour": view.colour,
+                "state": d.get_state_display(),
+            }
+        )
+    return rows
+
+
+COLOUR_CLASSES = {
+    "ok": "kntc-due kntc-due--ok",
+    "soon": "kntc-due kntc-due--soon",
+    "due": "kntc-due kntc-due--due",
+    "overdue": "kntc-due kntc-due--overdue",
+    "paused": "kntc-due kntc-due--paused",
+    "done": "kntc-due kntc-due--done",
+}

@@ -1,0 +1,151 @@
+"""Intake officers register a paper letter or a walk-in visit through ``services.case_submit``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
+
+from .. import permissions, services
+from ..errors import ApplicationError
+from ..models import Authority, Case
+from . import common
+from .forms import MultipleFileField
+from .listing import intake_allowed
+
+STAFF_CHANNELS = [(c, label) for c, label in Case.Channel.choices if c != Case.Channel.ONLINE]
+
+
+class RegisterForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Hình thức nhận"), choices=STAFF_CHANNELS, initial=Case.Channel.POST)
+    received_at = forms.DateTimeField(
+        label=_("Thời điểm nhận"),
+        widget=AdminDateTimeInput,
+        required=False,
+        help_text=_("Để trống nếu là bây giờ."),
+    )
+    kind = forms.ChoiceField(label=_("Loại đơn"), choices=Case.Kind.choices)
+    authority = forms.ModelChoiceField(
+        label=_("Cơ quan có thẩm quyền (nếu đã rõ)"), queryset=Authority.objects.none(), required=False
+    )
+    subject = forms.CharField(label=_("Tiêu đề"), max_length=300)
+    description = forms.CharField(
+        label=_("Nội dung đơn / nội dung trình bày"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+    contested_act = forms.CharField(
+        label=_("Quyết định, hành vi bị khiếu nại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    contested_act_known_on = forms.DateField(
+        label=_("Ngày nhận được/biết quyết định"), required=False, widget=AdminDateInput
+    )
+    accused_name = forms.CharField(label=_("Người bị khiếu nại/tố cáo"), required=False, max_length=255)
+    accused_position = forms.CharField(label=_("Chức vụ"), required=False, max_length=255)
+    accused_authority = forms.ModelChoiceField(
+        label=_("Cơ quan, đơn vị bị khiếu nại/tố cáo"),
+        queryset=Authority.objects.order_by("path"),
+        required=False,
+    )
+    full_name = forms.CharField(label=_("Họ và tên người gửi đơn"), required=False, max_length=200)
+    national_id = forms.CharField(label=_("Số định danh cá nhân/CCCD"), required=False, max_length=20)
+    address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300)
+    phone = forms.CharField(label=_("Điện thoại"), required=False, max_length=30)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    files = MultipleFileField(label=_("Bản chụp đơn, tài liệu kèm theo"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["authority"].queryset = Authority.objects.filter(
+            pk__in=[a.pk for a in common.authorities_in_scope(user) if permissions.can_register_for(user, a)]
+        ).order_by("path")
+        self.fields["authority"].label_from_instance = lambda a: f"{a.code} — {a.display_name(common.lang())}"
+        self.fields["accused_authority"].label_from_instance = self.fields["authority"].label_from_instance
+
+
+class RegisterView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "cases/admin/register.html"
+    header_icon = "mail"
+    page_title = _("Tiếp nhận đơn")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not intake_allowed(request.user):
+            raise PermissionDenied(gettext("Bạn không có quyền tiếp nhận đơn."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            {"url": reverse("cases_admin:index"), "label": gettext("Hồ sơ")},
+            {"url": "", "label": gettext("Tiếp nhận đơn")},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=RegisterForm(user=request.user)))
+
+    def post(self, request, *args, **kwargs):
+        form = RegisterForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        d = form.cleaned_data
+        parties = []
+        if d["full_name"]:
+            parties.append(
+                services.PartyInput(
+                    full_name=d["full_name"],
+                    national_id=d["national_id"],
+                    address=d["address"],
+                    phone=d["phone"],
+                    email=d["email"],
+                    is_representative=True,
+                )
+            )
+        files = [
+            services.FileInput(
+                name=f.name,
+                content=f.read(),
+                content_type=f.content_type or "",
+                contains_identity=d["kind"] == Case.Kind.DENUNCIATION,
+            )
+            for f in d.get("files") or []
+        ]
+        try:
+            result = services.case_submit(
+                kind=d["kind"],
+                subject=d["subject"],
+                description=d["description"],
+                parties=parties,
+                channel=d["channel"],
+                authority=d["authority"],
+                contested_act=d["contested_act"],
+                contested_act_known_on=d["contested_act_known_on"],
+                accused_name=d["accused_name"],
+                accused_position=d["accused_position"],
+                accused_authority=d["accused_authority"],
+                files=files,
+                actor=request.user,
+                received_at=d["received_at"] or timezone.now(),
+            )
+        except ApplicationError as exc:
+            for name, errors in exc.field_errors.items():
+                field = name.split(".")[-1] if name.startswith("parties.") else name
+                if field == "parties":
+                    field = "full_name"
+                for err in errors:
+                    form.add_error(field if field in form.fields else None, common.bilingual(str(err)))
+            form.add_error(None, common.bilingual(exc.message))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        from .views import duplicate_candidates
+
+        response = self.render_to_response(
+            self.get_context_data(
+                form=None,
+                result=result,
+                duplicates=duplicate_candidates(result.case, request.user, limit=5),
+            )
+        )
+        response["Cache-Control"] = "no-store"  # the tracking key is shown once
+        return response
