@@ -65,6 +65,28 @@ OUTCOMES = {
 
 
 @dataclass
+class _Context:
+    """What every generated case shares: the writer, id counters, calendar, rules, fixed values."""
+
+    writer: _Writer
+    ids: dict
+    hist: dict
+    hist_ids: dict
+    anchor: dt.datetime
+    span_days: float
+    kinds: tuple
+    weights: tuple
+    auth_info: list
+    cal: engine.WorkingCalendar
+    rules: engine.RuleTable
+    access_hash: str
+    names: list
+    id_numbers: list
+    address: str
+    prefix: str
+
+
+@dataclass
 class GenerationReport:
     cases: int
     rows: int
@@ -199,32 +221,30 @@ def generate_cases(
     hist_ids = {m: _next_ids(hist[m], count) for m in (Case, Party, Deadline)}
     writer = _Writer()
     kinds, weights = zip(*KIND_WEIGHTS, strict=True)
-    span_days = years * 365
+    ctx = _Context(
+        writer=writer,
+        ids=ids,
+        hist=hist,
+        hist_ids=hist_ids,
+        anchor=anchor,
+        span_days=years * 365,
+        kinds=kinds,
+        weights=weights,
+        auth_info=auth_info,
+        cal=cal,
+        rules=rules,
+        access_hash=access_hash,
+        names=names,
+        id_numbers=id_numbers,
+        address=address,
+        prefix=prefix,
+    )
 
     for start in range(0, count, batch_size):
         with transaction.atomic():
             for i in range(start, min(count, start + batch_size)):
                 rng = random.Random(seed * 1_000_003 + i)
-                _one_case(
-                    i,
-                    rng,
-                    writer,
-                    ids,
-                    hist,
-                    hist_ids,
-                    anchor,
-                    span_days,
-                    kinds,
-                    weights,
-                    auth_info,
-                    cal,
-                    rules,
-                    access_hash,
-                    names,
-                    id_numbers,
-                    address,
-                    prefix,
-                )
+                _one_case(ctx, i, rng)
             writer.flush()
         if progress:
             progress(min(count, start + batch_size), (timezone.now() - started).total_seconds())
@@ -233,26 +253,11 @@ def generate_cases(
     return GenerationReport(cases=count, rows=writer.rows, seconds=seconds)
 
 
-def _one_case(
-    i,
-    rng,
-    w,
-    ids,
-    hist,
-    hist_ids,
-    anchor,
-    span_days,
-    kinds,
-    weights,
-    auth_info,
-    cal,
-    rules,
-    access_hash,
-    names,
-    id_numbers,
-    address,
-    prefix,
-):
+def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
+    w, ids, hist, hist_ids, cal, rules = ctx.writer, ctx.ids, ctx.hist, ctx.hist_ids, ctx.cal, ctx.rules
+    anchor, span_days, prefix = ctx.anchor, ctx.span_days, ctx.prefix
+    kinds, weights, auth_info = ctx.kinds, ctx.weights, ctx.auth_info
+    access_hash, names, id_numbers, address = ctx.access_hash, ctx.names, ctx.id_numbers, ctx.address
     case_id = ids[Case] + i
     kind = rng.choices(kinds, weights)[0]
     age_days = rng.random() ** 1.6 * span_days  # more recent cases than old ones
@@ -363,13 +368,17 @@ def _one_case(
         deadline_rows.append(row)
         return row
 
+    def complete_open(at):
+        for row in deadline_rows:
+            if row["state"] == "open":
+                row["state"], row["met_at"], row["missed"] = "met", at, at > row["due_at"]
+
     event("case.received", received, "complainant", {"kind": kind, "channel": "online"})
-    receipt = deadline(RECEIPT[kind], received, "open")
+    deadline(RECEIPT[kind], received, "open")
     for step, at in zip(steps[1:], times[1:], strict=True):
         status = step
-        if receipt and receipt["state"] == "open":
-            receipt["state"], receipt["met_at"] = "met", at
-            receipt["missed"] = at > receipt["due_at"]
+        if step not in ("verifying", "suspended"):
+            complete_open(at)  # acceptance answers the receipt deadline; a conclusion the resolution one
         if step == "accepted":
             accepted_at = at
             if kind in RESOLUTION:
@@ -385,18 +394,10 @@ def _one_case(
             decided_at = at
             status = S.CONCLUDED if kind in (K.DENUNCIATION, K.ANONYMOUS_REPORT) else S.DECIDED
             outcome = rng.choice(OUTCOMES[kind])
-            for row in deadline_rows:
-                if row["state"] == "open":
-                    row["state"], row["met_at"] = "met", at
-                    row["missed"] = at > row["due_at"]
         elif step in ("closed", "rejected", "transferred", "merged", "guided"):
             closed_at = at
             if step == "rejected":
                 reason_code = "XLD-28-ineligible"
-            for row in deadline_rows:
-                if row["state"] == "open":
-                    row["state"], row["met_at"] = "met", at
-                    row["missed"] = at > row["due_at"]
         event(
             f"case.{step if step != 'concluded' else ('concluded' if status == S.CONCLUDED else 'decided')}",
             at,
