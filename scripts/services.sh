@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start, stop or check the real services the tests use, all on 127.0.0.1:
 #   PostgreSQL :54329, Redis :6389, Elasticsearch :9209.
-# usage: scripts/services.sh start|stop|status|versions [postgres] [redis] [elasticsearch]
+# usage: scripts/services.sh start|stop|status|up [postgres] [redis] [elasticsearch]   (up: exit 0 if running)
 # Data lives under $KNTC_SERVICES_DIR (default /tmp/kntc-services), outside the checkout, so the
 # non-root users PostgreSQL and Elasticsearch run as can reach it wherever the clone is.
 set -euo pipefail
@@ -121,6 +121,15 @@ stop_elasticsearch() {
   echo "elasticsearch: stopped"
 }
 
+is_up() {
+  case "$1" in
+    postgres) pg_isready -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1 ;;
+    redis) redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 ;;
+    elasticsearch) es_up ;;
+    *) die "unknown service $1" ;;
+  esac
+}
+
 status() {
   local ok=0
   pg_isready -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1 && echo "postgres: up" || { echo "postgres: DOWN"; ok=1; }
@@ -135,5 +144,6 @@ case "$action" in
   start) for s in "${services[@]}"; do "start_$s"; done ;;
   stop) for s in "${services[@]}"; do "stop_$s"; done ;;
   status) status ;;
-  *) die "usage: $0 start|stop|status [postgres] [redis] [elasticsearch]" ;;
+  up) for s in "${services[@]}"; do is_up "$s" || exit 1; done ;;
+  *) die "usage: $0 start|stop|status|up [postgres] [redis] [elasticsearch]" ;;
 esac

@@ -6,12 +6,15 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 
 bash scripts/install_services.sh
-started=0
-cleanup() { [ "$started" = 1 ] && bash scripts/services.sh stop >/dev/null 2>&1 || true; }
+# Stop, at the end, only what this run started (a developer's running services stay up).
+started=()
+cleanup() { [ ${#started[@]} -gt 0 ] && bash scripts/services.sh stop "${started[@]}" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-started=1
 echo "== services"
-bash scripts/services.sh start
+for service in postgres redis elasticsearch; do
+  bash scripts/services.sh up "$service" || started+=("$service")
+  bash scripts/services.sh start "$service"
+done
 
 export DJANGO_SETTINGS_MODULE=config.settings.test
 echo "== ruff"
