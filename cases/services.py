@@ -94,11 +94,13 @@ def _save(
     events: Sequence[CaseEvent] = (),
     *,
     activity: bool = True,
+    notify_secrets: dict[str, str] | None = None,
 ) -> Case:
     """Bump the version, record activity and write the row (and its history record).
 
     ``activity=False`` for what the system does to a case (escalation, stalled marking): that is not
-    handling, so it must not make a stalled case look active."""
+    handling, so it must not make a stalled case look active. ``notify_secrets`` go to the
+    notifications layer only (``case_submit``'s access key for the receipt), never into an event."""
     case.version += 1
     if activity:
         case.last_activity_at = timezone.now()
@@ -114,19 +116,20 @@ def _save(
         )
     )
     for event in events:
-        _after_commit(case, event)
+        _after_commit(case, event, secrets=notify_secrets)
     return case
 
 
-def _after_commit(case: Case, event: CaseEvent | None) -> None:
+def _after_commit(case: Case, event: CaseEvent | None, *, secrets: dict[str, str] | None = None) -> None:
     """Side effects: notifications are written now (same transaction, outbox); the search index
-    is updated by a task after commit."""
+    is updated by a task after commit. ``secrets`` (the receipt's access key) are handed to the
+    notifications layer, which keeps them encrypted and sends them to the parties only."""
     from search.tasks import index_case_task
 
     if event is not None:
         from notifications.services import notify_case_event
 
-        notify_case_event(case=case, event=event)
+        notify_case_event(case=case, event=event, secrets=secrets)
     transaction.on_commit(lambda: _enqueue_index(index_case_task, case.pk))
 
 
@@ -338,7 +341,10 @@ def case_submit(
         citizen=actor is None and channel == Case.Channel.ONLINE,
     )
     dl.deadlines_on_receipt(case)
-    _save(case, actor, "submitted", ["duplicate_suspected"], [event])
+    # The receipt (reference and access key) goes to the parties' own e-mail/phone when given; the key
+    # travels to the outbox only, encrypted there, never into the event or a log.
+    secrets = {"access_key": access_key}
+    _save(case, actor, "submitted", ["duplicate_suspected"], [event], notify_secrets=secrets)
     return SubmitResult(case=case, access_key=access_key, events=[event])
 
 

@@ -3,7 +3,8 @@ causes it and sent by a Celery task after commit (``notifications.services``).
 
 A row never holds a party's identity in clear: the channel address of a citizen is encrypted like
 the rest of ``cases.Party``, and the context is redacted of every party identity before it is stored
-(Law on Denunciations 2018, Art 56)."""
+(Law on Denunciations 2018, Art 56). The one secret a row may carry, the receipt's access key
+for the party who filed, is kept encrypted in ``secrets_enc`` only until the message is delivered."""
 
 from __future__ import annotations
 
@@ -58,6 +59,11 @@ class Notification(models.Model):
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
     template = models.CharField(_("mẫu"), max_length=60)
     context = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+    # Secrets for the citizen's own message only (the receipt's access key): a JSON object encrypted
+    # with ``cases.crypto.encrypt``, decrypted at send time and wiped once the row is sent, has
+    # finally failed or is cancelled. Never shown to staff, never in ``context``, ``subject`` or
+    # ``body``.
+    secrets_enc = models.TextField(blank=True, default="", editable=False)
     language = models.CharField(_("ngôn ngữ"), max_length=5, default="vi")
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True

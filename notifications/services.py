@@ -8,13 +8,20 @@ it up later. Sending locks the row and checks its status, so two concurrent send
 
 Confidentiality (Law on Denunciations 2018, Art 56): the stored context and the rendered text are
 redacted of every party's identity; staff messages carry the case reference, subject and deadlines
-only; the accused official never gets a message about the case."""
+only; the accused official never gets a message about the case.
+
+The receipt's access key is the one secret a message may carry: ``case_submit`` hands it to
+``notify_case_event(secrets=...)`` for the ``case.received`` messages to the parties' own addresses.
+It is stored encrypted in ``Notification.secrets_enc`` (never in the context), decrypted only by
+``notification_send``, masked in the stored copy of the text and wiped from the row as soon as the
+message is sent, finally fails or is cancelled."""
 
 from __future__ import annotations
 
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -28,6 +35,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.crypto import decrypt, encrypt
 from cases.models import Authority, Case, CaseEvent, Membership, Party, Role, Visibility
 from cases.workflow import OPEN_STATES
 
@@ -55,6 +63,10 @@ STAFF_EVENT_TEMPLATES = {"case.assigned": "case.assigned", "case.reassigned": "c
 DIGEST_ROLES = (Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
 DIGEST_DUE_SOON = timedelta(days=3)
 DIGEST_MAX_ITEMS = 50
+# The only events whose citizen messages may carry secrets, and the secrets they may carry.
+SECRET_EVENTS = frozenset({"case.received"})
+SECRET_KEYS = frozenset({"access_key"})
+MASKED_TEXT = "[****]"
 
 
 class NotificationError(Exception):
@@ -152,13 +164,17 @@ def notification_enqueue(
     language: str = "vi",
     dedupe_key: str,
     case: Case | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> Notification | None:
     """Write one message to the outbox and send it after commit.
 
     Returns the new row, or None when nothing was written: the dedupe key exists already (a
     concurrent duplicate is a no-op), the party opted out or has no address on that channel, the
     staff member has no e-mail, or the recipient is the official the case accuses. Every string in
-    ``context`` is redacted of the identity of the case's parties before it is stored."""
+    ``context`` is redacted of the identity of the case's parties before it is stored.
+
+    ``secrets`` (a party's own message only: the receipt's access key) are stored encrypted apart
+    from the context and wiped once the message is delivered or given up."""
     if (recipient_user is None) == (party is None):
         raise ValueError("give exactly one of recipient_user or party")
     if channel not in Channel.values:
@@ -167,6 +183,11 @@ def notification_enqueue(
         raise ValueError(f"unknown notification template {template!r}")
     if not dedupe_key:
         raise ValueError("a dedupe key is required")
+    secrets = {k: str(v) for k, v in (secrets or {}).items() if v}
+    if secrets and party is None:
+        raise ValueError("secrets go only to a party's own address, never to staff")
+    if set(secrets) - SECRET_KEYS:
+        raise ValueError(f"unknown secrets {sorted(set(secrets) - SECRET_KEYS)!r}")
     if case is None and party is not None:
         case = party.case
 
@@ -201,6 +222,7 @@ def notification_enqueue(
             "channel": channel,
             "template": template,
             "context": context,
+            "secrets_enc": encrypt(json.dumps(secrets)) if secrets else "",
             "language": normalise_language(language),
             "max_attempts": max_attempts(),
             "queued_at": timezone.now(),
@@ -302,10 +324,18 @@ def _notify_staff_event(*, case: Case, event: CaseEvent, template: str) -> list[
     return created
 
 
-def notify_case_event(*, case: Case, event: CaseEvent) -> list[Notification]:
+def notify_case_event(
+    *, case: Case, event: CaseEvent, secrets: Mapping[str, str] | None = None
+) -> list[Notification]:
     """Queue the messages a case event causes; call it inside the service's transaction right after
     the event is appended. Citizens hear of complainant-visible events (one row per party and
-    channel, in the party's language); the assignee hears of an assignment (in-app and e-mail)."""
+    channel, in the party's language); the assignee hears of an assignment (in-app and e-mail).
+
+    ``secrets`` ({"access_key": ...}, from ``case_submit`` only) go into the ``case.received``
+    messages to the parties' own addresses, encrypted in the outbox; never to staff, never into
+    the event or the context. For any other event they are ignored."""
+    if event.kind not in SECRET_EVENTS:
+        secrets = None
     created: list[Notification] = []
     staff_template = STAFF_EVENT_TEMPLATES.get(event.kind)
     if staff_template:
@@ -326,6 +356,7 @@ def notify_case_event(*, case: Case, event: CaseEvent) -> list[Notification]:
                     language=party.language,
                     dedupe_key=f"event:{event.hash}:party:{party.pk}:{channel}",
                     case=case,
+                    secrets=secrets,
                 )
                 if n is not None:
                     created.append(n)
@@ -341,12 +372,31 @@ class SendResult:
     retry_in: int | None = None
 
 
-def _scrub(error: str, notification: Notification) -> str:
-    """An error message without the recipient's address (SMTP errors quote it)."""
+def _secrets_of(notification: Notification) -> dict[str, str]:
+    """The decrypted secrets of a row (in memory only, for the send); {} when there are none."""
+    if not notification.secrets_enc:
+        return {}
+    try:
+        value = json.loads(decrypt(notification.secrets_enc))
+    except ValueError:
+        logger.warning("notification %s: its secrets cannot be decrypted; sent without", notification.pk)
+        return {}
+    return {k: str(v) for k, v in value.items() if k in SECRET_KEYS and v} if isinstance(value, dict) else {}
+
+
+def _mask_secrets(text: str, secrets: Mapping[str, str]) -> str:
+    for value in secrets.values():
+        if value:
+            text = text.replace(value, MASKED_TEXT)
+    return text
+
+
+def _scrub(error: str, notification: Notification, secrets: Mapping[str, str] | None = None) -> str:
+    """An error message without the recipient's address (SMTP errors quote it) or a secret."""
     needles = redaction.identity_needles([notification.party] if notification.party_id else [])
     if notification.address:
         needles.append(redaction.fold(notification.address))
-    return redaction.redact_text(error, needles)[:2000]
+    return redaction.redact_text(_mask_secrets(error, secrets or {}), needles)[:2000]
 
 
 def _deliver(
@@ -402,23 +452,28 @@ def notification_send(*, notification_id: int) -> SendResult | None:
         if reason:
             notification.status = Status.CANCELLED
             notification.last_error = reason
-            notification.save(update_fields=["status", "last_error"])
+            notification.secrets_enc = ""
+            notification.save(update_fields=["status", "last_error", "secrets_enc"])
             return SendResult(notification.status)
 
         notification.attempts += 1
+        secrets: dict[str, str] = {}
         try:
+            secrets = _secrets_of(notification) if notification.party_id else {}
             context = render_context_for(notification)
-            rendered = render_message(notification.template, notification.language, context)
+            # The secrets join the context here only, in memory, for the party's own message.
+            rendered = render_message(notification.template, notification.language, {**context, **secrets})
             # Defence in depth: the context was redacted when stored; the text is checked again.
             needles = redaction.case_needles(notification.case)
             subject = redaction.redact_text(rendered.subject, needles)
             body = redaction.redact_text(rendered.body, needles)
             sms = redaction.redact_text(rendered.sms, needles)
-            notification.subject = subject[:300]
-            notification.body = sms if notification.channel == Channel.SMS else body
+            # The stored copy (admin, failed list) never shows a secret.
+            notification.subject = _mask_secrets(subject, secrets)[:300]
+            notification.body = _mask_secrets(sms if notification.channel == Channel.SMS else body, secrets)
             _deliver(notification, subject, body, sms, unsubscribe_url=context.get("unsubscribe_url", ""))
         except Exception as exc:
-            notification.last_error = _scrub(f"{exc.__class__.__name__}: {exc}", notification)
+            notification.last_error = _scrub(f"{exc.__class__.__name__}: {exc}", notification, secrets)
             if notification.attempts >= notification.max_attempts:
                 notification.status = Status.FAILED
                 result = SendResult(Status.FAILED)
@@ -445,9 +500,13 @@ def notification_send(*, notification_id: int) -> SendResult | None:
             notification.sent_at = timezone.now()
             notification.last_error = ""
             result = SendResult(Status.SENT)
+        if notification.status != Status.PENDING:
+            # Delivered or given up: the secret has no further use, wipe it from the outbox.
+            notification.secrets_enc = ""
         notification.save(
             update_fields=[
                 "status",
+                "secrets_enc",
                 "attempts",
                 "last_error",
                 "subject",
@@ -547,7 +606,7 @@ def party_notifications_opt_out(*, party: Party) -> Party:
         party._change_reason = "notifications opt-out (unsubscribe link)"
         party.save(update_fields=["notifications_opt_out"])
     Notification.objects.filter(party=party, status=Status.PENDING).update(
-        status=Status.CANCELLED, last_error="opt-out"
+        status=Status.CANCELLED, last_error="opt-out", secrets_enc=""
     )
     return party
 

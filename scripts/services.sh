@@ -111,13 +111,16 @@ YML
   echo "elasticsearch: $(curl -fsS "http://127.0.0.1:$ES_PORT/_nodes/_local/http" | python3 -c 'import json,sys; print(next(iter(json.load(sys.stdin)["nodes"].values()))["version"])') on 127.0.0.1:$ES_PORT"
 }
 stop_elasticsearch() {
-  if [ -f "$ES_HOME/es.pid" ]; then
-    local pid; pid=$(cat "$ES_HOME/es.pid")
+  # The pid file, else the process by its home (a start that lost a race removes the file on exit).
+  local pids
+  pids=$(cat "$ES_HOME/es.pid" 2>/dev/null || true)
+  [ -n "$pids" ] || pids=$(pgrep -f -- "-Des.path.home=$ES_HOME" || true)
+  for pid in $pids; do
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
     kill -9 "$pid" 2>/dev/null || true
-    rm -f "$ES_HOME/es.pid"
-  fi
+  done
+  rm -f "$ES_HOME/es.pid"
   echo "elasticsearch: stopped"
 }
 

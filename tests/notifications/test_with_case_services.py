@@ -49,9 +49,11 @@ def test_the_receipt_goes_out_after_intake_commits(
     assert message.to == ["bich.ngoc.tran@example.vn"]
     assert case.reference in message.subject
     assert "Sở Xây dựng Hà Nội" in message.body
-    assert result.access_key not in message.body  # never the secret key
+    assert result.access_key in message.body  # the receipt: sent once, to the party's own address
     (sms_file,) = sms_dir.iterdir()
-    assert result.access_key not in sms_file.read_text()
+    assert result.access_key in sms_file.read_text()
+    for n in rows:
+        assert n.secrets_enc == "" and result.access_key not in n.subject + n.body
 
 
 def test_assignment_of_a_denunciation_tells_the_handler_without_the_denouncer(

@@ -107,7 +107,7 @@ def test_healthz(client):
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
-def test_receipt_message_goes_to_the_citizen_s_own_address_without_the_key(
+def test_receipt_message_goes_to_the_citizen_s_own_address_with_the_key(
     client, world, django_capture_on_commit_callbacks
 ):
     mail.outbox.clear()
@@ -123,8 +123,8 @@ def test_receipt_message_goes_to_the_citizen_s_own_address_without_the_key(
     messages = [m for m in mail.outbox if reference in m.subject + m.body]
     assert messages, [m.subject for m in mail.outbox]
     assert all(m.to == ["binh.tran@example.vn"] for m in messages)
-    assert all(key not in m.body for m in messages)
-    assert "không được gửi kèm" in receipt  # the receipt says so
+    assert all(key in m.body for m in messages)
+    assert "mã hồ sơ và mã bí mật được gửi một lần" in receipt  # the receipt says so
 
 
 def test_editors_can_preview_every_page():
