@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install what the test services need, when missing: Debian's postgresql, redis-server and
-# chromium (browser tests), and the Elasticsearch integ-test-zip from Maven Central (cached in
-# .cache/). Idempotent; run as root.
+# Install what the tests need, when missing: Debian's postgresql, redis-server, chromium and a
+# font with Vietnamese glyphs (browser tests), and the Elasticsearch integ-test-zip from Maven
+# Central (cached in .cache/). Idempotent; run as root.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -13,6 +13,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v unzip >/dev/null || missing+=(unzip)
+# Vietnamese glyphs in the browser tests' screenshots.
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install_services: installing ${missing[*]}"
   apt-get update -q >/dev/null
