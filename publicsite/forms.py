@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 
@@ -291,16 +292,27 @@ def validate_group(forms_: list[PersonForm]) -> list[str]:
 # ------------------------------------------------------------------------------ step 3: content
 
 
-def authority_choices(empty_label: str) -> list[tuple[str, str]]:
+def authority_options() -> list[tuple[str, str]]:
+    """(code, indented name) of the authorities in force today, in tree order. One query of plain
+    values: intake builds this on every request, so no model instances."""
     today = timezone.localdate()
     english = is_english()
-    choices = [("", empty_label)]
-    for a in Authority.objects.order_by("path"):
-        if not a.is_valid_on(today):
-            continue
-        indent = "\u2003" * max(0, a.path.count("/") - 2)
-        choices.append((a.code, indent + a.display_name("en" if english else "vi")))
-    return choices
+    rows = (
+        Authority.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .order_by("path")
+        .values_list("code", "name_vi", "name_en", "path")
+    )
+    return [
+        (code, "\u2003" * max(0, path.count("/") - 2) + (name_en if english and name_en else name_vi))
+        for code, name_vi, name_en, path in rows
+    ]
+
+
+def authority_choices(
+    empty_label: str, options: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
+    return [("", empty_label), *(authority_options() if options is None else options)]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -398,11 +410,13 @@ class ContentForm(AccessibleForm):
         self.kind = kind
         self.today = today or timezone.localdate()
         super().__init__(*args, **kwargs)
+        options = authority_options()
         self.fields["authority"].choices = authority_choices(
-            str(pgettext("public", "Không rõ — cán bộ tiếp nhận sẽ chuyển đến cơ quan có thẩm quyền"))
+            str(pgettext("public", "Không rõ — cán bộ tiếp nhận sẽ chuyển đến cơ quan có thẩm quyền")),
+            options,
         )
         self.fields["accused_authority"].choices = authority_choices(
-            str(pgettext("public", "Không rõ / không chọn"))
+            str(pgettext("public", "Không rõ / không chọn")), options
         )
         if kind == CaseKind.COMPLAINT:
             for name in ("contested_act", "contested_act_known_on"):
