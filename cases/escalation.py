@@ -89,8 +89,26 @@ def ladder_for(authority: Authority | None, ladders: dict[int | None, Ladder], c
     return ladders[None]
 
 
-def _heads(authority: Authority | None, role: str, chain: dict[int, int | None], *, above: bool = False):
-    """Users holding ``role`` in the authority or its nearest ancestor that has one."""
+def _heads(
+    authority: Authority | None,
+    role: str,
+    chain: dict[int, int | None],
+    *,
+    above: bool = False,
+    cache: dict | None = None,
+):
+    """Users holding ``role`` in the authority or its nearest ancestor that has one (memoised per
+    sweep in ``cache``: many due cases share a handful of authorities)."""
+    key = (authority.pk if authority else None, role, above)
+    if cache is not None and key in cache:
+        return list(cache[key])
+    found = _heads_lookup(authority, role, chain, above=above)
+    if cache is not None:
+        cache[key] = found
+    return list(found)
+
+
+def _heads_lookup(authority, role, chain, *, above):
     from django.contrib.auth import get_user_model
 
     current = authority.pk if authority else None
@@ -114,7 +132,10 @@ def _heads(authority: Authority | None, role: str, chain: dict[int, int | None],
 
 
 def _notify(users, *, case: Case, template: str, context: dict, key: str, report: SweepReport) -> None:
+    from notifications.redaction import case_needles
     from notifications.services import notification_enqueue
+
+    case._identity_needles = case_needles(case)  # once per case, not once per message
 
     for user in users:
         for channel in ("inapp", "email"):
@@ -150,6 +171,7 @@ def escalation_sweep(*, now: dt.datetime | None = None, dry_run: bool = False) -
     ladders = _policies()
     chain = dict(Authority.objects.values_list("pk", "parent_id"))
     report = SweepReport(now=now)
+    heads: dict = {}
     max_lead = max((ladder.max_lead for ladder in ladders.values()), default=0)
     horizon = timezone.make_aware(
         dt.datetime.combine(cal.add_working_days(today, max_lead), dt.time.max),
@@ -165,12 +187,12 @@ def escalation_sweep(*, now: dt.datetime | None = None, dry_run: bool = False) -
         ladder = ladder_for(case.authority, ladders, chain)
         deadlines = Deadline.objects.filter(case=case, state=Deadline.State.OPEN, due_at__lte=horizon)
         for deadline in deadlines:
-            _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_run)
-    _sweep_stalled(ladders, chain, cal, today, report, dry_run)
+            _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_run, heads)
+    _sweep_stalled(ladders, chain, cal, today, report, dry_run, heads)
     return report
 
 
-def _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_run) -> None:
+def _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_run, heads) -> None:
     from notifications.services import staff_case_context
 
     context = {
@@ -195,7 +217,9 @@ def _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_
             if not fresh[-1]:
                 return
             recipients = (
-                [case.assignee] if case.assignee_id else _heads(case.authority, Role.HEAD_OF_UNIT, chain)
+                [case.assignee]
+                if case.assignee_id
+                else _heads(case.authority, Role.HEAD_OF_UNIT, chain, cache=heads)
             )
             _notify(
                 recipients,
@@ -234,15 +258,17 @@ def _sweep_deadline(case, deadline, ladder, chain, cal, today, now, report, dry_
                     data={"rule": deadline.rule_code, "due_date": deadline.due_date.isoformat()},
                 )
             if step_level == 1:
-                recipients = _heads(case.authority, Role.HEAD_OF_UNIT, chain)
+                recipients = _heads(case.authority, Role.HEAD_OF_UNIT, chain, cache=heads)
                 template = "deadline.breached"
             elif step_level == 2:
-                recipients = _heads(case.authority, Role.HEAD_OF_AGENCY, chain)
+                recipients = _heads(case.authority, Role.HEAD_OF_AGENCY, chain, cache=heads)
                 template = "case.escalated"
             else:
-                agency_heads = _heads(case.authority, Role.HEAD_OF_AGENCY, chain)
+                agency_heads = _heads(case.authority, Role.HEAD_OF_AGENCY, chain, cache=heads)
                 agency = _agency_of(case.authority, agency_heads)
-                recipients = _heads(agency, Role.HEAD_OF_AGENCY, chain, above=True) if agency else []
+                recipients = (
+                    _heads(agency, Role.HEAD_OF_AGENCY, chain, above=True, cache=heads) if agency else []
+                )
                 template = "case.escalated"
             if case.assignee_id and case.assignee not in recipients and step_level == 1:
                 recipients = [*recipients, case.assignee]
@@ -270,7 +296,7 @@ def _agency_of(authority: Authority | None, heads) -> Authority | None:
     return authority
 
 
-def _sweep_stalled(ladders, chain, cal, today, report, dry_run) -> None:
+def _sweep_stalled(ladders, chain, cal, today, report, dry_run, heads) -> None:
     """Flag cases with no handling for N working days (per status, per authority policy)."""
     from notifications.services import staff_case_context
 
@@ -302,7 +328,7 @@ def _sweep_stalled(ladders, chain, cal, today, report, dry_run) -> None:
             flagged = services.case_mark_stalled(case=case, working_days=idle, threshold=threshold)
             if flagged is None:
                 continue
-            recipients = _heads(case.authority, Role.HEAD_OF_UNIT, chain)
+            recipients = _heads(case.authority, Role.HEAD_OF_UNIT, chain, cache=heads)
             if case.assignee_id and case.assignee not in recipients:
                 recipients.append(case.assignee)
             _notify(

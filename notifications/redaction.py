@@ -97,6 +97,11 @@ def case_needles(case) -> list[str]:
     """Identity strings of every party of ``case`` (decrypted in memory, never stored)."""
     if case is None or case.pk is None:
         return []
+    # A caller sending many messages about one case (the escalation sweep) may compute them once and
+    # hang them on the case object.
+    prepared = getattr(case, "_identity_needles", None)
+    if prepared is not None:
+        return prepared
     return identity_needles(case.parties.all())
 
 
