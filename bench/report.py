@@ -146,8 +146,9 @@ def figures(raw: dict) -> dict:
     return f
 
 
-def profile_excerpt(rel: str | None, lines: int = 12) -> str:
-    """The top of a cProfile/py-spy text: the functions of this project first."""
+def profile_excerpt(rel: str | None, lines: int = 16) -> str:
+    """The top of a profile: the section listing this project's functions (cProfile), else the
+    inclusive list (py-spy)."""
     if not rel:
         return ""
     path = ROOT / rel
@@ -155,16 +156,18 @@ def profile_excerpt(rel: str | None, lines: int = 12) -> str:
         return ""
     text = path.read_text().splitlines()
     header = text[0] if text else ""
-    ours = [
-        ln
-        for ln in text
-        if re.search(
-            r"(services|escalation|events|deadline|intake|api|selectors|generation|documents|"
-            r"elasticsearch|sync|notifications|crypto|redaction|forms|references)\.py",
-            ln,
-        )
-    ]
-    return "\n".join([header, *ours[:lines]])
+    marker = next((i for i, ln in enumerate(text) if ln.startswith("--- this project")), None)
+    if marker is not None:
+        body = [ln for ln in text[marker + 1 :] if re.search(r"\d+\.\d{3} .*\(", ln)]
+        body = [re.sub(r"\S*/(cases|publicsite|notifications|search)/", r"\1/", ln) for ln in body]
+        cols = "   ncalls  tottime  percall  cumtime  percall function"
+        return "\n".join([header, cols, *body[:lines]])
+    marker = next((i for i, ln in enumerate(text) if ln.startswith("--- inclusive")), None)
+    if marker is not None:
+        body = [ln for ln in text[marker + 1 :] if ln.strip() and not ln.startswith("---")]
+        body = [ln for ln in body if re.search(r"\((search|cases|publicsite|notifications)/", ln)]
+        return "\n".join([header, *body[:lines]])
+    return header
 
 
 def evaluate(by_label: dict[str, dict]) -> dict:
@@ -374,6 +377,7 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
             f"{t['scale'] or '—'} | {mark} | {t['miss']} |"
         )
     misses = [k for k, t in report["targets"].items() if t["met"] is False]
+    shown: set[str] = set()
     if misses:
         L.append("")
         L.append("## Missed targets: what the measurements show")
@@ -386,7 +390,11 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
             L.append("")
             if text:
                 L.append(text + ".")
-            if prof:
+            if prof and prof in shown:
+                L.append("")
+                L.append(f"Profile: [`{prof}`](../../{prof}), excerpt above.")
+            elif prof:
+                shown.add(prof)
                 L.append("")
                 L.append(f"Profile: [`{prof}`](../../{prof}). Top of it (this project's functions):")
                 L.append("")
@@ -484,6 +492,16 @@ def write_chart(report: dict, out: Path) -> None:
     ax.set_xlabel("cases due")
     ax.set_ylabel("sweep seconds")
     ax.set_title("Escalation sweep time vs cases due")
+    ax.text(
+        0.98,
+        0.02,
+        "10,000+ due: projected from capped runs",
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="dimgray",
+    )
     ax.legend(fontsize=8)
 
     ax = axes[1][1]
