@@ -8,8 +8,6 @@ which the resolver's heads and the intake officers hold, never the verification 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.contrib.auth.models import AnonymousUser
 
 from .errors import PermissionDeniedError
@@ -47,11 +45,6 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 # An inspector acts only on the cases assigned to them.
 ASSIGNEE_ONLY_ROLES = frozenset({R.INSPECTOR})
 READ_ONLY_VERBS = frozenset({"view"})
-
-VERB_LABELS = {
-    "view": ("xem hồ sơ", "view the case"),
-    "view_identity": ("xem nhân thân", "see the identity"),
-}
 
 
 def _memberships(user) -> list[tuple[str, str]]:
@@ -122,11 +115,6 @@ def user_can_view_case(user, case: Case) -> bool:
 
 def user_can_view_identity(user, case: Case) -> bool:
     return user_can("view_identity", user, case)
-
-
-@lru_cache(maxsize=1)
-def mutating_verbs() -> frozenset[str]:
-    return frozenset(v for v in ACTION_ROLES if v not in READ_ONLY_VERBS and v != "view_identity")
 
 
 def can_register_for(user, authority) -> bool:

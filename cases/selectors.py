@@ -37,12 +37,11 @@ def case_list_for_user(user) -> QuerySet[Case]:
     if any(role == Role.AUDITOR for role, _ in memberships):
         return qs
     condition = Q(pk__in=[])
-    for role, path in memberships:
+    # Inspectors see their unit's cases too; they act only on their own (cases.permissions).
+    for _role, path in memberships:
         condition |= Q(authority__path__startswith=path)
         if path.count("/") == 2:
             condition |= Q(authority__isnull=True)
-        if role == Role.INSPECTOR:
-            pass  # inspectors see their unit's cases; they act only on their own (permissions)
     return qs.filter(condition)
 
 
