@@ -167,7 +167,14 @@ class ElasticsearchBackend(SearchBackend):
                 except ApiError as exc:  # another worker created it first
                     if "resource_already_exists_exception" not in str(exc):
                         raise
+            self._wait_until_writable(self.alias)
         _ready.add(key)
+
+    def _wait_until_writable(self, index: str) -> None:
+        """Block until the primary shard is started: right after creation, reads and writes get 503."""
+        health = self.client.cluster.health(index=index, wait_for_status="yellow", timeout="30s")
+        if health.get("timed_out"):
+            raise SearchUnavailable(f"Elasticsearch index {index} is not ready: {health['status']}")
 
     def indices_behind_alias(self) -> list[str]:
         with _unavailable_on_error("get alias"):
@@ -264,6 +271,7 @@ class ElasticsearchBackend(SearchBackend):
         definition = self._index_definition(new)
         with _unavailable_on_error("create index"):
             definition.create()
+            self._wait_until_writable(new)
             self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": "-1"}})
         try:
             cases = case_queryset().order_by("pk").iterator(chunk_size=2000)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 from django.core.management import call_command
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 
 from cases import services
 from cases.models import Case, CaseStatus
@@ -135,7 +135,12 @@ def test_a_real_worker_indexes_a_case_from_the_queue(
     alias = f"{settings.ELASTICSEARCH_INDEX_PREFIX}-cases"
 
     def indexed():
-        return client.indices.exists_alias(name=alias) and client.exists(index=alias, id=str(case.pk))
+        try:
+            return client.indices.exists_alias(name=alias) and client.exists(index=alias, id=str(case.pk))
+        except ApiError as exc:  # the worker's new index exists but its shard is still starting
+            if exc.meta.status == 503:
+                return False
+            raise
 
     assert wait_for(indexed), "the worker did not index the case"
 
