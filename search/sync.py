@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import F
+from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import Case
@@ -159,6 +161,28 @@ def nightly(backend: SearchBackend | None = None) -> ReconcileReport:
     return report
 
 
+# How far before the start of a rebuild its catch-up looks for changed cases: a change is stamped
+# (``updated_at``) when it is saved, not when its transaction commits, and application servers'
+# clocks may differ a little from this one. Seconds; ``settings.SEARCH_REBUILD_CATCH_UP_MARGIN``.
+REBUILD_CATCH_UP_MARGIN = 600
+
+
+@dataclass
+class CatchUpReport:
+    since: datetime
+    indexed: int = 0
+    removed: int = 0
+    cleared: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "since": self.since.isoformat(),
+            "indexed": self.indexed,
+            "removed": self.removed,
+            "cleared": self.cleared,
+        }
+
+
 def rebuild(backend: SearchBackend | None = None) -> int:
     """Build the index again from scratch, then catch up with changes made while it was building
     (they were written to the previous index). Cases marked dirty before the start are now in it."""
@@ -166,5 +190,34 @@ def rebuild(backend: SearchBackend | None = None) -> int:
     started = timezone.now()
     n = backend.rebuild()
     clear_dirty(PendingIndex.objects.values_list("case_id", flat=True), marked_before=started)
-    reconcile(backend, verify=False)
+    margin = timedelta(seconds=getattr(settings, "SEARCH_REBUILD_CATCH_UP_MARGIN", REBUILD_CATCH_UP_MARGIN))
+    catch_up(backend, since=started - margin)
     return n
+
+
+def catch_up(backend: SearchBackend, *, since) -> CatchUpReport:
+    """Re-index what may have changed since ``since`` without reaching the index: every case saved
+    since then (``updated_at``), every case left in the outbox (``PendingIndex``), and remove the
+    cases deleted since then (their history says so) or pending and gone.
+
+    This is what a rebuild needs after the alias swap instead of a full drift check: the new index
+    was filled from a snapshot taken after ``since``, so anything it lacks was changed after that,
+    and every change saves the case (services never use ``QuerySet.update()`` on cases)."""
+    checked = timezone.now()
+    pending = set(PendingIndex.objects.values_list("case_id", flat=True))
+    gone = set(pending)
+    history = getattr(Case, "history", None)
+    if history is not None:
+        deleted = history.model.objects.filter(history_type="-", history_date__gte=since)
+        gone |= set(deleted.values_list("id", flat=True))
+    gone -= set(Case.objects.filter(pk__in=gone).values_list("pk", flat=True))
+    report = CatchUpReport(since=since)
+    changed = case_queryset().filter(Q(updated_at__gte=since) | Q(pk__in=pending - gone)).order_by("pk")
+    report.indexed = backend.bulk_index(changed.iterator(chunk_size=1000))
+    if gone:
+        report.removed = backend.remove_many(sorted(gone))
+    report.cleared = clear_dirty(pending, marked_before=checked)
+    if report.indexed or report.removed:
+        backend.refresh()
+    logger.info("search rebuild catch-up since %s: %s", since, report.as_dict())
+    return report

@@ -12,9 +12,12 @@ holding the words ``documents.tokens`` finds, which the core ``whitespace`` anal
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from django.conf import settings
@@ -37,11 +40,33 @@ from elasticsearch.dsl import (
 )
 
 from ..criteria import AGE_BUCKETS, BacklogCell, StalledCriteria
-from ..documents import case_document, tokens
+from ..documents import DocumentBuilder, case_document, case_row, case_rows, tokens
 from ..timeutil import age_threshold, local_date, working_calendar
 from .base import SearchBackend, SearchUnavailable
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover
+    orjson = None
+
 logger = logging.getLogger("search.elasticsearch")
+
+# Rebuild: documents per bulk request (~1.3 KB each), bulk requests Elasticsearch works on while
+# the next one is built, rows per fetch from the database cursor. Overridable in settings.
+REBUILD_BULK_DOCS = 2000
+REBUILD_IN_FLIGHT = 2
+REBUILD_FETCH_ROWS = 5000
+# Index settings while the new index is loaded (nobody reads it and it has no copy to keep in
+# step until the alias points at it), restored before the swap.
+LOAD_SETTINGS = {"refresh_interval": "-1", "number_of_replicas": 0, "translog.durability": "async"}
+
+
+def _dumps(doc: dict) -> bytes:
+    """A document as JSON bytes for a bulk body (orjson when installed; same content either way)."""
+    if orjson is not None:
+        return orjson.dumps(doc)
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
 
 # The folded copies arrive already folded, lower-cased and split into words by documents.tokens()
 # (the same function the queries and the database backend use), joined by single spaces: the core
@@ -234,13 +259,13 @@ class ElasticsearchBackend(SearchBackend):
         return len(actions)
 
     def _actions(self, cases: Iterable, index: str, now: datetime | None) -> Iterator[dict]:
-        calendar = working_calendar()
+        builder = DocumentBuilder(now=now, calendar=working_calendar())
         for case in cases:
             yield {
                 "_op_type": "index",
                 "_index": index,
                 "_id": str(case.pk),
-                "_source": case_document(case, now=now, calendar=calendar),
+                "_source": builder.document(case_row(case)),
             }
 
     def _bulk(self, cases: Iterable, index: str, now: datetime | None, refresh) -> int:
@@ -263,22 +288,35 @@ class ElasticsearchBackend(SearchBackend):
         return self._bulk(cases, self.alias, now, self.refresh_writes)
 
     def rebuild(self) -> int:
-        """Fill a new versioned index from the database, then swap the alias atomically."""
-        from ..sync import case_queryset
+        """Fill a new versioned index from the database, then swap the alias atomically.
 
+        The documents are built from plain rows (``documents.case_rows``: one streamed query) and
+        sent as ready-made bulk bodies, ``REBUILD_IN_FLIGHT`` at a time from a small thread pool,
+        so Elasticsearch indexes one chunk while this process builds the next. The new index is
+        loaded without refreshes, replicas or per-request translog fsyncs (``LOAD_SETTINGS``);
+        the usual settings come back, and the index is flushed, before the alias moves to it."""
         self.ensure_index()
         new = self._new_index_name()
         definition = self._index_definition(new)
+        definition.settings(**LOAD_SETTINGS)
         with _unavailable_on_error("create index"):
             definition.create()
             self._wait_until_writable(new)
-            self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": "-1"}})
         try:
-            cases = case_queryset().order_by("pk").iterator(chunk_size=2000)
-            count = self._bulk(cases, new, None, False)
+            count = self._load(new)
             with _unavailable_on_error("swap alias"):
-                self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+                self.client.indices.put_settings(
+                    index=new,
+                    settings={
+                        "index": {
+                            "refresh_interval": None,
+                            "translog.durability": None,
+                            "number_of_replicas": getattr(settings, "ELASTICSEARCH_REPLICAS", 0),
+                        }
+                    },
+                )
                 self.client.indices.refresh(index=new)
+                self.client.indices.flush(index=new)
                 old = self.indices_behind_alias()
                 actions: list[dict] = [{"add": {"index": new, "alias": self.alias}}]
                 actions += [{"remove": {"index": name, "alias": self.alias}} for name in old]
@@ -294,6 +332,57 @@ class ElasticsearchBackend(SearchBackend):
             raise
         logger.info("search index rebuilt: %s documents in %s (was %s)", count, new, old)
         return count
+
+    def _load(self, index: str) -> int:
+        """Bulk-load every case into ``index``; returns how many documents were written."""
+        in_flight = max(1, int(getattr(settings, "SEARCH_REBUILD_IN_FLIGHT", REBUILD_IN_FLIGHT)))
+        per_request = int(getattr(settings, "SEARCH_REBUILD_BULK_DOCS", REBUILD_BULK_DOCS))
+        fetch = int(getattr(settings, "SEARCH_REBUILD_FETCH_ROWS", REBUILD_FETCH_ROWS))
+        builder = DocumentBuilder(calendar=working_calendar())
+        bodies = self._bulk_bodies(case_rows(chunk_size=fetch), builder, per_request)
+        written = 0
+        pending: deque[Future] = deque()
+        with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="search-rebuild") as pool:
+            try:
+                for body, n in bodies:
+                    while len(pending) >= in_flight:
+                        written += pending.popleft().result()
+                    pending.append(pool.submit(self._send_bulk, index, body, n))
+                while pending:
+                    written += pending.popleft().result()
+            finally:
+                for future in pending:
+                    future.cancel()
+        return written
+
+    @staticmethod
+    def _bulk_bodies(rows: Iterable[tuple], builder: DocumentBuilder, per_request: int) -> Iterator[tuple]:
+        """NDJSON bulk bodies of ``per_request`` documents: (body, number of documents)."""
+        parts: list[bytes] = []
+        n = 0
+        for row in rows:
+            parts.append(b'{"index":{"_id":"%d"}}\n' % row[0])
+            parts.append(_dumps(builder.document(row)))
+            parts.append(b"\n")
+            n += 1
+            if n >= per_request:
+                yield b"".join(parts), n
+                parts, n = [], 0
+        if n:
+            yield b"".join(parts), n
+
+    def _send_bulk(self, index: str, body: bytes, n: int) -> int:
+        timeout = max(60.0, float(getattr(settings, "ELASTICSEARCH_TIMEOUT", 10)))
+        with _unavailable_on_error("bulk index"):
+            response = self.client.options(request_timeout=timeout).bulk(
+                operations=body, index=index, filter_path="errors,items.*.error,items.*._id"
+            )
+        if response.get("errors"):
+            errors = [item for item in response.get("items", []) if any("error" in v for v in item.values())]
+            raise SearchUnavailable(
+                f"Elasticsearch bulk index failed for {len(errors)} documents: {errors[:3]}"
+            )
+        return n
 
     def indexed_fingerprints(self) -> dict[int, str]:
         self.ensure_index()
