@@ -298,6 +298,13 @@ class Case(models.Model):
                 name="case_dup_suspected_idx",
                 condition=models.Q(duplicate_suspected=True),
             ),
+            # The sweep's stalled-case candidates: idle cases not flagged yet (flagged ones, the bulk
+            # of an old backlog, are not in it).
+            models.Index(
+                fields=["status", "last_activity_at"],
+                name="case_unflagged_activity_idx",
+                condition=models.Q(stalled_since__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -31,10 +31,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.bulk import copy_insert
 from cases.crypto import decrypt, encrypt
 from cases.models import Authority, Case, CaseEvent, Membership, Party, Role, Visibility
 from cases.workflow import OPEN_STATES
@@ -106,10 +107,6 @@ def _fmt_date(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _json_safe(context: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(context, cls=DjangoJSONEncoder, ensure_ascii=False))
-
-
 def user_language(user) -> str:
     profile = getattr(user, "wagtail_userprofile", None)
     return normalise_language(getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE)
@@ -154,6 +151,125 @@ def notification_dispatch(notification_id: int) -> None:
         Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(queued_at=None)
 
 
+def notification_dispatch_many(ids: Sequence[int]) -> None:
+    """Hand many rows to the broker after commit: one row directly, more as one fan-out task (the
+    escalation sweep writes thousands of rows per transaction; one broker message per row would
+    make the sweep wait on Redis)."""
+    from .tasks import dispatch_notifications_task, send_notification_task
+
+    ids = list(ids)
+    if len(ids) == 1 or send_notification_task.app.conf.task_always_eager:
+        for pk in ids:
+            notification_dispatch(pk)
+        return
+    try:
+        dispatch_notifications_task.delay(notification_ids=ids)
+    except Exception:
+        logger.warning(
+            "%s notifications: could not queue (broker down?); the drain will send them",
+            len(ids),
+            exc_info=True,
+        )
+        notification_forget_queued(ids)
+
+
+def notification_forget_queued(ids: Sequence[int]) -> None:
+    """The broker never got these rows: let the drain take them at its next run."""
+    Notification.objects.filter(pk__in=list(ids), status=Status.PENDING).update(queued_at=None)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to write to the outbox (see :func:`notification_enqueue` for the fields)."""
+
+    channel: str
+    template: str
+    context: Mapping[str, Any]
+    dedupe_key: str
+    recipient_user: Any = None
+    party: Party | None = None
+    language: str = "vi"
+    case: Case | None = None
+    secrets: Mapping[str, str] | None = None
+
+
+def _outbox_row(message: Message, *, now, cache: dict) -> Notification | None:
+    """Validate ``message`` and build its unsaved outbox row, or None when nothing is to be sent."""
+    recipient_user, party, channel = message.recipient_user, message.party, message.channel
+    if (recipient_user is None) == (party is None):
+        raise ValueError("give exactly one of recipient_user or party")
+    if channel not in Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    if message.template not in ALL_TEMPLATES:
+        raise ValueError(f"unknown notification template {message.template!r}")
+    if not message.dedupe_key:
+        raise ValueError("a dedupe key is required")
+    secrets = {k: str(v) for k, v in (message.secrets or {}).items() if v}
+    if secrets and party is None:
+        raise ValueError("secrets go only to a party's own address, never to staff")
+    if set(secrets) - SECRET_KEYS:
+        raise ValueError(f"unknown secrets {sorted(set(secrets) - SECRET_KEYS)!r}")
+    case = message.case
+    if case is None and party is not None:
+        case = party.case
+
+    address = ""
+    if party is not None:
+        if channel == Channel.INAPP:
+            raise ValueError("citizens have no in-app inbox")
+        if party.notifications_opt_out:
+            return None
+        address = ((party.email if channel == Channel.EMAIL else party.phone) or "").strip()
+        if not address:
+            return None
+    else:
+        if case is not None and case.accused_user_id and case.accused_user_id == recipient_user.pk:
+            logger.info("notification %s: not sent to the official the case accuses", message.dedupe_key)
+            return None
+        if channel == Channel.SMS:
+            raise ValueError("staff messages go in-app or by e-mail")
+        if channel == Channel.EMAIL:
+            address = (recipient_user.email or "").strip()
+            if not address:
+                return None
+
+    return Notification(
+        dedupe_key=message.dedupe_key,
+        recipient_user=recipient_user,
+        party=party,
+        case=case,
+        address=address,
+        channel=channel,
+        template=message.template,
+        context=_stored_context(message.context, case, cache),
+        secrets_enc=encrypt(json.dumps(secrets)) if secrets else "",
+        language=normalise_language(message.language),
+        max_attempts=max_attempts(),
+        created_at=now,
+        next_attempt_at=now,
+        queued_at=now,
+    )
+
+
+def _needles_of(case: Case | None, cache: dict) -> list[str]:
+    """The identity needles of ``case``, decrypted once per call however many messages it has."""
+    key = case.pk if case is not None else None
+    if key not in cache:
+        cache[key] = redaction.case_needles(case)
+    return cache[key]
+
+
+def _stored_context(context: Mapping[str, Any], case: Case | None, cache: dict) -> dict[str, Any]:
+    """The context as stored: redacted of the case's parties and JSON-safe. Computed once per
+    context and case in one call (a sweep sends the same context to several staff and channels);
+    each row gets its own copy."""
+    key = (id(context), case.pk if case is not None else None)
+    if key not in cache:
+        redacted = redaction.redact(dict(context), _needles_of(case, cache))
+        cache[key] = json.dumps(redacted, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return json.loads(cache[key])
+
+
 def notification_enqueue(
     *,
     recipient_user=None,
@@ -175,63 +291,59 @@ def notification_enqueue(
 
     ``secrets`` (a party's own message only: the receipt's access key) are stored encrypted apart
     from the context and wiped once the message is delivered or given up."""
-    if (recipient_user is None) == (party is None):
-        raise ValueError("give exactly one of recipient_user or party")
-    if channel not in Channel.values:
-        raise ValueError(f"unknown channel {channel!r}")
-    if template not in ALL_TEMPLATES:
-        raise ValueError(f"unknown notification template {template!r}")
-    if not dedupe_key:
-        raise ValueError("a dedupe key is required")
-    secrets = {k: str(v) for k, v in (secrets or {}).items() if v}
-    if secrets and party is None:
-        raise ValueError("secrets go only to a party's own address, never to staff")
-    if set(secrets) - SECRET_KEYS:
-        raise ValueError(f"unknown secrets {sorted(set(secrets) - SECRET_KEYS)!r}")
-    if case is None and party is not None:
-        case = party.case
-
-    address = ""
-    if party is not None:
-        if channel == Channel.INAPP:
-            raise ValueError("citizens have no in-app inbox")
-        if party.notifications_opt_out:
-            return None
-        address = ((party.email if channel == Channel.EMAIL else party.phone) or "").strip()
-        if not address:
-            return None
-    else:
-        if case is not None and case.accused_user_id and case.accused_user_id == recipient_user.pk:
-            logger.info("notification %s: not sent to the official the case accuses", dedupe_key)
-            return None
-        if channel == Channel.SMS:
-            raise ValueError("staff messages go in-app or by e-mail")
-        if channel == Channel.EMAIL:
-            address = (recipient_user.email or "").strip()
-            if not address:
-                return None
-
-    context = _json_safe(redaction.redact(dict(context), redaction.case_needles(case)))
-    notification, created = Notification.objects.get_or_create(
+    message = Message(
+        recipient_user=recipient_user,
+        party=party,
+        channel=channel,
+        template=template,
+        context=context,
+        language=language,
         dedupe_key=dedupe_key,
-        defaults={
-            "recipient_user": recipient_user,
-            "party": party,
-            "case": case,
-            "address": address,
-            "channel": channel,
-            "template": template,
-            "context": context,
-            "secrets_enc": encrypt(json.dumps(secrets)) if secrets else "",
-            "language": normalise_language(language),
-            "max_attempts": max_attempts(),
-            "queued_at": timezone.now(),
-        },
+        case=case,
+        secrets=secrets,
     )
-    if not created:
-        return None
-    transaction.on_commit(partial(notification_dispatch, notification.pk))
-    return notification
+    created = notification_enqueue_many([message])
+    return created[0] if created else None
+
+
+def notification_enqueue_many(messages: Sequence[Message]) -> list[Notification]:
+    """Write many messages to the outbox in one INSERT and send them after commit.
+
+    The same rules as :func:`notification_enqueue`, message by message; a dedupe key that exists
+    already (written earlier or by a concurrent transaction) is skipped by ``ON CONFLICT DO
+    NOTHING``. Returns the rows this call wrote."""
+    now = timezone.now()
+    rows = {}
+    cache: dict = {}  # needles per case, stored contexts per (context, case)
+    for message in messages:
+        row = _outbox_row(message, now=now, cache=cache)
+        if row is not None:
+            rows.setdefault(row.dedupe_key, row)
+    for key in Notification.objects.filter(dedupe_key__in=list(rows)).values_list("dedupe_key", flat=True):
+        del rows[key]
+    if not rows:
+        return []
+    if len(rows) == 1:
+        row = next(iter(rows.values()))
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:  # a concurrent transaction wrote the same key first
+            return []
+        created = [row]
+    else:
+        try:
+            with transaction.atomic():
+                copy_insert(Notification, list(rows.values()))
+        except IntegrityError:  # a concurrent transaction wrote one of the keys meanwhile
+            Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+        # ignore_conflicts returns no keys: read back the rows that carry this call's timestamp (a
+        # row a concurrent transaction wrote under the same key meanwhile has another one).
+        created = list(Notification.objects.filter(dedupe_key__in=list(rows), created_at=now).order_by("pk"))
+    if created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(partial(notification_dispatch_many, ids))
+    return created
 
 
 def citizen_event_context(*, case: Case, event: CaseEvent) -> dict[str, Any]:
@@ -308,20 +420,20 @@ def _notify_staff_event(*, case: Case, event: CaseEvent, template: str) -> list[
     context = staff_case_context(case=case)
     if event.actor_id:
         context["assigned_by"] = event.actor.get_full_name() or event.actor.get_username()
-    created = []
-    for channel in (Channel.INAPP, Channel.EMAIL):
-        n = notification_enqueue(
-            recipient_user=user,
-            channel=channel,
-            template=template,
-            context=context,
-            language=user_language(user),
-            dedupe_key=f"event:{event.hash}:user:{user.pk}:{channel}",
-            case=case,
-        )
-        if n is not None:
-            created.append(n)
-    return created
+    return notification_enqueue_many(
+        [
+            Message(
+                recipient_user=user,
+                channel=channel,
+                template=template,
+                context=context,
+                language=user_language(user),
+                dedupe_key=f"event:{event.hash}:user:{user.pk}:{channel}",
+                case=case,
+            )
+            for channel in (Channel.INAPP, Channel.EMAIL)
+        ]
+    )
 
 
 def notify_case_event(
@@ -342,13 +454,9 @@ def notify_case_event(
         created += _notify_staff_event(case=case, event=event, template=staff_template)
     if event.visibility in CITIZEN_VISIBILITIES and event.kind in CITIZEN_TEMPLATES:
         context = citizen_event_context(case=case, event=event)
-        for party in _citizen_recipients(case):
-            if party.notifications_opt_out:
-                continue
-            for channel, address in ((Channel.EMAIL, party.email), (Channel.SMS, party.phone)):
-                if not address:
-                    continue
-                n = notification_enqueue(
+        created += notification_enqueue_many(
+            [
+                Message(
                     party=party,
                     channel=channel,
                     template=event.kind,
@@ -358,8 +466,12 @@ def notify_case_event(
                     case=case,
                     secrets=secrets,
                 )
-                if n is not None:
-                    created.append(n)
+                for party in _citizen_recipients(case)
+                if not party.notifications_opt_out
+                for channel, address in ((Channel.EMAIL, party.email), (Channel.SMS, party.phone))
+                if address
+            ]
+        )
     return created
 
 

@@ -47,3 +47,20 @@ def notification_drain_task() -> int:
 def daily_digest_task() -> int:
     """Every morning (beat): one digest per head of their overdue and due-soon cases."""
     return len(services.notification_daily_digest())
+
+
+@shared_task(name="notifications.tasks.dispatch_notifications_task", ignore_result=True)
+def dispatch_notifications_task(notification_ids: list[int]) -> int:
+    """Fan out many outbox rows (one escalation sweep chunk) to the send task, one message each,
+    so every worker takes a share. Rows that cannot be queued stay pending for the drain."""
+    for index, pk in enumerate(notification_ids):
+        try:
+            send_notification_task.delay(notification_id=pk)
+        except Exception:
+            logger.warning(
+                "notification fan-out: broker unavailable, %s rows left pending",
+                len(notification_ids) - index,
+            )
+            services.notification_forget_queued(notification_ids[index:])
+            return index
+    return len(notification_ids)

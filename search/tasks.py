@@ -51,6 +51,35 @@ def index_case_task(self, case_id: int) -> str:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
 
 
+@shared_task(bind=True, max_retries=INDEX_MAX_RETRIES, acks_late=True, ignore_result=True)
+def index_cases_task(self, case_ids: list[int]) -> str:
+    """Write many cases at once in one bulk request (the escalation sweep changes thousands of
+    cases per run; one task per case would make it wait on the broker). The same failure rules as
+    :func:`index_case_task`: the cases are marked dirty first, then retried, then left for the
+    reconcile."""
+    from django.utils import timezone
+
+    from .backends import get_backend
+    from .backends.base import SearchUnavailable
+    from .sync import case_queryset, clear_dirty, mark_dirty
+
+    started = timezone.now()
+    try:
+        get_backend().bulk_index(case_queryset().filter(pk__in=case_ids))
+    except SearchUnavailable as exc:
+        for case_id in case_ids:
+            mark_dirty(case_id, error=str(exc))
+        if self.request.is_eager or self.request.retries >= self.max_retries:
+            logger.error("search index unavailable, %s cases left for the reconcile (%s)", len(case_ids), exc)
+            return "deferred"
+        logger.warning(
+            "search index unavailable, %s cases retry %s (%s)", len(case_ids), self.request.retries + 1, exc
+        )
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from None
+    clear_dirty(case_ids, marked_before=started)
+    return "indexed"
+
+
 @shared_task(bind=True, max_retries=3, acks_late=True)
 def search_reconcile_task(self) -> dict:
     """Nightly: compare the database with the index, re-index what drifted (missing, stale,

@@ -202,3 +202,78 @@ def test_periodic_sweep_on_a_real_worker_escalates_and_sends(world, celery_worke
 
         time.sleep(0.5)
     assert not rows.exclude(status="sent").exists(), list(rows.values_list("status", "last_error"))
+
+
+def test_a_sweep_in_chunks_writes_events_history_index_and_messages_in_bulk(
+    world, frozen, django_capture_on_commit_callbacks
+):
+    """Several due cases, swept two at a time: each climbs once per level (two levels at once for
+    the later ones), its event chain holds, one history record per case per sweep, the search index
+    follows after commit, and a second sweep adds nothing."""
+    from search.backends import get_backend
+
+    complaints = []
+    for day in (2, 3, 4, 5, 6):
+        frozen(at(2026, 3, day, 9))
+        case = submit(
+            world, received_at=at(2026, 3, day, 8), subject=f"Khiếu nại số {day} của Trần Thị Bình"
+        ).case
+        complaints.append(case)
+    late = accepted_denunciation(world, frozen)  # T4 due 01/04
+    frozen(at(2026, 4, 6))  # complaints: K3 acceptance long overdue (level 2); denunciation 3 wd late
+    get_backend().bulk_index(Case.objects.all())
+    with django_capture_on_commit_callbacks(execute=True):
+        report = escalation_sweep(chunk_size=2)
+    cases = [Case.objects.get(pk=c.pk) for c in [*complaints, late]]
+    # K3 (acceptance, 10 working days) ended 16-20/03: 11+ working days late, the whole ladder;
+    # the denunciation's T4 ended 01/04: 3 working days late, level 2.
+    expected = {c.pk: [1, 2, 3] for c in complaints} | {late.pk: [1, 2]}
+    assert report.examined == 6 and report.escalations == 5 * 3 + 2
+    for case in cases:
+        levels = list(
+            CaseEvent.objects.filter(case=case, kind="case.escalated")
+            .order_by("seq")
+            .values_list("data__to", flat=True)
+        )
+        assert levels == expected[case.pk]
+        assert case.escalation_level == levels[-1]
+        assert case.history.filter(history_change_reason=f"escalated to level {levels[-1]}").count() == 1
+        assert case.last_activity_at < at(2026, 4, 2)  # the sweep is not handling
+    assert chain_verify([c.pk for c in cases]).ok
+    assert get_backend().check().total == 0, "the index did not follow the escalations"
+    head_unit, director = world.user(Role.HEAD_OF_UNIT), world.user(Role.HEAD_OF_AGENCY)
+    assert staff_notes("deadline.breached", head_unit).count() == 2 * 6  # in-app + e-mail per case
+    assert staff_notes("case.escalated", director).count() == 2 * 6
+    # the subject quotes the complainant's name: no message carries it
+    contexts = Notification.objects.filter(template__in=["deadline.breached", "case.escalated"])
+    assert not [n for n in contexts if "Bình" in str(n.context) or "Binh" in str(n.context)]
+    assert set(contexts.values_list("status", flat=True)) == {"sent"}
+    before = (CaseEvent.objects.count(), Notification.objects.count(), Escalation.objects.count())
+    again = escalation_sweep(chunk_size=2)
+    assert again.escalations == 0 and again.notifications == 0
+    assert (CaseEvent.objects.count(), Notification.objects.count(), Escalation.objects.count()) == before
+
+
+def test_two_breached_deadlines_of_one_case_climb_once(world, frozen):
+    case = accepted_denunciation(world, frozen)
+    frozen(at(2026, 4, 2))
+    with transaction.atomic():  # a second open deadline, also one working day late
+        deadline_services.deadlines_start(Case.objects.get(pk=case.pk), ["T10"], trigger=dt.date(2026, 3, 25))
+    report = escalation_sweep()
+    case.refresh_from_db()
+    assert case.escalation_level == 1
+    assert CaseEvent.objects.filter(case=case, kind="case.escalated").count() == 1
+    # each deadline's breach is still reported to the head of unit
+    assert report.escalations == 2
+    assert Escalation.objects.filter(case=case, step="L1").count() == 2
+    assert chain_verify([case.pk]).ok
+
+
+def test_dry_run_lists_only_what_the_sweep_would_still_do(world, frozen):
+    case = accepted_denunciation(world, frozen)
+    frozen(at(2026, 4, 6))
+    planned = escalation_sweep(dry_run=True).planned
+    assert [p for p in planned if " T4 " in p] == [f"{case.reference} T4 L1", f"{case.reference} T4 L2"]
+    assert not Escalation.objects.exists()
+    escalation_sweep()
+    assert escalation_sweep(dry_run=True).planned == []
