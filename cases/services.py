@@ -31,6 +31,7 @@ from .models import (
     Authority,
     Case,
     CaseEvent,
+    Deadline,
     Membership,
     Party,
     Role,
@@ -194,6 +195,7 @@ class SubmitResult:
     case: Case
     access_key: str
     events: list[CaseEvent] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
 
 
 _PARTY_ROLE = {
@@ -340,12 +342,12 @@ def case_submit(
         },
         citizen=actor is None and channel == Case.Channel.ONLINE,
     )
-    dl.deadlines_on_receipt(case)
+    deadlines = dl.deadlines_on_receipt(case)
     # The receipt (reference and access key) goes to the parties' own e-mail/phone when given; the key
     # travels to the outbox only, encrypted there, never into the event or a log.
     secrets = {"access_key": access_key}
     _save(case, actor, "submitted", ["duplicate_suspected"], [event], notify_secrets=secrets)
-    return SubmitResult(case=case, access_key=access_key, events=[event])
+    return SubmitResult(case=case, access_key=access_key, events=[event], deadlines=deadlines)
 
 
 def _likely_duplicates(case: Case, digests: list[str], days: int = 30) -> list[Case]:

@@ -197,6 +197,12 @@ def acceptance_deadline(case) -> Deadline | None:
     return case.deadlines.filter(state=Deadline.State.OPEN).order_by("due_at").first()
 
 
+def _first_due(deadlines: list[Deadline]) -> Deadline | None:
+    """As :func:`acceptance_deadline`, from the deadlines ``case_submit`` has just opened."""
+    opened = [d for d in deadlines if d.state == Deadline.State.OPEN]
+    return min(opened, key=lambda d: (d.due_at, d.pk), default=None)
+
+
 def submit(*, kind: str, people: list[dict], content: dict, files: list[services.FileInput]) -> Receipt:
     """Hand a validated submission to the case service. Raises ``cases.errors.ValidationError``."""
     language = "en" if (get_language() or "vi").startswith("en") else "vi"
@@ -233,7 +239,7 @@ def submit(*, kind: str, people: list[dict], content: dict, files: list[services
         files=files,
     )
     case = result.case
-    deadline = acceptance_deadline(case)
+    deadline = _first_due(result.deadlines)
     logger.info("online submission registered: %s (%s)", case.reference, kind)
     return Receipt(
         reference=case.reference,
@@ -247,7 +253,9 @@ def submit(*, kind: str, people: list[dict], content: dict, files: list[services
         acceptance_basis_vi=deadline.legal_basis_vi if deadline else "",
         acceptance_basis_en=deadline.legal_basis_en if deadline else "",
         authority_code=case.authority.code if case.authority_id else None,
-        attachments=list(case.attachments.order_by("pk").values_list("original_name", flat=True)),
+        attachments=(
+            list(case.attachments.order_by("pk").values_list("original_name", flat=True)) if files else []
+        ),
         contact_given=any(p.email or p.phone for p in parties),
     )
 
