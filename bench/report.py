@@ -225,7 +225,12 @@ def why(key: str, raw: dict) -> tuple[str, str | None]:
             f"{int(n):,} due: {lv.get('ms_per_case')} ms/case"
             for n, lv in sorted(levels.items(), key=lambda kv: int(kv[0]))
         )
-        return f"the sweep handles each due case on its own ({per})", prof
+        return (
+            f"the cost per due case is flat ({per}); it is the Python work of building each case's "
+            "rows (events with their hash chain, history, outbox with redaction) in one process, "
+            "with about 15 SQL statements and 3 COPY per chunk of 500 cases",
+            prof,
+        )
     if key == "rebuild_rate":
         return "see the py-spy profile of the rebuild command", g(raw, "search", "rebuild", "profile")
     if key == "stalled_es_p95":
@@ -492,16 +497,17 @@ def write_chart(report: dict, out: Path) -> None:
     ax.set_xlabel("cases due")
     ax.set_ylabel("sweep seconds")
     ax.set_title("Escalation sweep time vs cases due")
-    ax.text(
-        0.98,
-        0.02,
-        "10,000+ due: projected from capped runs",
-        transform=ax.transAxes,
-        ha="right",
-        va="bottom",
-        fontsize=8,
-        color="dimgray",
-    )
+    if any(v.get("capped") for f in figs for v in (f.get("sweep") or {}).values()):
+        ax.text(
+            0.98,
+            0.02,
+            "some points projected from capped runs",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="dimgray",
+        )
     ax.legend(fontsize=8)
 
     ax = axes[1][1]
