@@ -234,6 +234,7 @@ _PUBLIC_DATA_KEYS = {
     "case.dialogue_scheduled": {"when", "place", "agenda"},
     "case.followed_up": {"later_case"},
     "attachment.added": {"names"},
+    "case.supplemented": {"text"},
     "note.added": {"text"},
 }
 

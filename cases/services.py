@@ -1248,6 +1248,13 @@ def attachment_add(
     *, case: Case, actor, files: Sequence[FileInput], visibility: str = Visibility.INTERNAL, note: str = ""
 ) -> list[Attachment]:
     """Add documents: staff (visibility chosen) or the complainant through tracking (actor None)."""
+    created, _ = _attachments_add(case=case, actor=actor, files=files, visibility=visibility, note=note)
+    return created
+
+
+def _attachments_add(
+    *, case: Case, actor, files: Sequence[FileInput], visibility: str, note: str
+) -> tuple[list[Attachment], CaseEvent]:
     case = _lock(case)
     if actor is not None:
         permissions.check_can("attach", actor, case)
@@ -1281,5 +1288,44 @@ def attachment_add(
         },
         citizen=actor is None,
     )
-    _save(case, actor, "attachments added", [], [event])
-    return created
+    _save(case, actor, "attachments added", [], [event], activity=actor is not None)
+    return created, event
+
+
+SUPPLEMENT_TEXT_MAX = 4000
+
+
+@transaction.atomic
+def case_supplement(*, case: Case, text: str = "", files: Sequence[FileInput] = ()) -> CaseEvent:
+    """The complainant or denouncer adds to their open case through tracking: information in
+    writing, documents, or both (Law on Complaints 2011 Art 12(1): present evidence and explain it;
+    Law on Denunciations 2018 Art 9(2)(b): provide the information and documents one has). With
+    files it is ``attachment_add`` with the text as its note; without, a ``case.supplemented``
+    event the handler sees in the timeline. Returns the event."""
+    text = (text or "").strip()
+    if "\x00" in text:
+        raise ValidationError("Nội dung không hợp lệ / invalid text", field_errors={"text": ["invalid"]})
+    if len(text) > SUPPLEMENT_TEXT_MAX:
+        raise ValidationError(
+            f"Nội dung tối đa {SUPPLEMENT_TEXT_MAX} ký tự / at most {SUPPLEMENT_TEXT_MAX} characters",
+            field_errors={"text": ["too long"]},
+        )
+    if files:
+        _created, event = _attachments_add(
+            case=case, actor=None, files=files, visibility=Visibility.COMPLAINANT, note=text
+        )
+        return event
+    if not text:
+        raise ValidationError(
+            "Vui lòng nhập nội dung bổ sung hoặc chọn tệp / write the information or choose a file",
+            field_errors={"text": ["required"]},
+        )
+    case = _lock(case)
+    if case.status not in workflow.OPEN_STATES:
+        raise ValidationError("Hồ sơ đã kết thúc / the case is closed")
+    event = _event(
+        case, "case.supplemented", None, visibility=Visibility.COMPLAINANT, data={"text": text}, citizen=True
+    )
+    # What the citizen sends is not handling: it must not make a stalled case look active.
+    _save(case, None, "supplement", [], [event], activity=False)
+    return event

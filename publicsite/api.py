@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 from cases import services, workflow
 from cases.errors import ApplicationError, ConflictError
 from cases.errors import ValidationError as ServiceValidationError
-from cases.models import Authority, CaseStatus
+from cases.models import Attachment, Authority, CaseStatus
 
 from . import access, intake, ratelimit, statistics, texts
 from .views import case_public_view, file_response
@@ -411,24 +411,31 @@ class CaseDocumentsView(PublicAPIView):
                 pgettext("public", "Ghi chú không hợp lệ."),
                 {"note": [pgettext("public", "Ký tự không hợp lệ.")]},
             )
-        if not uploads:
+        if not uploads and not note.strip():
             raise ApiError(
                 400,
-                pgettext("public", "Chưa chọn tệp."),
-                {"files": [pgettext("public", "Vui lòng gửi ít nhất một tệp.")]},
+                pgettext("public", "Chưa chọn tệp hoặc nhập nội dung bổ sung."),
+                {"files": [pgettext("public", "Gửi ít nhất một tệp, hoặc nội dung trong trường note.")]},
             )
         if case.status not in workflow.OPEN_STATES:
             raise ApiError(409, pgettext("public", "Hồ sơ đã kết thúc, không nhận thêm tài liệu."))
-        existing = case.attachments.filter(uploaded_by__isnull=True)
-        check = intake.read_uploads(uploads, existing.count(), sum(existing.values_list("size", flat=True)))
-        if not check.ok:
-            raise ApiError(
-                check.status, pgettext("public", "Tệp đính kèm không hợp lệ."), {"files": check.errors}
+        files = []
+        if uploads:
+            existing = case.attachments.filter(uploaded_by__isnull=True)
+            check = intake.read_uploads(
+                uploads, existing.count(), sum(existing.values_list("size", flat=True))
             )
-        created = services.attachment_add(case=case, actor=None, files=check.files, note=note)
+            if not check.ok:
+                raise ApiError(
+                    check.status, pgettext("public", "Tệp đính kèm không hợp lệ."), {"files": check.errors}
+                )
+            files = check.files
+        event = services.case_supplement(case=case, text=note, files=files)
+        created = Attachment.objects.filter(pk__in=event.data.get("attachments") or []).order_by("pk")
         return Response(
             {
                 "reference": case.reference,
+                "note": event.data.get("note", event.data.get("text", "")),
                 "documents": [
                     {
                         "id": a.pk,

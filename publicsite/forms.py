@@ -605,7 +605,10 @@ class SupplementForm(AccessibleForm):
         help_text=pgettext_lazy("public", "PDF, JPEG, PNG, DOCX hoặc ODT; mỗi tệp tối đa 20 MB."),
     )
     note = forms.CharField(
-        label=pgettext_lazy("public", "Ghi chú cho cơ quan giải quyết (không bắt buộc)"),
+        label=pgettext_lazy("public", "Thông tin bổ sung cho cơ quan giải quyết"),
+        help_text=pgettext_lazy(
+            "public", "Viết thông tin bổ sung, hoặc chọn tệp ở trên, hoặc cả hai. Tối đa 2000 ký tự."
+        ),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

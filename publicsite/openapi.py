@@ -194,7 +194,12 @@ def schema() -> dict:
             },
             "/api/v1/cases/{reference}/documents/": {
                 "post": {
-                    "summary": "Add documents (a supplement) to an open case",
+                    "summary": "Add a supplement to an open case: documents, written information, or both",
+                    "description": (
+                        "At least one of `files` and `note`. Without files the note is recorded as "
+                        "additional information (Law on Complaints 2011 Art 12(1); Law on Denunciations "
+                        "2018 Art 9(2)(b))."
+                    ),
                     "operationId": "caseDocumentsAdd",
                     "parameters": [REFERENCE, KEY_HEADER, LANGUAGE],
                     "requestBody": {
@@ -203,7 +208,6 @@ def schema() -> dict:
                             "multipart/form-data": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["files"],
                                     "properties": {
                                         "files": {
                                             "type": "array",
@@ -220,7 +224,7 @@ def schema() -> dict:
                             "description": "Documents added",
                             "content": {"application/json": {"schema": _ref("DocumentsAdded")}},
                         },
-                        "400": _error("No file or invalid note."),
+                        "400": _error("Neither a file nor a note, or an invalid note."),
                         "404": NOT_FOUND,
                         "409": _error("The case is finished."),
                         "413": _error("Too large."),
@@ -513,6 +517,7 @@ def schema() -> dict:
                     "type": "object",
                     "properties": {
                         "reference": {"type": "string"},
+                        "note": {"type": "string"},
                         "documents": {"type": "array", "items": _ref("Document")},
                     },
                 },

@@ -167,6 +167,7 @@ EVENT_TITLES = {
     "case.dialogue_scheduled": pgettext_lazy("public", "Lịch đối thoại"),
     "case.followed_up": pgettext_lazy("public", "Đã có hồ sơ tiếp theo (lần hai, tố cáo tiếp)"),
     "attachment.added": pgettext_lazy("public", "Tài liệu được bổ sung"),
+    "case.supplemented": pgettext_lazy("public", "Ông/bà đã bổ sung thông tin"),
     "note.added": pgettext_lazy("public", "Thông tin từ cơ quan giải quyết"),
 }
 
@@ -247,7 +248,7 @@ def event_details(kind: str, data: dict) -> list[tuple[str, str]]:
         lines.append((pgettext("public", "Hồ sơ tiếp theo"), data["later_case"]))
     if data.get("names"):
         lines.append((pgettext("public", "Tài liệu"), ", ".join(data["names"])))
-    if kind == "note.added" and data.get("text"):
+    if kind in ("note.added", "case.supplemented") and data.get("text"):
         lines.append((pgettext("public", "Nội dung"), data["text"]))
     if kind == "case.received" and data.get("attachments"):
         lines.append((pgettext("public", "Số tài liệu kèm theo"), str(data["attachments"])))

@@ -638,8 +638,19 @@ def _tracking_supplement(page, request, case):
     form = SupplementForm(request.POST, request.FILES)
     uploads = request.FILES.getlist("files")
     if form.is_valid():
-        if not uploads:
-            form.add_error("files", pgettext("public", "Vui lòng chọn ít nhất một tệp."))
+        text = form.cleaned_data["note"]
+        if not uploads and not text.strip():
+            form.add_error("note", pgettext("public", "Vui lòng nhập nội dung bổ sung hoặc chọn tệp."))
+        elif not uploads:
+            try:
+                services.case_supplement(case=case, text=text)
+            except ApplicationError as exc:
+                form.add_error("note", exc.message)
+            else:
+                messages.success(
+                    request, pgettext("public", "Đã nhận thông tin bổ sung. Cơ quan giải quyết sẽ xem xét.")
+                )
+                return _redirect(page.get_url(request), ma=case.reference)
         else:
             existing = case.attachments.filter(uploaded_by__isnull=True)
             check = intake.read_uploads(
@@ -649,9 +660,7 @@ def _tracking_supplement(page, request, case):
                 form.add_error("files", message)
             if check.ok:
                 try:
-                    services.attachment_add(
-                        case=case, actor=None, files=check.files, note=form.cleaned_data["note"]
-                    )
+                    services.case_supplement(case=case, text=text, files=check.files)
                 except ApplicationError as exc:
                     form.add_error("files", exc.message)
                 else:

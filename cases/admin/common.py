@@ -149,6 +149,7 @@ EVENT_LABELS = {
     "case.stalled": _("Ngưng trệ"),
     "note.added": _("Ghi chú"),
     "attachment.added": _("Thêm tài liệu"),
+    "case.supplemented": _("Người gửi đơn bổ sung thông tin"),
     "deadline.recomputed": _("Tính lại thời hạn"),
     "deadline.warning": _("Cảnh báo sắp đến hạn"),
     "deadline.breached": _("Quá hạn"),

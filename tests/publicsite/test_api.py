@@ -270,7 +270,8 @@ def test_add_documents_bad_input(client, world):
     created = api_submit(client).json()
     url = f"/api/v1/cases/{created['reference']}/documents/"
     key = {"HTTP_X_ACCESS_KEY": created["access_key"]}
-    assert client.post(url, {"note": "x"}, **key).status_code == 400
+    assert client.post(url, {"note": "  "}, **key).status_code == 400
+    assert client.post(url, {"note": "x" * 2001}, **key).status_code == 400
     assert client.post(url, {"files": [named_file("x.exe", b"MZ")]}, **key).status_code == 415
     assert (
         client.post(url, json.dumps({"files": []}), content_type="application/json", **key).status_code == 415
@@ -279,6 +280,24 @@ def test_add_documents_bad_input(client, world):
         client.post(url, {"files": [named_file("a.pdf", pdf_bytes())]}, HTTP_X_ACCESS_KEY="WRONG").status_code
         == 404
     )
+    assert Attachment.objects.count() == 0
+
+
+def test_a_written_supplement_needs_no_file(client, world):
+    created = api_submit(client).json()
+    url = f"/api/v1/cases/{created['reference']}/documents/"
+    response = client.post(
+        url, {"note": "Tôi nhận quyết định ngày 05/03"}, HTTP_X_ACCESS_KEY=created["access_key"]
+    )
+    assert response.status_code == 201, response.content
+    assert response.json() == {
+        "reference": created["reference"],
+        "note": "Tôi nhận quyết định ngày 05/03",
+        "documents": [],
+    }
+    case_url = f"/api/v1/cases/{created['reference']}/"
+    body = client.get(case_url, HTTP_X_ACCESS_KEY=created["access_key"]).json()
+    assert any(t["kind"] == "case.supplemented" for t in body["timeline"])
     assert Attachment.objects.count() == 0
 
 

@@ -229,10 +229,47 @@ def test_supplement_refuses_bad_files_and_writes_nothing(client, world):
     ).content.decode()
     assert "x.pdf: chỉ nhận tệp PDF" in html
     html = client.post(
-        "/tra-cuu/", {"action": "supplement", "reference": result.case.reference}
+        "/tra-cuu/", {"action": "supplement", "reference": result.case.reference, "note": "   "}
     ).content.decode()
-    assert "Vui lòng chọn ít nhất một tệp." in html
+    assert "Vui lòng nhập nội dung bổ sung hoặc chọn tệp." in html
     assert result.case.attachments.count() == before
+    assert not CaseEvent.objects.filter(case=result.case, kind="case.supplemented").exists()
+
+
+def test_supplement_in_writing_without_a_file(client, world):
+    """Law on Complaints 2011 Art 12(1): the complainant may present evidence and explain it; a
+    written explanation needs no file. The handler sees it; it is not agency handling."""
+    result = file_case(world)
+    case = Case.objects.get(pk=result.case.pk)
+    activity = case.last_activity_at
+    look_up(client, result.case.reference, result.access_key)
+    response = client.post(
+        "/tra-cuu/",
+        {
+            "action": "supplement",
+            "reference": result.case.reference,
+            "note": "Quyết định được niêm yết ngày 05/03, không được giao trực tiếp cho tôi.",
+        },
+    )
+    assert response.status_code == 303
+    html = client.get(response["Location"]).content.decode()
+    assert "Đã nhận thông tin bổ sung" in html
+    assert "Ông/bà đã bổ sung thông tin" in html and "niêm yết ngày 05/03" in html
+    event = CaseEvent.objects.get(case=result.case, kind="case.supplemented")
+    assert event.visibility == "complainant" and event.actor_role == "citizen" and event.actor is None
+    assert result.case.attachments.count() == 1  # only the one filed with the case
+    case.refresh_from_db()
+    assert case.last_activity_at == activity
+
+
+def test_supplement_refused_once_the_case_is_finished(world):
+    result = file_case(world)
+    services.case_reject(case=result.case, actor=world.user(Role.INTAKE), reason_code="KN-11-6")
+    with pytest.raises(services.ValidationError):
+        services.case_supplement(case=result.case, text="Thêm thông tin")
+    with pytest.raises(services.ValidationError):
+        services.case_supplement(case=result.case, text="x" * (services.SUPPLEMENT_TEXT_MAX + 1))
+    assert not CaseEvent.objects.filter(case=result.case, kind="case.supplemented").exists()
 
 
 def test_actions_need_a_live_grant(client, world):
