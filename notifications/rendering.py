@@ -39,6 +39,7 @@ CITIZEN_TEMPLATES = frozenset(
 STAFF_TEMPLATES = frozenset(
     {
         "case.assigned",
+        "case.supplemented",
         "deadline.warning",
         "deadline.breached",
         "case.escalated",

@@ -61,6 +61,9 @@ Status = Notification.Status
 CITIZEN_VISIBILITIES = frozenset({Visibility.COMPLAINANT, Visibility.PUBLIC})
 # Internal events that tell a staff member something (event kind -> template).
 STAFF_EVENT_TEMPLATES = {"case.assigned": "case.assigned", "case.reassigned": "case.assigned"}
+# What the complainant sends through tracking tells the assignee (never the text itself: staff read
+# it in the workspace).
+CITIZEN_SUPPLEMENT_EVENTS = frozenset({"case.supplemented", "attachment.added"})
 DIGEST_ROLES = (Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
 DIGEST_DUE_SOON = timedelta(days=3)
 DIGEST_MAX_ITEMS = 50
@@ -420,6 +423,8 @@ def _notify_staff_event(*, case: Case, event: CaseEvent, template: str) -> list[
     context = staff_case_context(case=case)
     if event.actor_id:
         context["assigned_by"] = event.actor.get_full_name() or event.actor.get_username()
+    if template == "case.supplemented":
+        context["documents"] = len(data.get("attachments") or [])
     return notification_enqueue_many(
         [
             Message(
@@ -450,6 +455,8 @@ def notify_case_event(
         secrets = None
     created: list[Notification] = []
     staff_template = STAFF_EVENT_TEMPLATES.get(event.kind)
+    if event.kind in CITIZEN_SUPPLEMENT_EVENTS and event.actor_role == "citizen":
+        staff_template = "case.supplemented"
     if staff_template:
         created += _notify_staff_event(case=case, event=event, template=staff_template)
     if event.visibility in CITIZEN_VISIBILITIES and event.kind in CITIZEN_TEMPLATES:

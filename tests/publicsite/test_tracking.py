@@ -368,3 +368,20 @@ def test_english_tracking_page(client, world):
     assert deadline.title_en in html and deadline.legal_basis_en in html
     assert "Received" in html and "Your letter was received" in html
     assert "working day" in html
+
+
+def test_the_assignee_hears_of_a_supplement_but_not_its_words(world):
+    from notifications.models import Notification
+
+    result = file_case(world)
+    services.case_accept(case=result.case, actor=world.user(Role.INTAKE))
+    inspector = world.user(Role.INSPECTOR)
+    services.case_assign(case=result.case, actor=world.user(Role.HEAD_OF_UNIT), assignee=inspector)
+    services.case_supplement(case=result.case, text="Số điện thoại mới của tôi là 0912 000 111")
+    services.case_supplement(
+        case=result.case, files=[services.FileInput("so-do.png", png_bytes(), "image/png")]
+    )
+    told = Notification.objects.filter(template="case.supplemented", recipient_user=inspector)
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "email", "inapp", "inapp"]
+    assert sorted(n.context["documents"] for n in told) == [0, 0, 1, 1]
+    assert not [n for n in told if "0912" in str(n.context)]
