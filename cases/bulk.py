@@ -80,3 +80,47 @@ def copy_history(objs: Sequence[models.Model], *, history_type: str = "~") -> No
             for obj in objs
         ],
     )
+
+
+_INTEGER_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+}
+
+
+def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> None:
+    """Write ``fields`` of ``objs`` with one ``UPDATE … FROM (VALUES …)`` (``bulk_update`` builds a
+    CASE per column whose cost grows with the square of the number of rows). No signals, no
+    history: the caller writes those. The caller holds the row locks."""
+    if not objs:
+        return
+    meta = model._meta
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    postgres = connection.vendor == "postgresql"
+
+    def placeholder(field) -> str:
+        kind = field.get_internal_type()
+        if kind in _INTEGER_TYPES or (
+            field.is_relation and field.target_field.get_internal_type() in _INTEGER_TYPES
+        ):
+            return "CAST(%s AS bigint)"
+        if kind == "DateTimeField" and postgres:
+            return "CAST(%s AS timestamp with time zone)"
+        return "%s"
+
+    row = "(" + ", ".join(placeholder(f) for f in columns) + ")"
+    params = [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in objs for f in columns]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    assignments = ", ".join(f"{quote(f.column)} = v.column{i}" for i, f in enumerate(columns[1:], start=2))
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([row] * len(objs))}) AS v "  # noqa: S608 - names from model meta
+        f"WHERE {table}.{quote(meta.pk.column)} = v.column1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

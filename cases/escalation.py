@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import services, workflow
-from .bulk import copy_history, copy_insert
+from .bulk import copy_history, copy_insert, update_rows
 from .deadline_services import working_calendar
 from .events import event_build
 from .models import (
@@ -144,15 +144,6 @@ def _active_members() -> dict[tuple[int, str], list]:
     return members
 
 
-def _notify(users, *, case: Case, template: str, context: dict, key: str, report: SweepReport) -> None:
-    from notifications.services import notification_enqueue_many
-
-    created = notification_enqueue_many(
-        _messages(users, case=case, template=template, context=context, key=key)
-    )
-    report.notifications += len(created)
-
-
 def _messages(users, *, case: Case, template: str, context: dict, key: str) -> list:
     """In-app and e-mail messages to each of ``users`` about ``case``, deduplicated by ``key``."""
     from notifications.services import Message
@@ -237,7 +228,7 @@ def escalation_sweep(
     )
     for start in range(0, len(due), chunk_size):
         _sweep_chunk(run, due[start : start + chunk_size])
-    _sweep_stalled(ladders, run.chain, cal, today, run.report, dry_run, run.heads)
+    _sweep_stalled(run)
     return run.report
 
 
@@ -375,37 +366,11 @@ def _raise_levels(run: _Run, steps: list[_Step]) -> dict[int, Case]:
             changed.append(case)
     if changed:
         copy_insert(CaseEvent, events)
-        _write_levels(changed)
+        update_rows(Case, changed, ["escalation_level", "version", "updated_at", "event_head", "event_count"])
         copy_history(changed)
         ids = [c.pk for c in changed]
         transaction.on_commit(lambda: _enqueue_index_many(index_cases_task, ids))
     return locked
-
-
-def _write_levels(cases: list[Case]) -> None:
-    """One UPDATE … FROM (VALUES …) for the escalated cases of a chunk (``bulk_update`` builds a
-    CASE per column whose cost grows with the square of the chunk). The rows are locked already."""
-    table = connection.ops.quote_name(Case._meta.db_table)
-    row = "(CAST(%s AS bigint), CAST(%s AS integer), CAST(%s AS integer), %s, CAST(%s AS integer), %s)"
-    params = [
-        p
-        for c in cases
-        for p in (
-            c.pk,
-            c.escalation_level,
-            c.version,
-            c.event_head,
-            c.event_count,
-            connection.ops.adapt_datetimefield_value(c.updated_at),
-        )
-    ]
-    sql = (
-        f"UPDATE {table} SET escalation_level = v.column2, version = v.column3, event_head = v.column4, "  # noqa: S608 - placeholders only
-        "event_count = v.column5, updated_at = v.column6 "
-        f"FROM (VALUES {', '.join([row] * len(cases))}) AS v WHERE {table}.id = v.column1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _escalation_reason(s: _Step) -> dict:
@@ -507,15 +472,13 @@ def _agency_of(authority: Authority | None, heads, *, cache: dict) -> Authority 
     return cache[key]
 
 
-def _sweep_stalled(ladders, chain, cal, today, report, dry_run, heads) -> None:
+def _sweep_stalled(run: _Run) -> None:
     """Flag cases with no handling for N working days (per status, per authority policy)."""
-    from notifications.services import staff_case_context
-
-    thresholds = sorted({n for ladder in ladders.values() for n in ladder.stalled_after.values()})
+    thresholds = sorted({n for ladder in run.ladders.values() for n in ladder.stalled_after.values()})
     if not thresholds:
         return
     # A case can only be stalled if its last activity is before the smallest threshold's cut-off.
-    cutoff_day = _working_days_before(cal, today, min(thresholds))
+    cutoff_day = _working_days_before(run.cal, run.today, min(thresholds))
     cutoff = timezone.make_aware(
         dt.datetime.combine(cutoff_day, dt.time.min), timezone.get_current_timezone()
     )
@@ -526,45 +489,87 @@ def _sweep_stalled(ladders, chain, cal, today, report, dry_run, heads) -> None:
         .order_by("last_activity_at", "pk")
         .values_list("pk", flat=True)
     )
-    for case in _in_chunks(candidate_ids, CHUNK_SIZE):
-        ladder = ladder_for(case.authority, ladders, chain)
-        threshold = ladder.stalled_after.get(case.status)
+    for start in range(0, len(candidate_ids), CHUNK_SIZE):
+        _stalled_chunk(run, candidate_ids[start : start + CHUNK_SIZE])
+
+
+def _stalled_chunk(run: _Run, case_ids: list[int]) -> None:
+    """Flag the idle cases of a chunk in bulk: under row locks, re-checked (someone may have acted
+    meanwhile), one ``case.stalled`` event and history record each, their handler and head told."""
+    from search.tasks import index_cases_task
+
+    idle_for: dict[int, tuple[int, int]] = {}
+    for case in Case.objects.filter(pk__in=case_ids).select_related("authority"):
+        threshold = ladder_for(case.authority, run.ladders, run.chain).stalled_after.get(case.status)
         if not threshold:
             continue
-        idle = cal.working_days_between(timezone.localdate(case.last_activity_at), today)
-        if idle < threshold:
-            continue
-        if dry_run:
-            report.planned.append(f"{case.reference} stalled {idle}")
-            continue
-        with transaction.atomic():
-            flagged = services.case_mark_stalled(case=case, working_days=idle, threshold=threshold)
-            if flagged is None:
+        idle = run.cal.working_days_between(timezone.localdate(case.last_activity_at), run.today)
+        if idle >= threshold:
+            idle_for[case.pk] = (idle, threshold)
+            if run.dry_run:
+                run.report.planned.append(f"{case.reference} stalled {idle}")
+    if run.dry_run or not idle_for:
+        return
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .filter(pk__in=list(idle_for), status__in=ACTIVE, stalled_since__isnull=True)
+            .select_related("authority", "assignee")
+            .order_by("pk")
+        )
+        now = timezone.now()
+        events, flagged = [], []
+        for case in locked:
+            # Read again under the lock: someone may have acted on the case since the plan was made.
+            threshold = ladder_for(case.authority, run.ladders, run.chain).stalled_after.get(case.status)
+            idle = run.cal.working_days_between(timezone.localdate(case.last_activity_at), run.today)
+            if not threshold or idle < threshold:
                 continue
-            recipients = _heads(case.authority, Role.HEAD_OF_UNIT, chain, cache=heads)
-            if case.assignee_id and case.assignee not in recipients:
-                recipients.append(case.assignee)
-            _notify(
-                recipients,
-                case=case,
-                template="case.stalled",
-                context={
-                    **staff_case_context(case=case),
-                    "idle_days": idle,
-                    "since": timezone.localtime(case.last_activity_at).strftime("%d/%m/%Y"),
-                },
-                key=f"stalled:{case.pk}:{flagged.stalled_since:%Y%m%d}",
-                report=report,
-            )
-            report.stalled += 1
+            idle_for[case.pk] = (idle, threshold)
+            case.stalled_since = now
+            data = {"working_days_without_activity": idle, "threshold": threshold, "status": case.status}
+            events.append(event_build(case=case, kind="case.stalled", actor_role="system", data=data))
+            case.version += 1
+            case.updated_at = now
+            case._change_reason = "stalled"
+            flagged.append(case)
+        if not flagged:
+            return
+        copy_insert(CaseEvent, events)
+        update_rows(Case, flagged, ["stalled_since", "version", "updated_at", "event_head", "event_count"])
+        copy_history(flagged)
+        ids = [c.pk for c in flagged]
+        transaction.on_commit(lambda: _enqueue_index_many(index_cases_task, ids))
+        _notify_stalled(run, flagged, idle_for)
 
 
-def _in_chunks(case_ids: list[int], size: int):
-    """The cases of ``case_ids``, in that order, read ``size`` at a time."""
-    for start in range(0, len(case_ids), size):
-        chunk = case_ids[start : start + size]
-        cases = Case.objects.filter(pk__in=chunk).select_related("authority", "assignee").in_bulk()
-        yield from (cases[pk] for pk in chunk if pk in cases)
+def _notify_stalled(run: _Run, cases: list[Case], idle_for: dict[int, tuple[int, int]]) -> None:
+    from notifications.redaction import identity_needles
+    from notifications.services import notification_enqueue_many, staff_case_context
+
+    parties: dict[int, list[Party]] = {}
+    for party in Party.objects.filter(case_id__in=[c.pk for c in cases]):
+        parties.setdefault(party.case_id, []).append(party)
+    messages = []
+    for case in cases:
+        case._identity_needles = identity_needles(parties.get(case.pk, []))
+        recipients = _heads(case.authority, Role.HEAD_OF_UNIT, run.chain, cache=run.heads)
+        if case.assignee_id and case.assignee not in recipients:
+            recipients.append(case.assignee)
+        context = {
+            **staff_case_context(case=case),
+            "idle_days": idle_for[case.pk][0],
+            "since": timezone.localtime(case.last_activity_at).strftime("%d/%m/%Y"),
+        }
+        messages += _messages(
+            recipients,
+            case=case,
+            template="case.stalled",
+            context=context,
+            key=f"stalled:{case.pk}:{case.stalled_since:%Y%m%d}",
+        )
+        run.report.stalled += 1
+    run.report.notifications += len(notification_enqueue_many(messages))
 
 
 def _working_days_before(cal, day: dt.date, n: int) -> dt.date:

@@ -1098,28 +1098,6 @@ def case_escalate(
 
 
 @transaction.atomic
-def case_mark_stalled(*, case: Case, working_days: int, threshold: int) -> Case | None:
-    """Flag a case with no handling for ``working_days`` (≥ the policy's threshold for its status).
-    Returns None when someone acted on it meanwhile or it is already flagged."""
-    case = _lock(case)
-    if (
-        case.stalled_since is not None
-        or case.status not in workflow.OPEN_STATES
-        or case.status == S.SUSPENDED
-    ):
-        return None
-    case.stalled_since = timezone.now()
-    event = _event(
-        case,
-        "case.stalled",
-        None,
-        data={"working_days_without_activity": working_days, "threshold": threshold, "status": case.status},
-    )
-    _save(case, None, "stalled", ["stalled_since"], [event], activity=False)
-    return case
-
-
-@transaction.atomic
 def note_add(*, case: Case, actor, text: str, visibility: str = Visibility.INTERNAL) -> CaseEvent:
     """An internal note (or a message to the complainant when visibility says so)."""
     case = _lock(case)

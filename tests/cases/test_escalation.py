@@ -277,3 +277,28 @@ def test_dry_run_lists_only_what_the_sweep_would_still_do(world, frozen):
     assert not Escalation.objects.exists()
     escalation_sweep()
     assert escalation_sweep(dry_run=True).planned == []
+
+
+def test_stalled_cases_are_flagged_in_bulk_with_events_and_history(world, frozen, monkeypatch):
+    from cases import escalation
+
+    monkeypatch.setattr(escalation, "CHUNK_SIZE", 2)
+    cases = []
+    for day in (2, 3, 4):
+        frozen(at(2026, 3, day, 9))
+        cases.append(submit(world, received_at=at(2026, 3, day, 8)).case)
+    frozen(at(2026, 5, 4, 9))  # received, then nothing for 20+ working days
+    report = escalation_sweep()
+    assert report.stalled == 3
+    head = world.user(Role.HEAD_OF_UNIT)
+    for case in cases:
+        case.refresh_from_db()
+        assert case.stalled_since is not None
+        event = CaseEvent.objects.get(case=case, kind="case.stalled")
+        assert event.data["threshold"] == 10 and event.data["working_days_without_activity"] >= 10
+        assert case.history.filter(history_change_reason="stalled").count() == 1
+        assert staff_notes("case.stalled", head).filter(case=case).count() == 2
+    assert chain_verify([c.pk for c in cases]).ok
+    again = escalation_sweep()
+    assert again.stalled == 0
+    assert CaseEvent.objects.filter(kind="case.stalled").count() == 3
