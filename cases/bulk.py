@@ -20,8 +20,6 @@ _PLAIN = (
     models.BigIntegerField,
     models.BooleanField,
     models.CharField,
-    models.DateField,
-    models.DateTimeField,
     models.ForeignKey,
     models.IntegerField,
     models.PositiveIntegerField,
@@ -44,12 +42,13 @@ def copy_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None
     for obj in objs:  # defaults such as auto_now_add, as Model.save would apply them
         for f in fields:
             f.pre_save(obj, add=True)
-    # Plain values go to psycopg as they are (it encodes ints, strings, dates and aware datetimes
-    # itself, in C); other fields (JSON, custom types) through Django's conversion.
+    # Plain values go to psycopg as they are (it encodes ints and strings itself, in C); other fields
+    # (dates and datetimes, whose time zone handling is Django's; JSON; custom types) through Django.
     plain = [type(f) in _PLAIN for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # COPY goes round Django's cursor wrapper: translate driver errors (IntegrityError, ...) here.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for obj in objs:
             values = [getattr(obj, f.attname) for f in fields]
             copy.write_row(

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from . import services, workflow
@@ -73,7 +73,13 @@ class SweepReport:
     escalations: int = 0
     stalled: int = 0
     notifications: int = 0
+    failed_chunks: int = 0
     planned: list[str] = field(default_factory=list)
+
+    def add(self, other: SweepReport) -> None:
+        """Count what a committed chunk did (a chunk rolled back counts for nothing)."""
+        for name in ("warnings", "escalations", "stalled", "notifications"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def _policies() -> dict[int | None, Ladder]:
@@ -262,12 +268,52 @@ def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
             if s.notify and s.key not in taken
         ]
         return len(deadlines)
-    with transaction.atomic():
+
+    def work(report: SweepReport) -> None:
+        # Cases first, in id order, as the services lock them; then the steps (whose foreign keys
+        # take share locks on the same rows), so a sweep and a service never wait on each other
+        # in a cycle.
+        locked = _lock_cases({s.case.pk for s in steps})
         fresh = _take_steps(steps, run.now)
         fresh_steps = [s for s in steps if s.key in fresh]
-        escalated = _raise_levels(run, [s for s in fresh_steps if s.level > 0])
-        _notify_steps(run, [s for s in fresh_steps if s.notify], escalated)
+        _raise_levels(run, [s for s in fresh_steps if s.level > 0], locked)
+        _notify_steps(run, [s for s in fresh_steps if s.notify], locked, report)
+
+    _commit_chunk(run, list(cases), work)
     return len(deadlines)
+
+
+def _lock_cases(case_ids) -> dict[int, Case]:
+    return {
+        c.pk: c
+        for c in Case.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(case_ids))
+        .select_related("authority", "assignee")
+        .order_by("pk")
+    }
+
+
+def _commit_chunk(run: _Run, case_ids: list[int], work) -> None:
+    """Run ``work`` for one chunk in its own transaction. A deadlock is retried once; any other
+    failure is logged (case ids only) and counted, and the sweep goes on with the next chunk, so
+    one bad case cannot hold back every case after it."""
+    for attempt in (1, 2):
+        delta = SweepReport(now=run.now)
+        try:
+            with transaction.atomic():
+                work(delta)
+        except OperationalError as exc:
+            if attempt == 1 and getattr(exc.__cause__, "sqlstate", None) == "40P01":
+                logger.warning("escalation sweep: deadlock on a chunk of %s cases, retrying", len(case_ids))
+                continue
+            logger.exception("escalation sweep: chunk of cases %s failed", case_ids)
+        except Exception:
+            logger.exception("escalation sweep: chunk of cases %s failed", case_ids)
+        else:
+            run.report.add(delta)
+            return
+        run.report.failed_chunks += 1
+        return
 
 
 def _plan(run: _Run, case: Case, deadline: Deadline) -> list[_Step]:
@@ -307,25 +353,19 @@ def _take_steps(steps: list[_Step], now: dt.datetime) -> set[tuple[int, str]]:
         return {(deadline_id, step) for deadline_id, step in cursor.fetchall()}
 
 
-def _raise_levels(run: _Run, steps: list[_Step]) -> dict[int, Case]:
+def _raise_levels(run: _Run, steps: list[_Step], locked: dict[int, Case]) -> None:
     """Raise the escalation level of the cases whose new breach steps go above it: one event per
     level climbed (hash chain kept), one history record per case, written in bulk. A denunciation
     reaching level 3 goes through ``services.case_escalate``, which also opens the superior's report
-    deadline (Law on Denunciations 2018 Art 38(2), rule T10). Returns the locked cases by id."""
+    deadline (Law on Denunciations 2018 Art 38(2), rule T10). ``locked``: the chunk's cases, locked;
+    a case the service replaces is replaced there too."""
     from search.tasks import index_cases_task
 
     by_case: dict[int, list[_Step]] = {}
     for s in steps:
         by_case.setdefault(s.case.pk, []).append(s)
     if not by_case:
-        return {}
-    locked = {
-        c.pk: c
-        for c in Case.objects.select_for_update(of=("self",))
-        .filter(pk__in=list(by_case))
-        .select_related("authority")
-        .order_by("pk")
-    }
+        return
     events, changed = [], []
     for case_id, case_steps in by_case.items():
         case = locked.get(case_id)
@@ -370,7 +410,6 @@ def _raise_levels(run: _Run, steps: list[_Step]) -> dict[int, Case]:
         copy_history(changed)
         ids = [c.pk for c in changed]
         transaction.on_commit(lambda: _enqueue_index_many(index_cases_task, ids))
-    return locked
 
 
 def _escalation_reason(s: _Step) -> dict:
@@ -393,7 +432,7 @@ def _enqueue_index_many(task, case_ids: list[int]) -> None:
             mark_dirty(case_id, error=f"enqueue failed: {exc}")
 
 
-def _notify_steps(run: _Run, steps: list[_Step], cases: dict[int, Case]) -> None:
+def _notify_steps(run: _Run, steps: list[_Step], cases: dict[int, Case], report: SweepReport) -> None:
     """The messages of the new steps, written to the outbox in one INSERT: a warning to the
     assignee (or the head of unit), a breach to the head of unit and the assignee, level 2 to the
     head of agency, level 3 to the head of the superior authority."""
@@ -423,14 +462,14 @@ def _notify_steps(run: _Run, steps: list[_Step], cases: dict[int, Case]) -> None
         recipients, template = _recipients(run, s)
         if s.level == 0:
             context["days_left"] = s.days
-            run.report.warnings += 1
+            report.warnings += 1
         else:
             context.update(level=s.level, days_overdue=s.days)
-            run.report.escalations += 1
+            report.escalations += 1
         messages += _messages(
             recipients, case=case, template=template, context=context, key=f"esc:{s.deadline.pk}:{s.step}"
         )
-    run.report.notifications += len(notification_enqueue_many(messages))
+    report.notifications += len(notification_enqueue_many(messages))
 
 
 def _recipients(run: _Run, s: _Step) -> tuple[list, str]:
@@ -496,8 +535,6 @@ def _sweep_stalled(run: _Run) -> None:
 def _stalled_chunk(run: _Run, case_ids: list[int]) -> None:
     """Flag the idle cases of a chunk in bulk: under row locks, re-checked (someone may have acted
     meanwhile), one ``case.stalled`` event and history record each, their handler and head told."""
-    from search.tasks import index_cases_task
-
     idle_for: dict[int, tuple[int, int]] = {}
     for case in Case.objects.filter(pk__in=case_ids).select_related("authority"):
         threshold = ladder_for(case.authority, run.ladders, run.chain).stalled_after.get(case.status)
@@ -510,40 +547,47 @@ def _stalled_chunk(run: _Run, case_ids: list[int]) -> None:
                 run.report.planned.append(f"{case.reference} stalled {idle}")
     if run.dry_run or not idle_for:
         return
-    with transaction.atomic():
-        locked = (
-            Case.objects.select_for_update(of=("self",))
-            .filter(pk__in=list(idle_for), status__in=ACTIVE, stalled_since__isnull=True)
-            .select_related("authority", "assignee")
-            .order_by("pk")
-        )
-        now = timezone.now()
-        events, flagged = [], []
-        for case in locked:
-            # Read again under the lock: someone may have acted on the case since the plan was made.
-            threshold = ladder_for(case.authority, run.ladders, run.chain).stalled_after.get(case.status)
-            idle = run.cal.working_days_between(timezone.localdate(case.last_activity_at), run.today)
-            if not threshold or idle < threshold:
-                continue
-            idle_for[case.pk] = (idle, threshold)
-            case.stalled_since = now
-            data = {"working_days_without_activity": idle, "threshold": threshold, "status": case.status}
-            events.append(event_build(case=case, kind="case.stalled", actor_role="system", data=data))
-            case.version += 1
-            case.updated_at = now
-            case._change_reason = "stalled"
-            flagged.append(case)
-        if not flagged:
-            return
-        copy_insert(CaseEvent, events)
-        update_rows(Case, flagged, ["stalled_since", "version", "updated_at", "event_head", "event_count"])
-        copy_history(flagged)
-        ids = [c.pk for c in flagged]
-        transaction.on_commit(lambda: _enqueue_index_many(index_cases_task, ids))
-        _notify_stalled(run, flagged, idle_for)
+    _commit_chunk(run, list(idle_for), lambda report: _flag_stalled(run, idle_for, report))
 
 
-def _notify_stalled(run: _Run, cases: list[Case], idle_for: dict[int, tuple[int, int]]) -> None:
+def _flag_stalled(run: _Run, idle_for: dict[int, tuple[int, int]], report: SweepReport) -> None:
+    from search.tasks import index_cases_task
+
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .filter(pk__in=sorted(idle_for), status__in=ACTIVE, stalled_since__isnull=True)
+        .select_related("authority", "assignee")
+        .order_by("pk")
+    )
+    now = timezone.now()
+    events, flagged = [], []
+    for case in locked:
+        # Read again under the lock: someone may have acted on the case since the plan was made.
+        threshold = ladder_for(case.authority, run.ladders, run.chain).stalled_after.get(case.status)
+        idle = run.cal.working_days_between(timezone.localdate(case.last_activity_at), run.today)
+        if not threshold or idle < threshold:
+            continue
+        idle_for[case.pk] = (idle, threshold)
+        case.stalled_since = now
+        data = {"working_days_without_activity": idle, "threshold": threshold, "status": case.status}
+        events.append(event_build(case=case, kind="case.stalled", actor_role="system", data=data))
+        case.version += 1
+        case.updated_at = now
+        case._change_reason = "stalled"
+        flagged.append(case)
+    if not flagged:
+        return
+    copy_insert(CaseEvent, events)
+    update_rows(Case, flagged, ["stalled_since", "version", "updated_at", "event_head", "event_count"])
+    copy_history(flagged)
+    ids = [c.pk for c in flagged]
+    transaction.on_commit(lambda: _enqueue_index_many(index_cases_task, ids))
+    _notify_stalled(run, flagged, idle_for, report)
+
+
+def _notify_stalled(
+    run: _Run, cases: list[Case], idle_for: dict[int, tuple[int, int]], report: SweepReport
+) -> None:
     from notifications.redaction import identity_needles
     from notifications.services import notification_enqueue_many, staff_case_context
 
@@ -568,8 +612,8 @@ def _notify_stalled(run: _Run, cases: list[Case], idle_for: dict[int, tuple[int,
             context=context,
             key=f"stalled:{case.pk}:{case.stalled_since:%Y%m%d}",
         )
-        run.report.stalled += 1
-    run.report.notifications += len(notification_enqueue_many(messages))
+        report.stalled += 1
+    report.notifications += len(notification_enqueue_many(messages))
 
 
 def _working_days_before(cal, day: dt.date, n: int) -> dt.date:

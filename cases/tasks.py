@@ -30,4 +30,5 @@ def escalation_sweep_task() -> dict:
         "escalations": report.escalations,
         "stalled": report.stalled,
         "notifications": report.notifications,
+        "failed_chunks": report.failed_chunks,
     }

@@ -8,7 +8,6 @@ address, phone or e-mail, matched without regard to case or Vietnamese diacritic
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,7 +19,6 @@ MIN_NEEDLE = 5
 _SPECIAL = {"đ": "d", "Đ": "d"}
 
 
-@functools.lru_cache(maxsize=8192)  # the same authority names and subjects come back message after message
 def fold(text: str) -> str:
     """Lower-case, without Vietnamese diacritics, and *the same length* as ``NFC(text)``, so a match
     in the folded text is a match at the same offsets in the original."""
@@ -51,7 +49,6 @@ def identity_needles(parties: Iterable[Any]) -> list[str]:
     return sorted(needles, key=len, reverse=True)
 
 
-@functools.lru_cache(maxsize=4096)
 def _separated_digits(needle: str) -> re.Pattern:
     return re.compile(r"[\s.\-]?".join(re.escape(d) for d in needle))
 

@@ -331,8 +331,10 @@ def notification_enqueue_many(messages: Sequence[Message]) -> list[Notification]
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
-        except IntegrityError:  # a concurrent transaction wrote the same key first
-            return []
+        except IntegrityError:
+            if Notification.objects.filter(dedupe_key=row.dedupe_key).exists():
+                return []  # a concurrent transaction wrote the same key first
+            raise
         created = [row]
     else:
         try:

@@ -7,7 +7,7 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -302,3 +302,45 @@ def test_stalled_cases_are_flagged_in_bulk_with_events_and_history(world, frozen
     again = escalation_sweep()
     assert again.stalled == 0
     assert CaseEvent.objects.filter(kind="case.stalled").count() == 3
+
+
+def test_a_failing_chunk_is_rolled_back_and_the_sweep_goes_on(world, frozen, monkeypatch):
+    from cases import escalation
+
+    first = accepted_denunciation(world, frozen)
+    second = accepted_denunciation(world, frozen)
+    frozen(at(2026, 4, 2))
+    original = escalation._raise_levels
+
+    def fail_for_first(run, steps, locked):
+        original(run, steps, locked)
+        if first.pk in locked:
+            raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(escalation, "_raise_levels", fail_for_first)
+    report = escalation_sweep(chunk_size=1)
+    assert report.failed_chunks == 1 and report.escalations == 1
+    assert not Escalation.objects.filter(case=first).exists()  # rolled back, tried again next time
+    assert not CaseEvent.objects.filter(case=first, kind="case.escalated").exists()
+    assert Case.objects.get(pk=first.pk).escalation_level == 0
+    assert Case.objects.get(pk=second.pk).escalation_level == 1
+    with pytest.raises(CommandError, match="1 chunk"):
+        call_command("escalate_overdue", "--now", "2026-04-02T10:00:00+07:00", stdout=io.StringIO())
+    monkeypatch.setattr(escalation, "_raise_levels", original)
+    assert escalation_sweep().escalations == 1
+    assert chain_verify([first.pk, second.pk]).ok
+
+
+def test_copy_insert_reports_a_duplicate_key_as_an_integrity_error(world):
+    from django.db import IntegrityError
+
+    from cases.bulk import copy_insert
+
+    def row():
+        user = world.user(Role.INSPECTOR)
+        return Notification(recipient_user=user, channel="inapp", template="case.stalled", dedupe_key="k")
+
+    copy_insert(Notification, [row()])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_insert(Notification, [row()])
+    assert Notification.objects.filter(dedupe_key="k").count() == 1

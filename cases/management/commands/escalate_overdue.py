@@ -33,3 +33,8 @@ class Command(BaseCommand):
             f"warnings {report.warnings}, escalations {report.escalations}, stalled {report.stalled}, "
             f"notifications {report.notifications}"
         )
+        if report.failed_chunks:
+            raise CommandError(
+                f"{report.failed_chunks} chunk(s) of cases failed and were rolled back (see the log); "
+                "the next sweep tries them again"
+            )
