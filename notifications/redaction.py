@@ -49,15 +49,29 @@ def identity_needles(parties: Iterable[Any]) -> list[str]:
     return sorted(needles, key=len, reverse=True)
 
 
-def _separated_digits(needle: str) -> re.Pattern:
-    return re.compile(r"[\s.\-]?".join(re.escape(d) for d in needle))
+def _separated_digits(needle: str, memo: dict) -> re.Pattern:
+    key = ("digits", needle)
+    if key not in memo:
+        memo[key] = re.compile(r"[\s.\-]?".join(re.escape(d) for d in needle))
+    return memo[key]
 
 
-def redact_text(text: str, needles: list[str]) -> str:
+def _folded(text: str, memo: dict) -> str:
+    key = ("fold", text)
+    if key not in memo:
+        memo[key] = fold(text)
+    return memo[key]
+
+
+def redact_text(text: str, needles: list[str], memo: dict | None = None) -> str:
+    """``text`` with every needle masked. ``memo``, a dict the caller keeps for the duration of one
+    batch of messages, saves folding the same strings again (never a process-wide cache: the
+    needles are people's identities)."""
     if not text or not needles:
         return text
+    memo = {} if memo is None else memo
     text = unicodedata.normalize("NFC", text)
-    folded = fold(text)
+    folded = _folded(text, memo)
     spans: list[tuple[int, int]] = []
     for needle in needles:
         start = folded.find(needle)
@@ -66,7 +80,7 @@ def redact_text(text: str, needles: list[str]) -> str:
             start = folded.find(needle, start + 1)
         if needle.isdigit():
             # The same digits with separators in between ("0912 345 678", "0912.345.678").
-            spans.extend(m.span() for m in _separated_digits(needle).finditer(text))
+            spans.extend(m.span() for m in _separated_digits(needle, memo).finditer(text))
     if not spans:
         return text
     spans.sort()
@@ -85,14 +99,15 @@ def redact_text(text: str, needles: list[str]) -> str:
     return "".join(out)
 
 
-def redact(value: Any, needles: list[str]) -> Any:
+def redact(value: Any, needles: list[str], memo: dict | None = None) -> Any:
     """``value`` (a string, or JSON-like lists and dicts of them) with every needle masked."""
+    memo = {} if memo is None else memo
     if isinstance(value, str):
-        return redact_text(value, needles)
+        return redact_text(value, needles, memo)
     if isinstance(value, dict):
-        return {k: redact(v, needles) for k, v in value.items()}
+        return {k: redact(v, needles, memo) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [redact(v, needles) for v in value]
+        return [redact(v, needles, memo) for v in value]
     return value
 
 

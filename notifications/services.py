@@ -268,7 +268,7 @@ def _stored_context(context: Mapping[str, Any], case: Case | None, cache: dict) 
     each row gets its own copy."""
     key = (id(context), case.pk if case is not None else None)
     if key not in cache:
-        redacted = redaction.redact(dict(context), _needles_of(case, cache))
+        redacted = redaction.redact(dict(context), _needles_of(case, cache), cache.setdefault("memo", {}))
         cache[key] = json.dumps(redacted, cls=DjangoJSONEncoder, ensure_ascii=False)
     return json.loads(cache[key])
 
