@@ -123,8 +123,8 @@ def test_file_a_complaint_track_it_add_a_document_and_switch_to_english(page, wo
     extra = tmp_path / "so-do.pdf"
     extra.write_bytes(pdf_bytes("land certificate"))
     tracker.get_by_label("Tài liệu bổ sung").set_input_files(str(extra))
-    tracker.get_by_label(re.compile("Ghi chú cho cơ quan")).fill("Bổ sung bản chụp sổ đỏ")
-    tracker.get_by_role("button", name="Gửi tài liệu bổ sung").click()
+    tracker.get_by_label(re.compile("Thông tin bổ sung cho cơ quan")).fill("Bổ sung bản chụp sổ đỏ")
+    tracker.get_by_role("button", name="Gửi bổ sung").click()
     assert "Đã nhận 1 tài liệu bổ sung" in tracker.locator(".messages").inner_text()
     assert tracker.get_by_role("link", name="so-do.pdf").is_visible()
     shots(tracker, "10-tracking-after-supplement")
