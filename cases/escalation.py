@@ -274,8 +274,12 @@ def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
         # take share locks on the same rows), so a sweep and a service never wait on each other
         # in a cycle.
         locked = _lock_cases({s.case.pk for s in steps})
-        fresh = _take_steps(steps, timezone.now())  # when it was done, not the sweep's --now
-        fresh_steps = [s for s in steps if s.key in fresh]
+        # A case suspended or closed since the plan was made is left alone.
+        active = [s for s in steps if s.case.pk in locked and locked[s.case.pk].status in ACTIVE]
+        if not active:
+            return
+        fresh = _take_steps(active, timezone.now())  # when it was done, not the sweep's --now
+        fresh_steps = [s for s in active if s.key in fresh]
         _raise_levels(run, [s for s in fresh_steps if s.level > 0], locked)
         _notify_steps(run, [s for s in fresh_steps if s.notify], locked, report)
 
