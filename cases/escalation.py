@@ -287,6 +287,18 @@ def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
     return len(deadlines)
 
 
+def _log_failed_chunk(case_ids: list[int], exc: Exception) -> None:
+    # The error's kind and SQL state only: a database error's message can quote a row it was
+    # writing (a subject, a history record), and a subject may carry a citizen's name.
+    sqlstate = getattr(exc.__cause__, "sqlstate", None) or getattr(exc, "sqlstate", None)
+    logger.error(
+        "escalation sweep: chunk of cases %s failed (%s%s); rolled back, the next sweep tries again",
+        case_ids,
+        type(exc).__name__,
+        f", SQL state {sqlstate}" if sqlstate else "",
+    )
+
+
 def _lock_cases(case_ids) -> dict[int, Case]:
     return {
         c.pk: c
@@ -310,9 +322,9 @@ def _commit_chunk(run: _Run, case_ids: list[int], work) -> None:
             if attempt == 1 and getattr(exc.__cause__, "sqlstate", None) == "40P01":
                 logger.warning("escalation sweep: deadlock on a chunk of %s cases, retrying", len(case_ids))
                 continue
-            logger.exception("escalation sweep: chunk of cases %s failed", case_ids)
-        except Exception:
-            logger.exception("escalation sweep: chunk of cases %s failed", case_ids)
+            _log_failed_chunk(case_ids, exc)
+        except Exception as exc:
+            _log_failed_chunk(case_ids, exc)
         else:
             run.report.add(delta)
             return

@@ -3,7 +3,9 @@ deadlines, the working-day calendar, the append-only event log and the identity 
 
 Writes go through ``cases.services``; reads through ``cases.selectors``. History of Case, Party,
 Attachment, Deadline and Assignment is kept by django-simple-history: never use
-``QuerySet.update()`` or plain ``bulk_create()`` on those models."""
+``QuerySet.update()`` or plain ``bulk_create()`` on those models. The one bulk writer is the
+escalation sweep, which pairs ``cases.bulk.update_rows`` with ``cases.bulk.copy_history`` (one
+history record per case written) under the same row locks."""
 
 from __future__ import annotations
 

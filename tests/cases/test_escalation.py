@@ -304,7 +304,7 @@ def test_stalled_cases_are_flagged_in_bulk_with_events_and_history(world, frozen
     assert CaseEvent.objects.filter(kind="case.stalled").count() == 3
 
 
-def test_a_failing_chunk_is_rolled_back_and_the_sweep_goes_on(world, frozen, monkeypatch):
+def test_a_failing_chunk_is_rolled_back_and_the_sweep_goes_on(world, frozen, monkeypatch, caplog):
     from cases import escalation
 
     first = accepted_denunciation(world, frozen)
@@ -320,6 +320,8 @@ def test_a_failing_chunk_is_rolled_back_and_the_sweep_goes_on(world, frozen, mon
     monkeypatch.setattr(escalation, "_raise_levels", fail_for_first)
     report = escalation_sweep(chunk_size=1)
     assert report.failed_chunks == 1 and report.escalations == 1
+    logged = [r.getMessage() for r in caplog.records if "chunk of cases" in r.getMessage()]
+    assert logged and "RuntimeError" in logged[0] and "injected failure" not in logged[0]
     assert not Escalation.objects.filter(case=first).exists()  # rolled back, tried again next time
     assert not CaseEvent.objects.filter(case=first, kind="case.escalated").exists()
     assert Case.objects.get(pk=first.pk).escalation_level == 0
