@@ -1000,11 +1000,12 @@ def make_due(n: int, now: dt.datetime) -> dict:
 def sweep_selection_sql(now: dt.datetime):
     """The sweep's selection query, built the way escalation_sweep builds it."""
     from cases.deadline_services import working_calendar
-    from cases.escalation import ACTIVE, _policies
+    from cases.escalation import ACTIVE
+    from cases.escalation import ladders as sweep_ladders
     from cases.models import Case
 
     cal = working_calendar()
-    ladders = _policies()
+    ladders = sweep_ladders()
     max_lead = max((ladder.max_lead for ladder in ladders.values()), default=0)
     horizon = timezone.make_aware(
         dt.datetime.combine(cal.add_working_days(timezone.localdate(now), max_lead), dt.time.max),
@@ -1131,7 +1132,7 @@ def sweep(args) -> dict:
                 "warnings": report.warnings if report else None,
                 "escalations": report.escalations if report else None,
                 "stalled": report.stalled if report else None,
-                "notifications": report.notifications if report else None,
+                "notices": report.notices if report else None,
                 "profiled": prof is not None,
             }
             if capped:

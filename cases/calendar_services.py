@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TextIO
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from . import deadlines as engine
+from .actors import Citizen, System, history_user
 from .deadline_services import OFF_KINDS, calendar_changed, working_calendar
 from .errors import PermissionDeniedError, ValidationError
 from .models import Holiday
@@ -52,26 +54,26 @@ _FALSE = frozenset({"false", "0", "no", "n", "không", "khong"})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WEEKDAY_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 _WEEKDAY_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_NAME_MAX = Holiday._meta.get_field("name").max_length
-_SOURCE_MAX = Holiday._meta.get_field("source").max_length
+_NAME_MAX: int = Holiday._meta.get_field("name").max_length or 200
+_SOURCE_MAX: int = Holiday._meta.get_field("source").max_length or 300
 
 
 # ------------------------------------------------------------------------------------ permission
 
 
 def user_can_manage_calendar(user) -> bool:
-    """The calendar is national, not per agency: superusers and holders of the model permission.
-    ``None`` is the system (management commands, data migrations)."""
-    if user is None:
+    """The calendar is national, not per agency: superusers and holders of the model permission,
+    and the system (``SYSTEM``: management commands, data migrations)."""
+    if isinstance(user, System):
         return True
+    if user is None or isinstance(user, Citizen):
+        return False
     return bool(user.is_active and (user.is_superuser or user.has_perm("cases.change_holiday")))
 
 
 def check_can_manage_calendar(user) -> None:
     if not user_can_manage_calendar(user):
-        raise PermissionDeniedError(
-            "Bạn không có quyền sửa lịch ngày làm việc. / You may not change the working-day calendar."
-        )
+        raise PermissionDeniedError(_("Bạn không có quyền sửa lịch ngày làm việc."))
 
 
 # ---------------------------------------------------------------------------------------- input
@@ -365,7 +367,7 @@ def _audit(holiday: Holiday, action: str, actor, data: dict) -> None:
     log(
         instance=holiday,
         action=action,
-        user=actor,
+        user=history_user(actor),
         data=data,
         content_changed=action != "wagtail.delete",
         deleted=action == "wagtail.delete",
@@ -394,7 +396,7 @@ def _apply(value: _Values, existing: Holiday | None, actor, report: ImportReport
         )
         _audit(holiday, "wagtail.create", actor, {"reason": reason, "line": value.line})
         return
-    wanted = {"kind": value.kind, "name": value.name}
+    wanted: dict[str, object] = {"kind": value.kind, "name": value.name}
     if value.source is not None:
         wanted["source"] = value.source
     if value.confirmed is not None:
@@ -431,7 +433,7 @@ def _finish(report: ImportReport, actor, *, recompute: bool) -> None:
 def holidays_import(
     rows: Iterable[HolidayRowInput],
     *,
-    actor=None,
+    actor,
     dry_run: bool = False,
     prune: bool = False,
     recompute: bool = False,

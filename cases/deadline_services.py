@@ -7,15 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import deadlines as engine
+from . import effects, rules
+from .actors import history_user, stamp
 from .errors import ValidationError
-from .models import Case, Deadline, Holiday
+from .events import event_record
+from .models import Case, CaseEvent, Deadline, Holiday
 from .models import CaseKind as K
 
 logger = logging.getLogger(__name__)
@@ -23,26 +26,26 @@ logger = logging.getLogger(__name__)
 _calendar_cache: dict[str, engine.WorkingCalendar] = {}
 
 # Which rules start on which workflow step (brief section 9).
-RECEIPT_RULES = {
+RECEIPT_RULES: dict[str, list[str]] = {
     K.COMPLAINT: ["K3"],  # accept or refuse: Law on Complaints Art 27
     K.DENUNCIATION: ["T1"],  # register, classify, decide acceptance: Law on Denunciations Art 24(1)
     K.PETITION: ["R4"],  # handle the letter: Circular 05/2021 (unconfirmed)
     K.ANONYMOUS_REPORT: ["R4"],
 }
 VISIT_RULES = ["R1"]  # tell a visitor the result within 10 working days: Law 42/2013 Art 28(1)
-ACCEPT_RULES = {
+ACCEPT_RULES: dict[str, list[str]] = {
     K.COMPLAINT: ["K4"],  # K5 at second level: Law on Complaints Arts 28, 37
     K.DENUNCIATION: ["T4", "T3"],  # resolve: Art 30; notify denouncer and accused: Art 29(3)
 }
-CONCLUSION_RULES = {
+CONCLUSION_RULES: dict[str, list[str]] = {
     K.COMPLAINT: ["K7"],  # send the first-level decision: Art 32; second level K9 (Art 41) and K10
     K.DENUNCIATION: ["T6", "T8"],  # send the conclusion: Art 35(3); publish: Art 40
 }
-END_RULES = {
+END_RULES: dict[str, list[str]] = {
     K.DENUNCIATION: ["T5"],  # send the suspension/ending decision: Art 34(4)
     K.COMPLAINT: ["K16"],  # from 01/07/2026 (Decree 124 Art 28b as amended, unconfirmed)
 }
-RESOLUTION_RULES = {"K4", "K5", "K6", "T4"}
+RESOLUTION_RULES = rules.RESOLUTION_RULES
 # Calendar kinds that make a weekday a day off (the other kind, makeup_workday, makes a weekend day
 # a working day).
 OFF_KINDS = (Holiday.Kind.HOLIDAY, Holiday.Kind.COMPENSATORY, Holiday.Kind.SWAPPED_OFF)
@@ -103,7 +106,7 @@ def _compute(case: Case, code: str, trigger: dt.date, *, extensions=(), paused=(
 
 
 def _save(deadline: Deadline, reason: str) -> None:
-    deadline._change_reason = reason
+    setattr(deadline, "_change_reason", reason)  # noqa: B010 (django-simple-history reads it)
     deadline.save()
 
 
@@ -186,6 +189,31 @@ def deadlines_complete(
     return count
 
 
+def deadlines_end(
+    case: Case, reason: str, codes: Iterable[str] | None = None, *, at: dt.datetime | None = None
+) -> int:
+    """Close open deadlines that will not be carried out because the case ended otherwise
+    (withdrawn, merged, transferred, terminated): state ``ended`` with the reason, never "met", so
+    they stay out of the on-time figures (``rules.counts_for_on_time``)."""
+    at = at or timezone.now()
+    count = 0
+    for deadline in _open(case, codes):
+        deadline.state = Deadline.State.ENDED
+        deadline.end_reason = reason
+        deadline.met_at = at
+        deadline.missed = False
+        _save(deadline, f"ended: {reason}")
+        count += 1
+    return count
+
+
+def deadlines_answer_letter(case: Case, reason: str, *, at: dt.datetime | None = None) -> None:
+    """A letter answered at receipt (refused, transferred, guided): the receipt limits (accept or
+    refuse, transfer) are met by that answer; anything else still running ends with ``reason``."""
+    deadlines_complete(case, rules.RECEIPT_RULES, at=at)
+    deadlines_end(case, reason, at=at)
+
+
 def deadlines_pause(case: Case, *, on: dt.date | None = None) -> int:
     """Stop the clock from the day after the suspension decision (Law on Denunciations Art 34(2))."""
     day = on or _local()
@@ -242,7 +270,13 @@ def deadline_extend(case: Case, *, days: int) -> Deadline:
     """One more written extension of the resolution period (T4; Law on Denunciations Art 30)."""
     deadline = _open(case, RESOLUTION_RULES).order_by("due_at").first()
     if deadline is None:
-        raise ValidationError("Không có thời hạn giải quyết đang chạy / no running resolution deadline")
+        raise ValidationError(_("Không có thời hạn giải quyết đang chạy."))
+    most = rules.extension_days_max(deadline.trigger_date)
+    if not 1 <= int(days) <= most:
+        message = _(
+            "Mỗi lần gia hạn từ 1 đến %(n)s ngày (Luật Tố cáo 2018, Điều 30; Nghị định 31/2019, Điều 3)."
+        )
+        raise ValidationError(message, params={"n": most}, field_errors={"days": [message]})
     lengths = [*deadline.extension_lengths, int(days)]
     try:
         due = _compute(
@@ -252,8 +286,9 @@ def deadline_extend(case: Case, *, days: int) -> Deadline:
             extensions=lengths,
             paused=_pauses(deadline.paused_intervals),
         )
-    except engine.ExtensionNotAllowed as exc:
-        raise ValidationError(str(exc), field_errors={"days": [str(exc)]}) from exc
+    except engine.ExtensionNotAllowed as exc:  # more decisions than the law allows (rules.can_extend)
+        message = _("Vụ việc đã gia hạn đủ số lần pháp luật cho phép (Luật Tố cáo 2018, Điều 30).")
+        raise ValidationError(message, field_errors={"days": [message]}) from exc
     deadline.extension_lengths = lengths
     deadline.extensions = len(lengths)
     deadline.due_date, deadline.due_at, deadline.limit_days = due.due_date, due.due_at, due.limit_days
@@ -289,8 +324,7 @@ def case_refresh_next_due(case: Case) -> None:
 def calendar_changed(*, actor=None) -> dict:
     """Recompute the open deadlines produced by an older calendar version. The original due date is
     kept; each case whose date moved gets a CaseEvent (``deadline.recomputed``)."""
-    from .events import event_record
-
+    actor = history_user(actor)
     cal = working_calendar()
     moved: dict[int, list[dict]] = {}
     checked = 0
@@ -303,9 +337,9 @@ def calendar_changed(*, actor=None) -> dict:
     for deadline in stale.select_for_update(of=("self",)).iterator(chunk_size=2000):
         checked += 1
         before = deadline.due_date
-        changed = _recompute(deadline.case, deadline, cal)
-        _save(deadline, "calendar changed" if changed else "calendar version")
-        if changed:
+        moved_date = _recompute(deadline.case, deadline, cal)
+        _save(deadline, "calendar changed" if moved_date else "calendar version")
+        if moved_date:
             moved.setdefault(deadline.case_id, []).append(
                 {
                     "rule": deadline.rule_code,
@@ -314,32 +348,27 @@ def calendar_changed(*, actor=None) -> dict:
                     "original": deadline.original_due_date.isoformat(),
                 }
             )
+    events: list[CaseEvent] = []
+    changed: list[Case] = []
     for case in Case.objects.select_for_update().filter(pk__in=list(moved)).order_by("pk"):
-        event_record(
-            case=case,
-            kind="deadline.recomputed",
-            actor=actor,
-            actor_role="system",
-            data={"calendar_version": cal.version, "deadlines": moved[case.pk]},
+        events.append(
+            event_record(
+                case=case,
+                kind="deadline.recomputed",
+                actor=actor,
+                actor_role="system",
+                data={"calendar_version": cal.version, "deadlines": moved[case.pk]},
+            )
         )
         case_refresh_next_due(case)
         case.version += 1
-        case._history_user = actor
-        case._change_reason = "calendar changed"
+        stamp(case, actor, "calendar changed")
         case.save(update_fields=["next_due_at", "event_head", "event_count", "version", "updated_at"])
-        transaction.on_commit(partial(_enqueue_index, case.pk))
+        changed.append(case)
+    effects.case_changed([c.pk for c in changed], events=events, cases=changed)
     return {
         "checked": checked,
         "moved": sum(len(v) for v in moved.values()),
         "moved_cases": len(moved),
         "calendar_version": cal.version,
     }
-
-
-def _enqueue_index(case_id: int) -> None:
-    """The search document carries the deadlines: refresh it after the commit."""
-    from search.tasks import index_case_task
-
-    from .services import _enqueue_index as enqueue
-
-    enqueue(index_case_task, case_id)

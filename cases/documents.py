@@ -5,7 +5,7 @@ of Decree 30/2020/NĐ-CP (A4, Times New Roman 13–14 pt, agency name and nation
 Each template says who receives it. A document addressed to the accused, to another agency or
 published never carries the denouncer's identity (Law on Denunciations 2018 Arts 29(3), 40(3), 56):
 the identity is put only into notices addressed to the complainant/denouncer, only for a user with
-the identity permission, and every such use writes an access-log row (``party_identity_reveal``).
+the identity permission, and every such use writes an access-log row (``services.party_identity_reveal``).
 
 Template text lives in ``cases/templates/cases/documents/<code>.txt`` with a tiny line markup:
 ``# `` centred bold title, ``## `` centred bold line, ``### `` centred italic line, ``- `` indented
@@ -22,12 +22,13 @@ from xml.sax.saxutils import escape
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import permissions, selectors
+from . import files as filecheck
+from . import permissions
 from .models import Attachment, Case, CaseEvent, Visibility
 from .models import CaseKind as K
 from .models import CaseStatus as S
 from .reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
-from .services import FileInput
+from .services import FileInput, party_identity_reveal
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PLACEHOLDER = "…………………………………"
@@ -175,7 +176,7 @@ TEMPLATES: dict[str, NoticeTemplate] = {
 }
 
 # What each action files automatically (the form has a tick box, on by default).
-ON_ACTION = {
+ON_ACTION: dict[str, dict[str, list[str]]] = {
     "accept": {
         K.COMPLAINT: ["thu_ly_khieu_nai"],
         K.PETITION: ["thu_ly_khieu_nai"],
@@ -216,10 +217,12 @@ def _last_event(case: Case, kind: str) -> dict:
     return event.data if event else {}
 
 
-def _reason(code: str):
+def _reason(code: str, on: dt.date | None = None):
+    """The version of reason ``code`` in force on ``on`` (the day it was given)."""
     for table in (REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS):
-        if code in table:
-            return table[code]
+        reason = table.get(code, on)
+        if reason is not None:
+            return reason
     return None
 
 
@@ -249,7 +252,7 @@ def render_notice(*, case: Case, code: str, user, number: str = "", today: dt.da
         may_reveal = user is not None and permissions.user_can_view_identity(user, case)
         for party in case.parties.all():
             if may_reveal:
-                revealed = selectors.party_identity_reveal(
+                revealed = party_identity_reveal(
                     user=user, party=party, reason=f"Lập văn bản: {template.title_vi} ({case.reference})"
                 )
                 parties.append(revealed)
@@ -263,8 +266,8 @@ def render_notice(*, case: Case, code: str, user, number: str = "", today: dt.da
     context = {
         "case": case,
         "kind_label": case.get_kind_display(),
-        "authority_name": case.authority.name_vi if case.authority_id else PLACEHOLDER,
-        "authority_upper": (case.authority.name_vi if case.authority_id else PLACEHOLDER).upper(),
+        "authority_name": case.authority.name_vi if case.authority is not None else PLACEHOLDER,
+        "authority_upper": (case.authority.name_vi if case.authority is not None else PLACEHOLDER).upper(),
         "parties": parties,
         "party": parties[0] if parties else {"full_name": PLACEHOLDER, "address": PLACEHOLDER},
         "received_on": timezone.localtime(case.received_at).date(),
@@ -275,7 +278,8 @@ def render_notice(*, case: Case, code: str, user, number: str = "", today: dt.da
         "extension": _last_event(case, "case.extended"),
         "transfer": _last_event(case, "case.transferred"),
         "conclusion": _last_event(case, "case.concluded") or _last_event(case, "case.decided"),
-        "accused": case.accused_name or (case.accused_authority.name_vi if case.accused_authority_id else ""),
+        "accused": case.accused_name
+        or (case.accused_authority.name_vi if case.accused_authority is not None else ""),
         "placeholder": PLACEHOLDER,
         "number": number,
         "today": today,
@@ -284,7 +288,9 @@ def render_notice(*, case: Case, code: str, user, number: str = "", today: dt.da
     place = _place(case)
     header = {
         "issuer_parent": (
-            case.authority.parent.name_vi.upper() if case.authority_id and case.authority.parent_id else ""
+            case.authority.parent.name_vi.upper()
+            if case.authority is not None and case.authority.parent is not None
+            else ""
         ),
         "issuer": context["authority_upper"],
         "number": f"Số: {number}" if number else "Số:        /",
@@ -460,13 +466,17 @@ def _paragraphs(xml: str) -> list[dict]:
     return out
 
 
+# The largest document.xml the in-browser preview reads (a long decision is a few hundred KB).
+DOCX_PREVIEW_MAX_XML = 8 * 1024 * 1024
+
+
 def docx_preview(content: bytes) -> dict:
     """Paragraphs (text, alignment, bold, italic) of a DOCX, for the in-browser preview; the header
     table's two cells separately. Works for any WordprocessingML file, best for the ones made here."""
     import re
 
-    with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        xml = zf.read("word/document.xml").decode("utf-8")
+    with filecheck.open_bounded_zip(content) as zf:
+        xml = filecheck.read_member_whole(zf, "word/document.xml", DOCX_PREVIEW_MAX_XML).decode("utf-8")
     head = []
     table = re.search(r"<w:tbl>(.*?)</w:tbl>", xml, flags=re.S)
     if table:
@@ -479,8 +489,8 @@ def docx_text(content: bytes) -> str:
     """The visible text of a DOCX made here (for previews and tests)."""
     import re
 
-    with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        xml = zf.read("word/document.xml").decode("utf-8")
+    with filecheck.open_bounded_zip(content) as zf:
+        xml = filecheck.read_member_whole(zf, "word/document.xml", DOCX_PREVIEW_MAX_XML).decode("utf-8")
     paragraphs = re.findall(r"<w:p>(.*?)</w:p>", xml)
     lines = ["".join(re.findall(r"<w:t[^>]*>(.*?)</w:t>", p)) for p in paragraphs]
     from xml.sax.saxutils import unescape

@@ -286,7 +286,7 @@ def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
     escalation = 0
     t = received
     events = []
-    status = S.RECEIVED
+    status: str = S.RECEIVED
     accepted_at = decided_at = closed_at = None
     outcome = reason_code = ""
     times = [received]
@@ -363,22 +363,27 @@ def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
             "state": state,
             "met_at": met_at,
             "missed": bool(met_at and met_at > due.due_at),
+            "end_reason": "",
             "created_at": trigger_at,
         }
         deadline_rows.append(row)
         return row
 
-    def complete_open(at):
+    def complete_open(at, end_reason=""):
         for row in deadline_rows:
             if row["state"] == "open":
-                row["state"], row["met_at"], row["missed"] = "met", at, at > row["due_at"]
+                if end_reason:  # merged, withdrawn...: the duty ended, it was not met
+                    row["state"], row["met_at"], row["end_reason"] = "ended", at, end_reason
+                else:
+                    row["state"], row["met_at"], row["missed"] = "met", at, at > row["due_at"]
 
     event("case.received", received, "complainant", {"kind": kind, "channel": "online"})
     deadline(RECEIPT[kind], received, "open")
     for step, at in zip(steps[1:], times[1:], strict=True):
         status = step
         if step not in ("verifying", "suspended"):
-            complete_open(at)  # acceptance answers the receipt deadline; a conclusion the resolution one
+            # acceptance answers the receipt deadline, a conclusion the resolution one; a merger ends them
+            complete_open(at, "merged" if step == "merged" else "")
         if step == "accepted":
             accepted_at = at
             if kind in RESOLUTION:

@@ -2,10 +2,12 @@
 deadlines, the working-day calendar, the append-only event log and the identity access log.
 
 Writes go through ``cases.services``; reads through ``cases.selectors``. History of Case, Party,
-Attachment, Deadline and Assignment is kept by django-simple-history: never use
-``QuerySet.update()`` or plain ``bulk_create()`` on those models. The one bulk writer is the
-escalation sweep, which pairs ``cases.bulk.update_rows`` with ``cases.bulk.copy_history`` (one
-history record per case written) under the same row locks."""
+Attachment, Deadline and Assignment is kept by django-simple-history, so their managers
+(``config.bulk.HistoryGuardedManager``) refuse ``QuerySet.update()`` and plain ``bulk_create()``.
+The one bulk writer is the set-based pair ``services.case_escalate_many`` /
+``services.case_flag_stalled_many`` (the escalation sweep's write path), which opens
+``config.bulk.bulk_writer`` and pairs ``update_rows`` with ``copy_history`` (one history record per
+case written) under the same row locks."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from config.bulk import HistoryGuardedManager
 
 from .crypto import EncryptedTextField
 
@@ -62,7 +66,7 @@ class Authority(models.Model):
         return self.name_en if language == "en" and self.name_en else self.name_vi
 
     def compute_path(self) -> str:
-        parent_path = self.parent.path if self.parent_id else "/"
+        parent_path = self.parent.path if self.parent is not None else "/"
         return f"{parent_path}{self.code}/"
 
     def save(self, *args, **kwargs):
@@ -272,6 +276,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = HistoryGuardedManager()
     history = HistoricalRecords(
         excluded_fields=["access_key_hash", "updated_at", "event_head", "event_count"]
     )
@@ -360,6 +365,7 @@ class Party(models.Model):
     language = models.CharField(max_length=5, default="vi")
     notifications_opt_out = models.BooleanField(_("từ chối nhận thông báo"), default=False)
 
+    objects = HistoryGuardedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -427,6 +433,7 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
+    objects = HistoryGuardedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -450,6 +457,7 @@ class Assignment(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
+    objects = HistoryGuardedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -502,8 +510,19 @@ class Deadline(models.Model):
         OPEN = "open", _("Đang tính")
         PAUSED = "paused", _("Tạm dừng")
         MET = "met", _("Đã hoàn thành")
-        MISSED = "missed", _("Quá hạn")
+        # The duty ended without being carried out: the case was withdrawn, merged, transferred or
+        # its resolution ended (``end_reason``). Outside the on-time figures.
+        ENDED = "ended", _("Kết thúc, không còn phải thực hiện")
         CANCELLED = "cancelled", _("Không còn áp dụng")
+
+    class EndReason(models.TextChoices):
+        WITHDRAWN = "withdrawn", _("rút đơn")
+        MERGED = "merged", _("gộp vào hồ sơ trùng")
+        TRANSFERRED = "transferred", _("chuyển đơn")
+        TERMINATED = "terminated", _("đình chỉ giải quyết")
+        REJECTED = "rejected", _("không thụ lý")
+        GUIDED = "guided", _("hướng dẫn người gửi đơn")
+        SUPERSEDED = "superseded", _("thay bằng thời hạn khác")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     rule_code = models.CharField(_("mã quy tắc"), max_length=10)
@@ -527,8 +546,10 @@ class Deadline(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN, db_index=True)
     met_at = models.DateTimeField(null=True, blank=True)
     missed = models.BooleanField(default=False)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = HistoryGuardedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -639,7 +660,7 @@ class EscalationPolicy(models.Model):
         verbose_name_plural = _("quy tắc cảnh báo, chuyển cấp")
 
     def __str__(self) -> str:
-        return f"{self.authority.code if self.authority_id else 'default'}"
+        return f"{self.authority.code if self.authority is not None else 'default'}"
 
 
 class Escalation(models.Model):

@@ -8,14 +8,19 @@ which the resolver's heads and the intake officers hold, never the verification 
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+
+from .actors import Citizen, System
 from .errors import PermissionDeniedError
-from .models import Case, Membership, Role
+from .models import Authority, Case, Membership, Role
 
 R = Role
 
-# Verb -> roles allowed (within their authority sub-tree). The system (actor None) may do all.
+# Verb -> roles allowed (within their authority sub-tree). The system (``actors.SYSTEM``) may do
+# what ``SYSTEM_VERBS`` lists; a citizen with their case's key, what ``CITIZEN_VERBS`` lists.
 ACTION_ROLES: dict[str, frozenset[str]] = {
     "view": frozenset(R.values),
     "submit": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
@@ -42,12 +47,18 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "escalate": frozenset({R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "view_identity": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
 }
+# What the system does on its own: schedule and escalate, flag stalled cases, recompute, register
+# seeded or imported letters. Never a decision on a case.
+SYSTEM_VERBS = frozenset({"view", "submit", "escalate", "note", "classify"})
+# What the person who filed a case may do with its tracking key (Law on Complaints Arts 10, 12(1);
+# Law on Denunciations Arts 9(2), 33).
+CITIZEN_VERBS = frozenset({"view", "withdraw", "supplement"})
 # An inspector acts only on the cases assigned to them.
 ASSIGNEE_ONLY_ROLES = frozenset({R.INSPECTOR})
 READ_ONLY_VERBS = frozenset({"view"})
 
 
-def _memberships(user) -> list[tuple[str, str]]:
+def _memberships(user: Any) -> list[tuple[str, str]]:
     """(role, authority path) pairs of the user's active memberships, cached on the user object."""
     cached = getattr(user, "_kntc_memberships", None)
     if cached is None:
@@ -58,15 +69,22 @@ def _memberships(user) -> list[tuple[str, str]]:
     return cached
 
 
-def is_auditor(user) -> bool:
-    return bool(user and user.is_authenticated) and any(r == R.AUDITOR for r, _ in _memberships(user))
+def is_auditor(user: Any) -> bool:
+    if user is None or isinstance(user, System | Citizen):
+        return False
+    return bool(user.is_authenticated) and any(r == R.AUDITOR for r, _p in _memberships(user))
 
 
-def roles_for_case(user, case: Case) -> set[str]:
+def roles_for_case(user: Any, case: Case) -> set[str]:
     """Roles the user holds over this case's authority (directly or through a parent)."""
-    if not user or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+    if (
+        not user
+        or isinstance(user, AnonymousUser | System | Citizen)
+        or not user.is_authenticated
+        or not user.is_active
+    ):
         return set()
-    path = case.authority.path if case.authority_id else None
+    path = case.authority.path if case.authority is not None else None
     roles = set()
     for role, auth_path in _memberships(user):
         if role == R.AUDITOR:
@@ -80,9 +98,15 @@ def roles_for_case(user, case: Case) -> set[str]:
     return roles
 
 
-def user_can(verb: str, user, case: Case) -> bool:
+def user_can(verb: str, user: Any, case: Case) -> bool:
+    """May ``user`` (a staff user, ``SYSTEM`` or a ``Citizen``) do ``verb`` on ``case``? ``None``
+    is nobody: always no."""
     if user is None:
-        return True  # the system
+        return False
+    if isinstance(user, System):
+        return verb in SYSTEM_VERBS
+    if isinstance(user, Citizen):
+        return verb in CITIZEN_VERBS and user.owns(case.pk)
     if not user.is_authenticated or not user.is_active:
         return False
     if verb not in READ_ONLY_VERBS and is_auditor(user):
@@ -101,26 +125,32 @@ def user_can(verb: str, user, case: Case) -> bool:
     )
 
 
-def check_can(verb: str, user, case: Case) -> None:
+def check_can(verb: str, user: Any, case: Case) -> None:
     if not user_can(verb, user, case):
         raise PermissionDeniedError(
-            f"Bạn không có quyền thực hiện thao tác này đối với hồ sơ {case.reference} / "
-            f"you may not do this ({verb}) on case {case.reference}"
+            _("Bạn không có quyền thực hiện thao tác này đối với hồ sơ %(reference)s."),
+            params={"reference": case.reference},
+            code=f"forbidden:{verb}",
         )
 
 
-def user_can_view_case(user, case: Case) -> bool:
+def user_can_view_case(user: Any, case: Case) -> bool:
     return user_can("view", user, case)
 
 
-def user_can_view_identity(user, case: Case) -> bool:
+def user_can_view_identity(user: Any, case: Case) -> bool:
     return user_can("view_identity", user, case)
 
 
-def can_register_for(user, authority) -> bool:
-    """May the user register a paper letter or visit for this authority (None = unknown)?"""
+def can_register_for(user: Any, authority: Authority | None) -> bool:
+    """May ``user`` register a letter for this authority (None = unknown)? A citizen filing online
+    and the system (seeding, imports) may; a staff member where they hold an intake role."""
     if user is None:
+        return False
+    if isinstance(user, System):
         return True
+    if isinstance(user, Citizen):
+        return user.case_id is None
     if not user.is_authenticated or is_auditor(user):
         return False
     if user.is_superuser:
@@ -130,3 +160,20 @@ def can_register_for(user, authority) -> bool:
         if role in ACTION_ROLES["submit"] and (path is None or path.startswith(auth_path)):
             return True
     return False
+
+
+def conflict_of_interest(case: Case, user: Any) -> str | None:
+    """Why ``user`` may not handle ``case`` (None if they may): the person accused, or a member of
+    the unit accused (Law on Denunciations 2018 Art 47; Decree 31/2019 Art 10 excludes relatives and
+    interested persons from verification). The one rule the assignment list, the assignment
+    service and the verification team ask."""
+    if user is None or isinstance(user, System | Citizen):
+        return None
+    if case.accused_user_id and case.accused_user_id == user.pk:
+        return str(_("là người bị khiếu nại/tố cáo"))
+    if case.accused_authority is not None:
+        accused_path = case.accused_authority.path
+        for _role, path in _memberships(user):
+            if path.startswith(accused_path):
+                return str(_("thuộc đơn vị bị khiếu nại/tố cáo"))
+    return None

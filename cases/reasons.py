@@ -8,21 +8,79 @@ predecessor of Circular 05/2021 — equivalence unconfirmed)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from django.utils import timezone
 
 from .models import CaseKind as K
 
 
 @dataclass(frozen=True)
 class Reason:
+    """One version of a statutory reason: in force from ``valid_from`` (None: since the text took
+    effect) to ``valid_to`` (None: still). A case refused, suspended or ended on a day gets the
+    version in force that day, so its notice cites the text of that day (before and after the
+    amendments of 1/7/2026)."""
+
     code: str
     kinds: frozenset[str]
     label_vi: str
     label_en: str
     legal_basis: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
 
     def label(self, language: str = "vi") -> str:
         return self.label_en if language == "en" else self.label_vi
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class ReasonTable:
+    """Versions of reasons by code. ``get(code, on)`` is the version in force on ``on`` (today by
+    default); ``for_kind(kind, on)`` the reasons a case of ``kind`` may cite that day."""
+
+    def __init__(self, reasons: Iterable[Reason]) -> None:
+        self._by_code: dict[str, list[Reason]] = {}
+        for reason in reasons:
+            self._by_code.setdefault(reason.code, []).append(reason)
+
+    def get(self, code: str, on: dt.date | None = None) -> Reason | None:
+        on = on or timezone.localdate()
+        for reason in self._by_code.get(code, ()):
+            if reason.in_force_on(on):
+                return reason
+        return None
+
+    def versions(self, code: str) -> list[Reason]:
+        return list(self._by_code.get(code, ()))
+
+    def for_kind(self, kind: str, on: dt.date | None = None) -> list[Reason]:
+        on = on or timezone.localdate()
+        return [
+            r
+            for versions in self._by_code.values()
+            for r in versions
+            if kind in r.kinds and r.in_force_on(on)
+        ]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_code)
+
+    def values(self) -> list[Reason]:
+        return [r for versions in self._by_code.values() for r in versions]
+
+
+def reason_in_force(table: ReasonTable, code: str, on: dt.date) -> Reason | None:
+    return table.get(code, on)
 
 
 _C = frozenset({K.COMPLAINT})
@@ -31,9 +89,8 @@ _P = frozenset({K.PETITION})
 _A = frozenset({K.ANONYMOUS_REPORT})
 _ALL = frozenset(K.values)
 
-REJECTION_REASONS: dict[str, Reason] = {
-    r.code: r
-    for r in [
+REJECTION_REASONS = ReasonTable(
+    [
         Reason(
             "KN-11-1",
             _C,
@@ -182,11 +239,10 @@ REJECTION_REASONS: dict[str, Reason] = {
             "Luật Tố cáo 2018, Điều 25 khoản 2",
         ),
     ]
-}
+)
 
-SUSPENSION_REASONS: dict[str, Reason] = {
-    r.code: r
-    for r in [
+SUSPENSION_REASONS = ReasonTable(
+    [
         Reason(
             "TC-34-1-a",
             _D,
@@ -216,11 +272,10 @@ SUSPENSION_REASONS: dict[str, Reason] = {
             "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a [chưa xác nhận]",
         ),
     ]
-}
+)
 
-TERMINATION_REASONS: dict[str, Reason] = {
-    r.code: r
-    for r in [
+TERMINATION_REASONS = ReasonTable(
+    [
         Reason(
             "KN-10-withdrawn",
             _C,
@@ -264,8 +319,8 @@ TERMINATION_REASONS: dict[str, Reason] = {
             "Luật Tố cáo 2018, Điều 25 khoản 2; Nghị định 31/2019, Điều 20",
         ),
     ]
-}
+)
 
 
-def reasons_for(table: dict[str, Reason], kind: str) -> list[Reason]:
-    return [r for r in table.values() if kind in r.kinds]
+def reasons_for(table: ReasonTable, kind: str, on: dt.date | None = None) -> list[Reason]:
+    return table.for_kind(kind, on)

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import deadlines as engine
 from . import permissions
 from .deadline_services import working_calendar
-from .errors import PermissionDeniedError, ValidationError
-from .models import Case, CaseEvent, Deadline, IdentityAccessLog, Membership, Party, Role, Visibility
+from .errors import PermissionDeniedError
+from .models import Case, CaseEvent, Deadline, Membership, Party, Role, Visibility
 from .references import check_access_key
 
 # Fields whose values are identity or secrets: never shown in a diff to roles without the permission.
@@ -50,7 +50,7 @@ def case_get_for_user(user, reference: str) -> Case:
         case_list_for_user(user).select_related("authority", "assignee").filter(reference=reference).first()
     )
     if case is None:
-        raise PermissionDeniedError("Không tìm thấy hồ sơ / case not found")
+        raise PermissionDeniedError(_("Không tìm thấy hồ sơ."))
     return case
 
 
@@ -65,33 +65,6 @@ def case_get_for_tracking(reference: str, access_key: str) -> Case | None:
     if not check_access_key(case.reference, access_key or "", case.access_key_hash):
         return None
     return case
-
-
-@transaction.atomic
-def party_identity_reveal(*, user, party: Party, reason: str) -> dict:
-    """A party's identity for a user with the identity permission in scope, with a stated reason.
-    Every reveal writes an access-log row (Law on Denunciations 2018 Art 56)."""
-    case = party.case
-    if not permissions.user_can_view_identity(user, case):
-        raise PermissionDeniedError("Bạn không có quyền xem nhân thân / you may not see this identity")
-    if len((reason or "").strip()) < 5:
-        raise ValidationError(
-            "Nêu lý do xem nhân thân / state why you need the identity", field_errors={"reason": ["required"]}
-        )
-    IdentityAccessLog.objects.create(
-        user=user,
-        case=case,
-        party=party,
-        action=IdentityAccessLog.Action.REVEAL_IDENTITY,
-        reason=reason.strip(),
-    )
-    return {
-        "full_name": party.full_name,
-        "national_id": party.national_id,
-        "address": party.address,
-        "phone": party.phone,
-        "email": party.email,
-    }
 
 
 def party_masked(party: Party) -> dict:
@@ -112,10 +85,6 @@ def party_masked(party: Party) -> dict:
         "phone": mask(party.phone, 2),
         "email": MASK if party.email else "",
     }
-
-
-def access_log_case_view(*, user, case: Case) -> None:
-    IdentityAccessLog.objects.create(user=user, case=case, action=IdentityAccessLog.Action.VIEW_CASE)
 
 
 # ------------------------------------------------------------------------------------ timeline
@@ -172,7 +141,7 @@ def case_timeline(*, case: Case, viewer) -> list[TimelineEntry]:
     for them; no history diffs, no internal notes, nobody's identity)."""
     staff = viewer not in ("complainant", "public")
     if staff and not permissions.user_can_view_case(viewer, case):
-        raise PermissionDeniedError("Không có quyền xem hồ sơ / you may not view this case")
+        raise PermissionDeniedError(_("Bạn không có quyền xem hồ sơ này."))
     visible = _viewer_visibilities(viewer)
     entries = [
         TimelineEntry(
@@ -251,13 +220,24 @@ def _public_actor(event: CaseEvent) -> str:
 # ------------------------------------------------------------------------------------ deadlines
 
 
+ENDED_EN = {
+    "withdrawn": "withdrawal",
+    "merged": "merger into a duplicate",
+    "transferred": "transfer",
+    "terminated": "ending of resolution",
+    "rejected": "refusal",
+    "guided": "guidance",
+    "superseded": "another deadline",
+}
+
+
 @dataclass
 class DeadlineView:
     deadline: Deadline
     remaining_days: int | None
     remaining_text_vi: str
     remaining_text_en: str
-    colour: str  # "ok" | "soon" | "due" | "overdue" | "paused" | "done"
+    colour: str  # "ok" | "soon" | "due" | "overdue" | "paused" | "done" | "ended"
 
 
 def case_deadlines(*, case: Case, today: dt.date | None = None) -> list[DeadlineView]:
@@ -266,7 +246,13 @@ def case_deadlines(*, case: Case, today: dt.date | None = None) -> list[Deadline
     cal = working_calendar()
     views = []
     for d in case.deadlines.order_by("due_at"):
-        if d.state in (Deadline.State.MET, Deadline.State.CANCELLED, Deadline.State.MISSED):
+        if d.state == Deadline.State.ENDED:
+            reason = Deadline.EndReason(d.end_reason) if d.end_reason in Deadline.EndReason.values else None
+            label_vi = "kết thúc do " + (str(reason.label) if reason else "hồ sơ kết thúc")
+            label_en = "ended by " + (ENDED_EN.get(d.end_reason, "the end of the case"))
+            views.append(DeadlineView(d, None, label_vi, label_en, "ended"))
+            continue
+        if d.state in (Deadline.State.MET, Deadline.State.CANCELLED):
             label_vi = "đã hoàn thành" + (" (trễ hạn)" if d.missed else " đúng hạn")
             label_en = "done" + (" (late)" if d.missed else " on time")
             views.append(DeadlineView(d, None, label_vi, label_en, "done"))

@@ -29,6 +29,6 @@ def escalation_sweep_task() -> dict:
         "warnings": report.warnings,
         "escalations": report.escalations,
         "stalled": report.stalled,
-        "notifications": report.notifications,
+        "notices": report.notices,
         "failed_chunks": report.failed_chunks,
     }

@@ -8,18 +8,27 @@ anonymous-information track."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from .errors import ApplicationError
 from .models import CaseKind as K
 from .models import CaseStatus as S
 
 
 class InvalidTransition(ApplicationError):
+    """The workflow of the kind has no such move (raised with the statuses' labels, translated)."""
+
     def __init__(self, kind: str, old: str, new: str):
         self.kind, self.old, self.new = kind, old, new
         super().__init__(
-            f"Không thể chuyển hồ sơ {kind} từ '{old}' sang '{new}' / "
-            f"a {kind} case cannot move from '{old}' to '{new}'"
+            _("Hồ sơ %(kind)s đang ở trạng thái «%(old)s» không thể chuyển sang «%(new)s»."),
+            params={"kind": _label(K, kind), "old": _label(S, old), "new": _label(S, new)},
+            code="state",
         )
+
+
+def _label(choices: type[K] | type[S], value: str) -> str:
+    return str(dict(choices.choices).get(value, value))
 
 
 # What triage may do with any freshly received letter.

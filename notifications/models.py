@@ -109,7 +109,7 @@ class Notification(models.Model):
 
     def recipient_label(self) -> str:
         """Who receives it, without identity: a staff username, or the party's role and case."""
-        if self.recipient_user_id:
+        if self.recipient_user is not None:
             return self.recipient_user.get_username()
         if self.party_id:
             return str(self.party)

@@ -35,10 +35,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.bulk import copy_insert
 from cases.crypto import decrypt, encrypt
 from cases.models import Authority, Case, CaseEvent, Membership, Party, Role, Visibility
 from cases.workflow import OPEN_STATES
+from config.bulk import copy_insert
 
 from . import redaction
 from .channels.email import send_email
@@ -376,8 +376,8 @@ def citizen_event_context(*, case: Case, event: CaseEvent) -> dict[str, Any]:
         "kind": case.kind,
         "event": event.kind,
         "event_date": _fmt_date(event.created_at),
-        "authority_vi": case.authority.name_vi if case.authority_id else "",
-        "authority_en": case.authority.display_name("en") if case.authority_id else "",
+        "authority_vi": case.authority.name_vi if case.authority is not None else "",
+        "authority_en": case.authority.display_name("en") if case.authority is not None else "",
         "due_date": due,
         "reason_code": str(pick("reason_code", default=case.reason_code)),
         # Rejection/suspension/termination reasons, extension justification, guidance. Never the
@@ -400,8 +400,8 @@ def staff_case_context(*, case: Case) -> dict[str, Any]:
         "kind": case.kind,
         "status": case.status,
         "subject": case.subject,
-        "authority_vi": case.authority.name_vi if case.authority_id else "",
-        "authority_en": case.authority.display_name("en") if case.authority_id else "",
+        "authority_vi": case.authority.name_vi if case.authority is not None else "",
+        "authority_en": case.authority.display_name("en") if case.authority is not None else "",
         "due_date": _fmt_date(case.next_due_at),
         "escalation_level": case.escalation_level,
     }

@@ -25,9 +25,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import services, workflow
+from cases.actors import Citizen
 from cases.errors import ApplicationError, ConflictError
 from cases.errors import ValidationError as ServiceValidationError
-from cases.models import Attachment, Authority, CaseStatus
+from cases.models import Attachment, Authority
+from cases.services.base import STATE
 
 from . import access, intake, ratelimit, statistics, texts
 from .views import case_public_view, file_response
@@ -244,6 +246,17 @@ def _text(value, key, errors, max_length=None):
     return str(value)
 
 
+def _refusal_status(exc: ServiceValidationError) -> int:
+    """409 when the case's state refuses the request (withdrawn after the decision, closed case),
+    400 when what was sent is wrong."""
+    return 409 if exc.code == STATE else 400
+
+
+def _api_fields(exc: ServiceValidationError, names: dict[str, str]) -> dict[str, list[str]]:
+    """The service's field errors under the API's field names."""
+    return {names.get(name, name): errors for name, errors in exc.field_errors.items()}
+
+
 def _flag(value, key, errors) -> bool:
     if value in (None, ""):
         return False
@@ -399,17 +412,11 @@ class CaseDocumentsView(PublicAPIView):
         case = self.case_from_key(reference)
         uploads = request.FILES.getlist("files")
         note = request.data.get("note", "") if hasattr(request.data, "get") else ""
-        if not isinstance(note, str) or len(note) > 2000:
-            raise ApiError(
-                400,
-                pgettext("public", "Ghi chú không hợp lệ (tối đa 2000 ký tự)."),
-                {"note": [pgettext("public", "Tối đa 2000 ký tự.")]},
-            )
-        if "\x00" in note:
+        if not isinstance(note, str):
             raise ApiError(
                 400,
                 pgettext("public", "Ghi chú không hợp lệ."),
-                {"note": [pgettext("public", "Ký tự không hợp lệ.")]},
+                {"note": [pgettext("public", "Phải là một chuỗi ký tự.")]},
             )
         if not uploads and not note.strip():
             raise ApiError(
@@ -417,8 +424,6 @@ class CaseDocumentsView(PublicAPIView):
                 pgettext("public", "Chưa chọn tệp hoặc nhập nội dung bổ sung."),
                 {"files": [pgettext("public", "Gửi ít nhất một tệp, hoặc nội dung trong trường note.")]},
             )
-        if case.status not in workflow.OPEN_STATES:
-            raise ApiError(409, pgettext("public", "Hồ sơ đã kết thúc, không nhận thêm tài liệu."))
         files = []
         if uploads:
             existing = case.attachments.filter(uploaded_by__isnull=True)
@@ -430,7 +435,13 @@ class CaseDocumentsView(PublicAPIView):
                     check.status, pgettext("public", "Tệp đính kèm không hợp lệ."), {"files": check.errors}
                 )
             files = check.files
-        event = services.case_supplement(case=case, text=note, files=files)
+        try:
+            event = services.case_supplement(
+                case=case, actor=Citizen.with_key(case.pk), text=note, files=files
+            )
+        except ServiceValidationError as exc:
+            fields = _api_fields(exc, {"supplement_text": "note", "text": "note"})
+            raise ApiError(_refusal_status(exc), exc.message, fields) from None
         created = Attachment.objects.filter(pk__in=event.data.get("attachments") or []).order_by("pk")
         return Response(
             {
@@ -474,23 +485,16 @@ class CaseWithdrawView(PublicAPIView):
         errors: dict[str, list[str]] = {}
         statement = _text(data.get("statement"), "statement", errors)
         confirm = _flag(data.get("confirm"), "confirm", errors)
-        if len(statement) > 2000:
-            errors["statement"] = [pgettext("public", "Tối đa 2000 ký tự.")]
-        if "\x00" in statement:
-            errors["statement"] = [pgettext("public", "Ký tự không hợp lệ.")]
         if not confirm and "confirm" not in errors:
             errors["confirm"] = [pgettext("public", 'Gửi "confirm": true để xác nhận rút đơn.')]
         if errors:
             raise ApiError(400, pgettext("public", "Yêu cầu rút đơn chưa hợp lệ."), errors)
-        if not (
-            case.status in workflow.WITHDRAWABLE_STATES
-            and workflow.can_transition(case.kind, case.status, CaseStatus.WITHDRAWN)
-        ):
-            raise ApiError(
-                409, pgettext("public", "Không thể rút đơn sau khi đã có quyết định hoặc kết luận.")
-            )
         try:
-            case = services.case_withdraw(case=case, actor=None, statement=statement)
+            case = services.case_withdraw(case=case, actor=Citizen.with_key(case.pk), statement=statement)
+        except ServiceValidationError as exc:
+            raise ApiError(
+                _refusal_status(exc), exc.message, _api_fields(exc, {"withdrawal_statement": "statement"})
+            ) from None
         except ApplicationError as exc:
             raise ApiError(409, exc.message) from None
         return Response(case_json(case))

@@ -17,15 +17,18 @@ import unicodedata
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import pgettext, pgettext_lazy
 
+from cases import rules
 from cases.models import Authority, CaseKind
 
 from .texts import KIND_LABELS
 
-COMPLAINT_LIMIT_DAYS = 90
-MAX_PEOPLE = 30
-MAX_REPRESENTATIVES = 5
+# The limits are cases.rules (one rule for the forms, the API, its schema and the services).
+COMPLAINT_LIMIT_DAYS = rules.COMPLAINT_LIMITATION_DAYS
+MAX_PEOPLE = rules.MAX_PEOPLE_ONLINE
+MAX_REPRESENTATIVES = rules.MAX_REPRESENTATIVES
 
 
 class AccessibleForm(forms.Form):
@@ -155,13 +158,13 @@ class PersonForm(AccessibleForm):
 
     full_name = forms.CharField(
         label=pgettext_lazy("public", "Họ và tên"),
-        max_length=200,
+        max_length=rules.max_length("full_name"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     national_id = forms.CharField(
         label=pgettext_lazy("public", "Số định danh cá nhân / CCCD"),
-        max_length=20,
+        max_length=rules.max_length("national_id"),
         required=False,
         help_text=pgettext_lazy(
             "public", "12 chữ số trên căn cước công dân; người nước ngoài ghi số hộ chiếu."
@@ -170,20 +173,20 @@ class PersonForm(AccessibleForm):
     )
     address = forms.CharField(
         label=pgettext_lazy("public", "Địa chỉ liên hệ"),
-        max_length=500,
+        max_length=rules.max_length("address"),
         required=False,
         help_text=pgettext_lazy("public", "Số nhà, đường/thôn, phường/xã, tỉnh/thành phố."),
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     phone = forms.CharField(
         label=pgettext_lazy("public", "Số điện thoại"),
-        max_length=20,
+        max_length=rules.max_length("phone"),
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
         label=pgettext_lazy("public", "Thư điện tử"),
-        max_length=254,
+        max_length=rules.max_length("email"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": pgettext_lazy("public", "Địa chỉ thư điện tử không hợp lệ.")},
@@ -336,7 +339,7 @@ class MultipleFileField(forms.FileField):
 class ContentForm(AccessibleForm):
     subject = forms.CharField(
         label=pgettext_lazy("public", "Tiêu đề"),
-        max_length=300,
+        max_length=rules.max_length("subject"),
         help_text=pgettext_lazy(
             "public", "Một câu ngắn, ví dụ: Khiếu nại quyết định thu hồi đất số 12/QĐ-UBND."
         ),
@@ -344,7 +347,7 @@ class ContentForm(AccessibleForm):
     )
     description = forms.CharField(
         label=pgettext_lazy("public", "Nội dung"),
-        max_length=20000,
+        max_length=rules.max_length("description"),
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=pgettext_lazy(
             "public", "Sự việc, lý do, yêu cầu của ông/bà; nêu ngày tháng, địa điểm nếu có."
@@ -353,7 +356,7 @@ class ContentForm(AccessibleForm):
     )
     contested_act = forms.CharField(
         label=pgettext_lazy("public", "Quyết định hoặc hành vi bị khiếu nại"),
-        max_length=2000,
+        max_length=rules.max_length("contested_act"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=pgettext_lazy(
@@ -369,7 +372,7 @@ class ContentForm(AccessibleForm):
     )
     delay_reason = forms.CharField(
         label=pgettext_lazy("public", "Lý do gửi đơn sau 90 ngày"),
-        max_length=2000,
+        max_length=rules.max_length("delay_reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=pgettext_lazy(
@@ -380,12 +383,14 @@ class ContentForm(AccessibleForm):
     )
     accused_name = forms.CharField(
         label=pgettext_lazy("public", "Cơ quan, người bị khiếu nại/tố cáo"),
-        max_length=255,
+        max_length=rules.max_length("accused_name"),
         required=False,
         help_text=pgettext_lazy("public", "Tên cơ quan, tổ chức hoặc họ tên người có quyết định, hành vi."),
     )
     accused_position = forms.CharField(
-        label=pgettext_lazy("public", "Chức vụ, nơi công tác (nếu biết)"), max_length=255, required=False
+        label=pgettext_lazy("public", "Chức vụ, nơi công tác (nếu biết)"),
+        max_length=rules.max_length("accused_position"),
+        required=False,
     )
     accused_authority = forms.ChoiceField(
         label=pgettext_lazy("public", "Cơ quan quản lý người bị khiếu nại/tố cáo (nếu biết)"),
@@ -510,7 +515,7 @@ class ReviewForm(AccessibleForm):
     )
     signature = forms.CharField(
         label=pgettext_lazy("public", "Chữ ký: gõ đầy đủ họ và tên của ông/bà"),
-        max_length=200,
+        max_length=rules.max_length("full_name"),
         required=False,
         help_text=pgettext_lazy(
             "public", "Họ tên gõ ở đây thay cho chữ ký trên đơn giấy và phải trùng với họ tên đã khai."
@@ -606,10 +611,16 @@ class SupplementForm(AccessibleForm):
     )
     note = forms.CharField(
         label=pgettext_lazy("public", "Thông tin bổ sung cho cơ quan giải quyết"),
-        help_text=pgettext_lazy(
-            "public", "Viết thông tin bổ sung, hoặc chọn tệp ở trên, hoặc cả hai. Tối đa 2000 ký tự."
-        ),
-        max_length=2000,
+        help_text=lazy(
+            lambda: (
+                pgettext(
+                    "public", "Viết thông tin bổ sung, hoặc chọn tệp ở trên, hoặc cả hai. Tối đa %(n)s ký tự."
+                )
+                % {"n": rules.max_length("supplement_text")}
+            ),
+            str,
+        )(),
+        max_length=rules.max_length("supplement_text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -618,7 +629,7 @@ class SupplementForm(AccessibleForm):
 class WithdrawForm(AccessibleForm):
     statement = forms.CharField(
         label=pgettext_lazy("public", "Lý do rút đơn (không bắt buộc)"),
-        max_length=2000,
+        max_length=rules.max_length("withdrawal_statement"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

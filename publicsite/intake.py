@@ -15,7 +15,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import get_language, pgettext
 
-from cases import services
+from cases import files as filecheck
+from cases import rules, services
+from cases.actors import Citizen
 from cases.crypto import decrypt, encrypt
 from cases.models import Attachment, Authority, CaseKind, Deadline
 
@@ -43,50 +45,33 @@ class UploadCheck:
 
 
 def read_uploads(uploads, existing_count: int = 0, existing_bytes: int = 0) -> UploadCheck:
-    """Check uploaded files the way ``services.validate_files`` does, with messages in the page's
-    language: count, size per file and in total, and the type sniffed from the bytes (the name and
-    the Content-Type the browser sent are ignored)."""
+    """Check uploaded files with the rule every door uses (``cases.files.file_problems``: count,
+    size per file and in total, the type sniffed from the bytes; the name and the Content-Type the
+    browser sent are ignored), with the messages in the page's language."""
     check = UploadCheck()
-    statuses = set()
     uploads = [u for u in uploads if u is not None]
-    if len(uploads) + existing_count > services.MAX_FILES:
-        check.errors.append(pgettext("public", "Tối đa %(n)s tệp cho mỗi hồ sơ.") % {"n": services.MAX_FILES})
-        statuses.add(400)
-    total = existing_bytes
+    read = []
     for upload in uploads:
-        name = services.sanitise_filename(getattr(upload, "name", "") or "")
+        name = filecheck.sanitise_filename(getattr(upload, "name", "") or "")
         size = getattr(upload, "size", None) or 0
-        total += size
-        if size > services.MAX_FILE_BYTES:
-            check.errors.append(pgettext("public", "%(name)s: tệp lớn hơn 20 MB.") % {"name": name})
-            statuses.add(413)
-            continue
-        content = upload.read()
-        if len(content) > services.MAX_FILE_BYTES:
-            check.errors.append(pgettext("public", "%(name)s: tệp lớn hơn 20 MB.") % {"name": name})
-            statuses.add(413)
-            continue
-        content_type = services.sniff_content_type(content)
-        if content_type is None:
-            check.errors.append(
-                pgettext(
-                    "public",
-                    "%(name)s: chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc ODT (xác định theo nội dung tệp).",
-                )
-                % {"name": name}
-            )
-            statuses.add(415)
-            continue
-        check.files.append(services.FileInput(name=name, content=content, content_type=content_type))
-    if total > services.MAX_TOTAL_BYTES:
-        check.errors.append(pgettext("public", "Tổng dung lượng các tệp vượt quá 50 MB."))
-        statuses.add(413)
+        content = upload.read() if size <= rules.MAX_FILE_BYTES else None
+        if content is not None:
+            size = max(size, len(content))
+        read.append((name, size, content))
+    problems = filecheck.file_problems(read, existing_count=existing_count, existing_bytes=existing_bytes)
+    check.errors = [p.message for p in problems]
+    statuses = {p.status for p in problems}
     for status in (413, 415, 400):
         if status in statuses:
             check.status = status
             break
-    if check.errors:
-        check.files = []
+    if not check.errors:
+        check.files = [
+            services.FileInput(
+                name=name, content=content, content_type=filecheck.sniff_content_type(content) or ""
+            )
+            for name, _size, content in read
+        ]
     return check
 
 
@@ -96,7 +81,7 @@ def request_too_large(request) -> bool:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return False
-    return length > services.MAX_TOTAL_BYTES + 2 * 1024 * 1024
+    return length > rules.MAX_TOTAL_BYTES + 2 * 1024 * 1024
 
 
 # ------------------------------------------------------------------------------ validation
@@ -237,6 +222,7 @@ def submit(*, kind: str, people: list[dict], content: dict, files: list[services
         accused_position=content.get("accused_position", ""),
         accused_authority=by_code.get(content.get("accused_authority") or ""),
         files=files,
+        actor=Citizen.filing(),
     )
     case = result.case
     deadline = _first_due(result.deadlines)

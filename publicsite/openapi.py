@@ -3,7 +3,7 @@ path here resolves to a real view and that every API route is described."""
 
 from __future__ import annotations
 
-from cases import services
+from cases import rules
 from cases.models import Attachment, CaseKind, CaseStatus
 
 from . import statistics
@@ -57,11 +57,11 @@ def schema() -> dict:
                 "enum": kinds,
                 "description": "anonymous_report has no parties (Art 25).",
             },
-            "subject": {"type": "string", "maxLength": 300},
-            "description": {"type": "string", "maxLength": 20000},
+            "subject": {"type": "string", "maxLength": rules.max_length("subject")},
+            "description": {"type": "string", "maxLength": rules.max_length("description")},
             "contested_act": {
                 "type": "string",
-                "maxLength": 2000,
+                "maxLength": rules.max_length("contested_act"),
                 "description": "Required for a complaint: the decision or act complained about.",
             },
             "contested_act_known_on": {
@@ -69,13 +69,13 @@ def schema() -> dict:
                 "format": "date",
                 "description": "Required for a complaint; more than 90 days ago needs delay_reason.",
             },
-            "delay_reason": {"type": "string", "maxLength": 2000},
+            "delay_reason": {"type": "string", "maxLength": rules.max_length("delay_reason")},
             "accused_name": {
                 "type": "string",
-                "maxLength": 255,
+                "maxLength": rules.max_length("accused_name"),
                 "description": "Required (or accused_authority) for a denunciation or an anonymous report.",
             },
-            "accused_position": {"type": "string", "maxLength": 255},
+            "accused_position": {"type": "string", "maxLength": rules.max_length("accused_position")},
             "accused_authority": {
                 "type": "string",
                 "description": "An authority code from /api/v1/authorities/.",
@@ -102,8 +102,8 @@ def schema() -> dict:
             "description": (
                 "File a complaint, denunciation or petition without an account, then follow it with the case "
                 "reference and the secret key (header X-Access-Key). Limits: at most "
-                f"{services.MAX_FILES} files, {services.MAX_FILE_BYTES // (1024 * 1024)} MB each, "
-                f"{services.MAX_TOTAL_BYTES // (1024 * 1024)} MB in total; PDF, JPEG, PNG, DOCX, ODT, "
+                f"{rules.MAX_FILES} files, {rules.MAX_FILE_BYTES // (1024 * 1024)} MB each, "
+                f"{rules.MAX_TOTAL_BYTES // (1024 * 1024)} MB in total; PDF, JPEG, PNG, DOCX, ODT, "
                 "recognised from the file's bytes. Per-IP rate limits on filing "
                 "and on key checks answer 429. "
                 "Bad input never writes anything."
@@ -153,7 +153,7 @@ def schema() -> dict:
                                         "files": {
                                             "type": "array",
                                             "items": {"type": "string", "format": "binary"},
-                                            "maxItems": services.MAX_FILES,
+                                            "maxItems": rules.MAX_FILES,
                                         },
                                     },
                                 },
@@ -213,7 +213,10 @@ def schema() -> dict:
                                             "type": "array",
                                             "items": {"type": "string", "format": "binary"},
                                         },
-                                        "note": {"type": "string", "maxLength": 2000},
+                                        "note": {
+                                            "type": "string",
+                                            "maxLength": rules.max_length("supplement_text"),
+                                        },
                                     },
                                 }
                             }
@@ -247,7 +250,7 @@ def schema() -> dict:
                             "description": "The file",
                             "content": {
                                 t: {"schema": {"type": "string", "format": "binary"}}
-                                for t in services.ALLOWED_TYPES
+                                for t in rules.ALLOWED_TYPES
                             },
                         },
                         "404": NOT_FOUND,
@@ -268,7 +271,10 @@ def schema() -> dict:
                                     "type": "object",
                                     "required": ["confirm"],
                                     "properties": {
-                                        "statement": {"type": "string", "maxLength": 2000},
+                                        "statement": {
+                                            "type": "string",
+                                            "maxLength": rules.max_length("withdrawal_statement"),
+                                        },
                                         "confirm": {"type": "boolean", "enum": [True]},
                                     },
                                 }
@@ -433,21 +439,32 @@ def schema() -> dict:
                     "type": "object",
                     "required": ["full_name"],
                     "properties": {
-                        "full_name": {"type": "string", "maxLength": 200},
+                        "full_name": {"type": "string", "maxLength": rules.max_length("full_name")},
                         "national_id": {
                             "type": "string",
+                            "maxLength": rules.max_length("national_id"),
                             "description": "12-digit citizen ID (9 for old cards) or passport; "
                             "required for a denunciation.",
                         },
-                        "address": {"type": "string", "maxLength": 500, "description": "Required."},
+                        "address": {
+                            "type": "string",
+                            "maxLength": rules.max_length("address"),
+                            "description": "Required.",
+                        },
                         "phone": {
                             "type": "string",
+                            "maxLength": rules.max_length("phone"),
                             "description": "A phone or e-mail is required for a denunciation.",
                         },
-                        "email": {"type": "string", "format": "email"},
+                        "email": {
+                            "type": "string",
+                            "format": "email",
+                            "maxLength": rules.max_length("email"),
+                        },
                         "is_representative": {
                             "type": "boolean",
-                            "description": "A group (2+ people) names 1 to 5 representatives.",
+                            "description": "A group (2+ people) names 1 to "
+                            f"{rules.MAX_REPRESENTATIVES} representatives.",
                         },
                     },
                 },

@@ -3,10 +3,9 @@
 - received: cases whose ``received_at`` falls in the period;
 - accepted: cases whose ``accepted_at`` falls in the period;
 - resolved: cases whose decision/conclusion/answer (``decided_at``) falls in the period;
-- on time: of the resolved cases that have a resolution deadline (K4/K5/K6/T4), the share whose
-  deadline was met without ``missed`` (extensions and suspensions are already in the due date);
-- median days to resolution: calendar days from receipt to decision, over the resolved cases;
-- backlog: cases open now (workflow.OPEN_STATES), by days since receipt.
+- on time, backlog and its age: the definitions of ``cases.reporting`` (the same the oversight
+  dashboard uses, stated once in its methods note, shown on the page);
+- median days to resolution: calendar days from receipt to decision, over the resolved cases.
 
 Every figure computed on fewer than ``PUBLIC_STATISTICS_MIN_CASES`` (10) cases is suppressed ("<10");
 when a group of cells adds up to a shown total and only one of them is suppressed, one more cell is
@@ -22,15 +21,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 
-from cases.deadline_services import RESOLUTION_RULES
-from cases.models import Authority, Case, Deadline
-from cases.workflow import OPEN_STATES
+from cases import reporting
+from cases.models import Authority, Case
 
-BUCKETS = [("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None)]
+# The backlog age buckets of cases.reporting: (key, lo, hi) with lo <= age < hi.
+BUCKETS = [(key, lo, hi) for key, _label, lo, hi in reporting.AGE_BUCKETS]
 CACHE_SECONDS = 600
 UNKNOWN = "_unknown"
 
@@ -104,12 +103,7 @@ class Result:
 
 
 def bucket_labels():
-    return {
-        "0-30": pgettext("public", "≤ 30 ngày"),
-        "31-60": pgettext("public", "31–60 ngày"),
-        "61-90": pgettext("public", "61–90 ngày"),
-        "90+": pgettext("public", "> 90 ngày"),
-    }
+    return {key: reporting.age_bucket_label(key) for key, _lo, _hi in BUCKETS}
 
 
 def _english() -> bool:
@@ -186,32 +180,24 @@ def public_statistics(
 
     received = per_authority(cases.filter(received_at__gte=lo, received_at__lt=hi), n=Count("id"))
     accepted = per_authority(cases.filter(accepted_at__gte=lo, accepted_at__lt=hi), n=Count("id"))
-    resolution = Deadline.objects.filter(case=OuterRef("pk"), rule_code__in=RESOLUTION_RULES)
-    resolved_qs = cases.filter(decided_at__gte=lo, decided_at__lt=hi).annotate(
-        has_deadline=Exists(resolution.filter(state__in=[Deadline.State.MET, Deadline.State.MISSED])),
-        was_late=Exists(resolution.filter(Q(missed=True) | Q(state=Deadline.State.MISSED))),
-    )
+    resolved_qs = reporting.with_resolution_outcome(cases.filter(reporting.resolved_q(start, end)))
     resolved = per_authority(
         resolved_qs,
         n=Count("id"),
-        base=Count("id", filter=Q(has_deadline=True)),
-        on_time=Count("id", filter=Q(has_deadline=True, was_late=False)),
+        base=Count("id", filter=reporting.on_time_population_q()),
+        on_time=Count("id", filter=reporting.on_time_case_q("on_time")),
     )
-    durations: dict[int | None, list[int]] = {}
+    durations: dict[int | str | None, list[int]] = {}
     for authority_id, received_at, decided_at in resolved_qs.values_list(
         "authority_id", "received_at", "decided_at"
     ):
         days = (timezone.localdate(decided_at) - timezone.localdate(received_at)).days
         durations.setdefault(authority_id, []).append(max(days, 0))
         durations.setdefault("all", []).append(max(days, 0))
-    now = _aware(today + dt.timedelta(days=1))
-    backlog_aggs = {}
-    for key, low, high in BUCKETS:
-        cond = Q(received_at__lte=now - dt.timedelta(days=low))
-        if high is not None:
-            cond &= Q(received_at__gt=now - dt.timedelta(days=high + 1))
-        backlog_aggs[f"b{key}"] = Count("id", filter=cond)
-    backlog = per_authority(cases.filter(status__in=OPEN_STATES), total=Count("id"), **backlog_aggs)
+    backlog_aggs = {
+        f"b{key}": Count("id", filter=reporting.age_q(today, low, high)) for key, low, high in BUCKETS
+    }
+    backlog = per_authority(cases.filter(reporting.backlog_q()), total=Count("id"), **backlog_aggs)
 
     ids = set(received) | set(accepted) | set(resolved) | set(backlog)
     authorities = {a.pk: a for a in Authority.objects.filter(pk__in=[i for i in ids if i is not None])}
@@ -332,20 +318,27 @@ def _suppress(result: Result) -> None:
 
 # ------------------------------------------------------------------------------ presentation
 
-CSV_HEADER = [
-    "authority_code",
-    "authority_name",
-    "period_start",
-    "period_end",
-    "received",
-    "accepted",
-    "resolved",
-    "resolved_on_time_pct",
-    "median_days_to_resolution",
-    *[f"backlog_{key}_days" for key, _lo, _hi in BUCKETS],
-    "backlog_total",
-    "backlog_as_of",
-]
+
+def csv_header() -> list[str]:
+    """The CSV's column names in the page's language; the machine-readable codes stay in the
+    rows (authority code column, ISO dates)."""
+    return [
+        pgettext("public", "Mã cơ quan"),
+        pgettext("public", "Cơ quan"),
+        pgettext("public", "Từ ngày"),
+        pgettext("public", "Đến ngày"),
+        pgettext("public", "Tiếp nhận"),
+        pgettext("public", "Thụ lý"),
+        pgettext("public", "Đã giải quyết"),
+        pgettext("public", "Giải quyết đúng hạn (%)"),
+        pgettext("public", "Số ngày giải quyết (trung vị)"),
+        *[
+            pgettext("public", "Tồn đọng %(bucket)s") % {"bucket": label}
+            for label in bucket_labels().values()
+        ],
+        pgettext("public", "Tổng tồn đọng"),
+        pgettext("public", "Tồn đọng tính đến ngày"),
+    ]
 
 
 def csv_rows(result: Result):
@@ -357,10 +350,10 @@ def csv_rows(result: Result):
             return "" if cell.value is None else cell.value
 
         yield [
-            row.code or "TOTAL",
+            row.code or pgettext("public", "TỔNG"),
             row.name,
-            result.period_start.isoformat(),
-            result.period_end.isoformat(),
+            result.period_start.strftime("%d/%m/%Y"),
+            result.period_end.strftime("%d/%m/%Y"),
             v(row.received),
             v(row.accepted),
             v(row.resolved),
@@ -368,7 +361,7 @@ def csv_rows(result: Result):
             v(row.median_days),
             *[v(row.backlog[key]) for key, _lo, _hi in BUCKETS],
             v(row.backlog_total),
-            result.as_of.isoformat(),
+            result.as_of.strftime("%d/%m/%Y"),
         ]
 
 

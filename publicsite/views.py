@@ -27,7 +27,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from cases import services, workflow
+from cases import reporting, rules, services, workflow
+from cases.actors import Citizen
 from cases.errors import ApplicationError
 from cases.errors import ValidationError as ServiceValidationError
 from cases.models import Attachment, Authority, CaseKind, CaseStatus, IdentityAccessLog
@@ -549,8 +550,7 @@ def case_public_view(case):
         "decisions": [d for d in documents if not d["from_citizen"]],
         "own_documents": [d for d in documents if d["from_citizen"]],
         "documents": documents,
-        "can_withdraw": case.status in workflow.WITHDRAWABLE_STATES
-        and workflow.can_transition(case.kind, case.status, CaseStatus.WITHDRAWN),
+        "can_withdraw": bool(rules.can_withdraw(case)),
         "can_add_documents": case.status in workflow.OPEN_STATES,
         "outcome_label": str(texts.OUTCOME_LABELS.get(case.outcome, "")) if case.outcome else "",
     }
@@ -643,7 +643,7 @@ def _tracking_supplement(page, request, case):
             form.add_error("note", pgettext("public", "Vui lòng nhập nội dung bổ sung hoặc chọn tệp."))
         elif not uploads:
             try:
-                services.case_supplement(case=case, text=text)
+                services.case_supplement(case=case, actor=Citizen.with_key(case.pk), text=text)
             except ApplicationError as exc:
                 form.add_error("note", exc.message)
             else:
@@ -660,7 +660,9 @@ def _tracking_supplement(page, request, case):
                 form.add_error("files", message)
             if check.ok:
                 try:
-                    services.case_supplement(case=case, text=text, files=check.files)
+                    services.case_supplement(
+                        case=case, actor=Citizen.with_key(case.pk), text=text, files=check.files
+                    )
                 except ApplicationError as exc:
                     form.add_error("files", exc.message)
                 else:
@@ -674,13 +676,9 @@ def _tracking_supplement(page, request, case):
 
 
 def _tracking_withdraw(page, request, case, *, confirm: bool):
-    if not (
-        case.status in workflow.WITHDRAWABLE_STATES
-        and workflow.can_transition(case.kind, case.status, CaseStatus.WITHDRAWN)
-    ):
-        messages.error(
-            request, pgettext("public", "Không thể rút đơn sau khi đã có quyết định hoặc kết luận.")
-        )
+    verdict = rules.can_withdraw(case)
+    if not verdict:
+        messages.error(request, str(verdict.reason))
         return _redirect(page.get_url(request), ma=case.reference)
     if not confirm:
         form = WithdrawForm(request.POST)
@@ -701,7 +699,9 @@ def _tracking_withdraw(page, request, case, *, confirm: bool):
             {**case_public_view(case), "confirm_form": form, "errors": form.error_list()},
         )
     try:
-        services.case_withdraw(case=case, actor=None, statement=form.cleaned_data["statement"])
+        services.case_withdraw(
+            case=case, actor=Citizen.with_key(case.pk), statement=form.cleaned_data["statement"]
+        )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -730,11 +730,12 @@ def document_download(request, pk: int):
         allowed = True
         if attachment.contains_identity:
             # Opening a denouncer's own letter reveals identity: auditors see who did (Art 56).
-            IdentityAccessLog.objects.create(
+            services.identity_access_record(
                 user=request.user,
                 case=attachment.case,
                 action=IdentityAccessLog.Action.REVEAL_IDENTITY,
-                reason=f"tải tài liệu #{attachment.pk} / downloaded document #{attachment.pk}",
+                reason=f"tải tài liệu #{attachment.pk}",
+                attachment=attachment,
             )
     if not allowed:
         raise Http404
@@ -786,6 +787,7 @@ def statistics_serve(page, request):
         "charts": statistics.charts(result),
         "csv_url": f"{page.get_url(request)}?{query + '&' if query else ''}format=csv",
         "api_url": f"/api/v1/statistics/?{query}" if query else "/api/v1/statistics/",
+        "definitions": reporting.methods(reporting.PUBLIC_METHODS),
     }
     base = page.get_context(request)
     base.update(context)
@@ -801,7 +803,7 @@ def statistics_csv(result) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # so spreadsheet programs read the Vietnamese letters as UTF-8
     writer = csv.writer(response)
-    writer.writerow(statistics.CSV_HEADER)
+    writer.writerow(statistics.csv_header())
     for row in statistics.csv_rows(result):
         writer.writerow(row)
     return response

@@ -20,6 +20,8 @@ export DJANGO_SETTINGS_MODULE=config.settings.test
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy
 echo "== django checks"
 $PY manage.py check --fail-level WARNING
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "makemigrations --check: model changes without a migration" >&2; exit 1; }

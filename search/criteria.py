@@ -1,8 +1,10 @@
-"""What the stalled-case finder and the backlog aggregation are asked, independent of the backend.
+"""What the case finder and the backlog aggregation are asked, independent of the backend.
 
-``StalledCriteria.resolve(now, calendar)`` turns relative criteria ("30 working days without
-activity", "overdue by 5 days", "received 60 to 90 days ago") into absolute datetime thresholds once,
-so the database and Elasticsearch backends filter on exactly the same instants."""
+The definitions (backlog, age buckets, overdue, stalled, likely duplicate) are ``cases.reporting``;
+``StalledCriteria.resolve(now, calendar)`` turns relative criteria ("stalled by the policy",
+"30 working days without activity", "overdue", "30–59 days old") into absolute thresholds and
+clauses once, so the database and Elasticsearch backends filter on exactly the same instants and
+select the same cases."""
 
 from __future__ import annotations
 
@@ -10,29 +12,34 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from cases import reporting
+from cases.reporting import AGE_BUCKET_KEYS, AGE_BUCKETS, StalledClause
 from cases.workflow import OPEN_STATES
 
-from .timeutil import age_threshold, day_start, inactivity_cutoff, local_date
+__all__ = [
+    "AGE_BUCKETS",
+    "AGE_BUCKET_KEYS",
+    "BacklogCell",
+    "ResolvedCriteria",
+    "StalledCriteria",
+    "age_bucket",
+    "open_statuses_in_order",
+]
 
-# Age of the open backlog, in calendar days since the case was received: [min, max).
-AGE_BUCKETS: tuple[tuple[str, object, int, int | None], ...] = (
-    ("0-30", _("Dưới 30 ngày"), 0, 30),
-    ("30-60", _("30–59 ngày"), 30, 60),
-    ("60-90", _("60–89 ngày"), 60, 90),
-    ("90-180", _("90–179 ngày"), 90, 180),
-    ("180+", _("Từ 180 ngày"), 180, None),
-)
-AGE_BUCKET_KEYS = tuple(b[0] for b in AGE_BUCKETS)
-_ONE_DAY = timedelta(days=1)
+
+# A status no case has: the empty answer when a criterion excludes every status.
+NO_STATUS = "__none__"
+
+
+def _all_statuses() -> list[str]:
+    from cases.models import CaseStatus
+
+    return list(CaseStatus.values)
 
 
 def age_bucket(key: str) -> tuple[int, int | None]:
-    for k, _label, lo, hi in AGE_BUCKETS:
-        if k == key:
-            return lo, hi
-    raise ValueError(f"unknown age bucket {key!r}")
+    return reporting.age_bucket_range(key)
 
 
 def open_statuses_in_order() -> list[str]:
@@ -43,23 +50,30 @@ def open_statuses_in_order() -> list[str]:
 
 @dataclass(frozen=True)
 class StalledCriteria:
-    """Only open cases (``cases.workflow.OPEN_STATES``) are ever "stalled". All criteria are ANDed;
-    ``None`` means "no condition"."""
+    """A question for the finder. Every criterion is ANDed; ``None``/``False`` means "no
+    condition". By default only the backlog (open cases) is searched; ``open_only=False`` searches
+    every case (the overdue figure counts decided cases not yet sent, too)."""
 
+    stalled: bool = False  # stalled by the escalation policy (reporting's definition)
     days: int | None = None  # no activity for at least N days ...
     working_days: bool = False  # ... counted in working days instead of calendar days
     overdue_by: int | None = None  # next deadline passed at least K days ago (0: passed at all)
+    age: str | None = None  # age bucket key (reporting.AGE_BUCKETS)
+    duplicate: bool = False  # flagged as a likely duplicate
     min_transfers: int | None = None
     min_extensions: int | None = None
     min_escalation: int | None = None
     min_reassignments: int | None = None
     min_suspensions: int | None = None
-    authority: str | None = None  # authority code; includes its sub-units
+    authority: str | None = None  # authority code; includes its sub-units ...
+    authority_only: bool = False  # ... unless only the body's own cases are asked for
     kind: str | None = None
-    statuses: tuple[str, ...] = ()  # empty: every open status
+    statuses: tuple[str, ...] = ()  # empty: every open status (every status if not open_only)
     assignee_id: int | None = None
     received_age_min: int | None = None  # received at least N days ago
     received_age_max: int | None = None  # received fewer than N days ago
+    open_only: bool = True
+    closed_only: bool = False  # only cases whose handling has ended (decided, closed, withdrawn...)
     # Permission scope: authority codes whose sub-trees the viewer may see. None = everything.
     within: tuple[str, ...] | None = field(default=None)
 
@@ -67,27 +81,43 @@ class StalledCriteria:
         return replace(self, **changes)
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, False, ()) for f in fields(self))
+        return all(getattr(self, f.name) in (None, False, ()) for f in fields(self) if f.name != "open_only")
 
     def resolve(self, now: datetime | None = None, calendar=None) -> ResolvedCriteria:
         now = now or timezone.now()
-        today = local_date(now)
-        statuses = tuple(sorted(OPEN_STATES if not self.statuses else set(self.statuses) & OPEN_STATES))
+        today = reporting.local_date(now)
+        if self.closed_only or self.open_only:
+            pool = set(OPEN_STATES) if not self.closed_only else set(_all_statuses()) - set(OPEN_STATES)
+            statuses = tuple(sorted(pool if not self.statuses else set(self.statuses) & pool))
+            if self.statuses and not statuses:
+                statuses = (NO_STATUS,)  # only closed statuses asked of the backlog: nothing
+        else:
+            statuses = tuple(sorted(self.statuses)) if self.statuses else ()
+        if (self.stalled or (self.days is not None and self.working_days)) and calendar is None:
+            from cases.deadline_services import working_calendar
+
+            calendar = working_calendar()
         activity_before = None
         if self.days is not None:
-            if self.working_days and calendar is None:
-                from .timeutil import working_calendar
+            if self.working_days:
+                from cases import rules
 
-                calendar = working_calendar()
-            cutoff = inactivity_cutoff(today, self.days, working=self.working_days, calendar=calendar)
-            activity_before = day_start(cutoff) + _ONE_DAY
+                cutoff = rules.idle_cutoff(today, self.days, calendar)
+            else:
+                cutoff = today - timedelta(days=self.days)
+            activity_before = reporting.day_start(cutoff + timedelta(days=1))
         due_before = None
         if self.overdue_by is not None:
-            due_before = min(now, age_threshold(today, self.overdue_by)) if self.overdue_by > 0 else now
-        received_before = age_threshold(today, self.received_age_min) if self.received_age_min else None
-        received_from = (
-            age_threshold(today, self.received_age_max) if self.received_age_max is not None else None
-        )
+            due_before = (
+                min(now, reporting.received_before_age(today, self.overdue_by))
+                if self.overdue_by > 0
+                else now
+            )
+        lo, hi = self.received_age_min, self.received_age_max
+        if self.age:
+            lo, hi = reporting.age_bucket_range(self.age)
+        received_before = reporting.received_before_age(today, lo) if lo else None
+        received_from = reporting.received_before_age(today, hi) if hi is not None else None
         return ResolvedCriteria(
             now=now,
             statuses=statuses,
@@ -103,16 +133,19 @@ class StalledCriteria:
                 "suspension_count": self.min_suspensions,
             },
             authority=self.authority,
+            authority_only=self.authority_only,
             within=self.within,
             kind=self.kind,
             assignee_id=self.assignee_id,
+            stalled_clauses=tuple(reporting.stalled_clauses(now, calendar)) if self.stalled else None,
+            duplicate=self.duplicate,
         )
 
 
 @dataclass(frozen=True)
 class ResolvedCriteria:
     now: datetime
-    statuses: tuple[str, ...]
+    statuses: tuple[str, ...]  # empty: any status
     activity_before: datetime | None  # last_activity_at < this
     due_before: datetime | None  # next_due_at < this
     received_before: datetime | None  # received_at < this
@@ -122,6 +155,9 @@ class ResolvedCriteria:
     within: tuple[str, ...] | None
     kind: str | None
     assignee_id: int | None
+    authority_only: bool = False
+    stalled_clauses: tuple[StalledClause, ...] | None = None  # OR of these (reporting.stalled_q)
+    duplicate: bool = False  # duplicate_suspected is set
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,7 @@ DOCUMENT_FIELDS = (
     "transfer_count",
     "extension_count",
     "suspension_count",
+    "duplicate_suspected",
     "subject",
     "description",
     "subject_folded",
@@ -160,6 +161,7 @@ _ROW_FIELDS = (
     "transfer_count",
     "extension_count",
     "suspension_count",
+    "duplicate_suspected",
     "subject",
     "description",
 )
@@ -226,6 +228,7 @@ def case_row(case) -> tuple:
         case.transfer_count,
         case.extension_count,
         case.suspension_count,
+        case.duplicate_suspected,
         case.subject,
         case.description,
     )
@@ -283,6 +286,7 @@ def row_base_document(row: tuple) -> dict:
         transfer_count,
         extension_count,
         suspension_count,
+        duplicate_suspected,
         subject,
         description,
     ) = row
@@ -317,6 +321,7 @@ def row_base_document(row: tuple) -> dict:
         "transfer_count": transfer_count,
         "extension_count": extension_count,
         "suspension_count": suspension_count,
+        "duplicate_suspected": bool(duplicate_suspected),
         "subject": subject,
         "description": description,
         "subject_folded": folded_words(subject),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseKind, CaseStatus
 
-from .criteria import AGE_BUCKETS, StalledCriteria, age_bucket, open_statuses_in_order
+from .criteria import AGE_BUCKETS, StalledCriteria, open_statuses_in_order
 from .oversight import PERIODS, OversightScope
 
 
@@ -45,6 +45,19 @@ def _count_field(label):
 
 
 class StalledFilterForm(OversightFilterForm):
+    """The finder: every figure of the dashboard links here with the criteria that count it."""
+
+    stalled = forms.BooleanField(label=_("Ngưng trệ theo quy định"), required=False)
+    overdue = forms.BooleanField(label=_("Quá hạn"), required=False)
+    duplicate = forms.BooleanField(label=_("Nghi trùng"), required=False)
+    scope = forms.ChoiceField(
+        label=_("Hồ sơ"),
+        required=False,
+        choices=[("", _("Đang giải quyết")), ("closed", _("Đã kết thúc giải quyết")), ("all", _("Tất cả"))],
+    )
+    only = forms.BooleanField(
+        label=_("Chỉ hồ sơ của chính cơ quan (không gồm đơn vị trực thuộc)"), required=False
+    )
     days = _count_field(_("Không hoạt động ít nhất (ngày)"))
     working_days = forms.BooleanField(label=_("Tính theo ngày làm việc"), required=False)
     overdue_by = _count_field(_("Quá hạn ít nhất (ngày)"))
@@ -62,28 +75,33 @@ class StalledFilterForm(OversightFilterForm):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         labels = dict(CaseStatus.choices)
-        self.fields["status"].choices = [("", _("Mọi trạng thái đang giải quyết"))] + [
-            (s, labels[s]) for s in open_statuses_in_order()
+        self.fields["status"].choices = [("", _("Mọi trạng thái"))] + [
+            (s, labels[s]) for s in CaseStatus.values
         ]
 
     def criteria(self) -> StalledCriteria:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        age_min = age_max = None
-        if data.get("age"):
-            age_min, age_max = age_bucket(data["age"])
+        overdue_by = data.get("overdue_by")
+        if data.get("overdue") and overdue_by is None:
+            overdue_by = 0
+        status = data.get("status")
         return StalledCriteria(
+            stalled=bool(data.get("stalled")),
             days=data.get("days"),
             working_days=bool(data.get("working_days")) and data.get("days") is not None,
-            overdue_by=data.get("overdue_by"),
+            overdue_by=overdue_by,
+            duplicate=bool(data.get("duplicate")),
+            age=data.get("age") or None,
             min_transfers=data.get("min_transfers"),
             min_extensions=data.get("min_extensions"),
             min_escalation=data.get("min_escalation"),
             min_reassignments=data.get("min_reassignments"),
             authority=data.get("authority") or None,
+            authority_only=bool(data.get("only")) and bool(data.get("authority")),
             kind=data.get("kind") or None,
-            statuses=(data["status"],) if data.get("status") else (),
-            received_age_min=age_min or None,
-            received_age_max=age_max,
+            statuses=(status,) if status else (),
+            open_only=data.get("scope") != "all" and not (status and status not in open_statuses_in_order()),
+            closed_only=data.get("scope") == "closed",
             within=self.scope.within,
         )
 

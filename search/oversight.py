@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
 
-from django.db.models import Case as CaseWhen
-from django.db.models import Count, F, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Authority, Case, Deadline, Membership, Role
+from cases import reporting
+from cases.models import Authority, Case, Membership, Role
+from cases.reporting import OnTime
 
-from .criteria import AGE_BUCKET_KEYS, AGE_BUCKETS, BacklogCell, open_statuses_in_order
-from .timeutil import day_start
+from .criteria import AGE_BUCKET_KEYS, BacklogCell, open_statuses_in_order
 
 HEAD_ROLES = frozenset({Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY})
 NO_AUTHORITY = ""
@@ -246,53 +246,17 @@ PERIODS = {
 }
 
 
-def deadline_outcome_expression(now: datetime):
-    """on_time: met no later than due (and not flagged missed); late: met after due, flagged
-    missed, or still open after its due time; pending: not due yet, paused, or without outcome."""
-    S = Deadline.State
-    late = (
-        Q(met_at__isnull=False, met_at__gt=F("due_at"))
-        | Q(missed=True)
-        | Q(state=S.MISSED)
-        | Q(met_at__isnull=True, state=S.OPEN, due_at__lt=now)
-    )
-    on_time = Q(met_at__isnull=False, met_at__lte=F("due_at"), missed=False)
-    return CaseWhen(
-        When(late, then=Value("late")),
-        When(on_time, then=Value("on_time")),
-        default=Value("pending"),
-    )
-
-
-def deadline_queryset(level: Level, *, start: date, end: date, now: datetime, kind: str | None = None):
-    qs = Deadline.objects.filter(due_at__gte=day_start(start), due_at__lt=day_start(end)).exclude(
-        state=Deadline.State.CANCELLED
-    )
+def level_cases(level: Level, *, kind: str | None = None, exact: bool = False) -> QuerySet[Case]:
+    """The cases a level of the dashboard looks at (``exact``: the node's own cases only)."""
     if level.node is not None:
-        qs = qs.filter(case__authority__path__startswith=level.node.path)
+        qs = (
+            Case.objects.filter(authority=level.node)
+            if exact
+            else Case.objects.filter(authority__path__startswith=level.node.path)
+        )
     else:
-        qs = qs.filter(level.scope.case_q("case__"))
-    if kind:
-        qs = qs.filter(case__kind=kind)
-    return qs.annotate(outcome=deadline_outcome_expression(now))
-
-
-@dataclass
-class Rate:
-    on_time: int = 0
-    late: int = 0
-    pending: int = 0
-
-    @property
-    def decided(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def rate(self) -> float | None:
-        return round(100 * self.on_time / self.decided, 1) if self.decided else None
-
-    def add(self, outcome: str, n: int) -> None:
-        setattr(self, outcome, getattr(self, outcome) + n)
+        qs = level.scope.cases()
+    return qs.filter(kind=kind) if kind else qs
 
 
 @dataclass
@@ -301,7 +265,7 @@ class OntimeRow:
     label: str
     authority: Authority | None
     drillable: bool
-    rate: Rate
+    rate: OnTime
 
 
 @dataclass
@@ -309,7 +273,7 @@ class PeriodPoint:
     start: date
     end: date
     label: str
-    rate: Rate
+    rate: OnTime
 
 
 def _period_end(start: date, period: str) -> date:
@@ -326,48 +290,80 @@ def period_label(start: date, period: str) -> str:
     return f"{start.month:02d}/{start.year}"
 
 
-def ontime_report(
-    level: Level, *, start: date, end: date, period: str, now: datetime, kind: str | None = None
-):
-    qs = deadline_queryset(level, start=start, end=end, now=now, kind=kind)
+def ontime_report(level: Level, *, start: date, end: date, period: str, kind: str | None = None):
+    """On-time resolution (``cases.reporting``: per case, by the day the decision or conclusion was
+    issued) for the cases resolved in [start, end), per row of the level and per period."""
+    end_inclusive = end - timedelta(days=1)
+    qs = level_cases(level, kind=kind)
     parents = level.has_children()
     rows: dict[str, OntimeRow] = {
-        a.code: OntimeRow(a.code, a.name_vi, a, a.pk in parents, Rate()) for a in level.row_authorities()
+        a.code: OntimeRow(a.code, a.name_vi, a, a.pk in parents, OnTime()) for a in level.row_authorities()
     }
     if level.node is not None:
         rows[SELF] = OntimeRow(
-            SELF, str(_("Trực tiếp tại %(name)s") % {"name": level.node.name_vi}), level.node, False, Rate()
+            SELF, str(_("Trực tiếp tại %(name)s") % {"name": level.node.name_vi}), level.node, False, OnTime()
         )
-    total = Rate()
-    for item in qs.values("case__authority__code", "outcome").annotate(n=Count("id")).order_by():
-        key = level.row_key(item["case__authority__code"] or "")
+    total = OnTime()
+    for code, counts in reporting.on_time_counts(
+        qs, start, end_inclusive, group_by="authority__code"
+    ).items():
+        key = level.row_key(code or "")
         if key is None:
             continue
         if key not in rows:
-            rows[key] = OntimeRow(key, str(_("Chưa xác định cơ quan")), None, False, Rate())
-        rows[key].rate.add(item["outcome"], item["n"])
-        total.add(item["outcome"], item["n"])
+            rows[key] = OntimeRow(key, str(_("Chưa xác định cơ quan")), None, False, OnTime())
+        rows[key].rate.add(counts)
+        total.add(counts)
     trunc = PERIODS[period][0]
-    points: dict[date, Rate] = defaultdict(Rate)
+    points: dict[date, OnTime] = defaultdict(OnTime)
+    annotated = reporting.with_resolution_outcome(qs.filter(reporting.resolved_q(start, end_inclusive)))
     for item in (
-        qs.annotate(p=trunc("due_at", tzinfo=timezone.get_current_timezone()))
-        .values("p", "outcome")
-        .annotate(n=Count("id"))
+        annotated.filter(reporting.on_time_population_q())
+        .annotate(p=trunc("decided_at", tzinfo=timezone.get_current_timezone()))
+        .values("p")
+        .annotate(
+            on_time=Count("id", filter=Q(resolution_late=False)),
+            late=Count("id", filter=Q(resolution_late=True)),
+        )
         .order_by()
     ):
-        points[timezone.localtime(item["p"]).date()].add(item["outcome"], item["n"])
+        points[timezone.localtime(item["p"]).date()].add(OnTime(item["on_time"], item["late"]))
     series = []
     cursor = _period_start(start, period)
     while cursor < end:
         series.append(
             PeriodPoint(
-                cursor, _period_end(cursor, period), period_label(cursor, period), points.get(cursor, Rate())
+                cursor,
+                _period_end(cursor, period),
+                period_label(cursor, period),
+                points.get(cursor, OnTime()),
             )
         )
         cursor = _period_end(cursor, period)
-    ordered = sorted(rows.values(), key=lambda r: (r.key == SELF, -(r.rate.decided), r.label))
-    ordered = [r for r in ordered if r.key != SELF or r.rate.decided or r.rate.pending]
+    ordered = sorted(rows.values(), key=lambda r: (r.key == SELF, -(r.rate.resolved), r.label))
+    ordered = [r for r in ordered if r.key != SELF or r.rate.resolved]
     return ordered, series, total
+
+
+def ontime_cases(
+    level: Level,
+    *,
+    start: date,
+    end: date,
+    outcome: str | None,
+    kind: str | None = None,
+    exact: bool = False,
+) -> QuerySet[Case]:
+    """The cases behind an on-time figure: resolved in [start, end), in the denominator, on time or
+    late (``outcome``) or both."""
+    qs = reporting.with_resolution_outcome(
+        level_cases(level, kind=kind, exact=exact).filter(
+            reporting.resolved_q(start, end - timedelta(days=1))
+        )
+    ).filter(reporting.on_time_population_q())
+    if outcome in ("on_time", "late"):
+        qs = qs.filter(reporting.on_time_case_q(outcome))
+    return qs
 
 
 def _period_start(d: date, period: str) -> date:
@@ -405,8 +401,4 @@ def top_cases(level: Level, metric: str, *, open_only: bool = True, kind: str | 
     return list(qs.order_by(f"-{metric}", "last_activity_at", "id")[:limit])
 
 
-def age_bucket_label(key: str) -> str:
-    for k, label, _lo, _hi in AGE_BUCKETS:
-        if k == key:
-            return str(label)
-    return key
+age_bucket_label = reporting.age_bucket_label

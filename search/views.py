@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
-from cases.models import Authority, CaseStatus, Deadline
+from cases import reporting
+from cases.models import Authority, CaseStatus
 
 from . import charts
 from .backends import get_backend
@@ -27,14 +28,14 @@ from .criteria import AGE_BUCKETS, StalledCriteria
 from .exports import export_response
 from .finder import COLUMNS, rows_for_ids
 from .forms import OntimeFilterForm, OversightFilterForm, StalledFilterForm
-from .links import case_list_url, case_url, oversight_url
+from .links import case_url, oversight_url
 from .oversight import (
     NO_AUTHORITY,
     SELF,
     TOP_METRICS,
     Level,
     backlog_report,
-    deadline_queryset,
+    ontime_cases,
     ontime_report,
     oversight_scope,
     top_cases,
@@ -43,7 +44,6 @@ from .timeutil import working_calendar
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
-STALLED_DAYS = 30  # the overview's "idle for a month" figure
 
 
 class OutOfScope(Exception):
@@ -110,7 +110,7 @@ def _backend_call(request, method: str, **kwargs):
 def _tabs(active: str) -> list[dict]:
     items = [
         ("overview", _("Tổng quan tồn đọng")),
-        ("stalled", _("Hồ sơ ngưng trệ")),
+        ("stalled", _("Tìm hồ sơ tồn đọng")),
         ("ontime", _("Tỷ lệ đúng hạn")),
         ("top", _("Chuyển, gia hạn, cảnh báo nhiều")),
         ("search", _("Tìm kiếm hồ sơ")),
@@ -161,48 +161,60 @@ def overview(request, scope):
         ]
         return export_response(fmt, f"ton-dong-{here or 'tat-ca'}", _("Tồn đọng"), headers, rows)
 
+    finder = {"authority": here, "kind": kind}
     stalled = _backend_call(
         request,
         "count_stalled",
-        criteria=StalledCriteria(days=STALLED_DAYS, kind=kind, within=level.within),
+        criteria=StalledCriteria(stalled=True, kind=kind, within=level.within),
         now=now,
     )
-    year_ago = date(now.year - 1, now.month, 1)
-    _rows, _series, ontime_total = ontime_report(
-        level,
-        start=year_ago,
-        end=timezone.localdate(now) + timedelta(days=1),
-        period="year",
-        now=now,
-        kind=kind,
+    overdue_after_decision = (
+        _backend_call(
+            request,
+            "count_stalled",
+            criteria=StalledCriteria(overdue_by=0, open_only=False, kind=kind, within=level.within),
+            now=now,
+        )
+        - report.overdue
     )
+    start, end_inclusive = reporting.default_on_time_window(timezone.localdate(now))
+    end = end_inclusive + timedelta(days=1)
+    _rows, _series, ontime_total = ontime_report(level, start=start, end=end, period="month", kind=kind)
+    ontime_params = {"start": start.strftime("%Y-%m"), "end": end_inclusive.strftime("%Y-%m"), **finder}
     kpis = [
         {
             "label": _("Hồ sơ đang giải quyết"),
             "value": report.total,
-            "url": oversight_url("stalled", authority=here, kind=kind),
+            "url": oversight_url("stalled", **finder),
         },
         {
-            "label": _("Đã quá hạn"),
+            "label": _("Đang giải quyết đã quá hạn"),
             "value": report.overdue,
-            "url": case_list_url(overdue=True, authority=here, kind=kind),
+            "url": oversight_url("stalled", overdue=True, **finder),
             "alert": report.overdue > 0,
         },
         {
-            "label": _("Không hoạt động từ %(n)s ngày") % {"n": STALLED_DAYS},
+            "label": _("Đã có quyết định, quá hạn gửi/công khai"),
+            "value": overdue_after_decision,
+            "url": oversight_url("stalled", overdue=True, scope="closed", **finder),
+            "alert": overdue_after_decision > 0,
+        },
+        {
+            "label": _("Ngưng trệ"),
             "value": stalled,
-            "url": oversight_url("stalled", days=STALLED_DAYS, authority=here, kind=kind),
+            "url": oversight_url("stalled", stalled=True, **finder),
             "alert": stalled > 0,
         },
         {
-            "label": _("Tỷ lệ đúng hạn 12 tháng"),
+            "label": _("Tỷ lệ giải quyết đúng hạn 12 tháng"),
             "value": f"{localize(ontime_total.rate)}%" if ontime_total.rate is not None else "—",
-            "url": oversight_url("ontime", authority=here, kind=kind),
+            "value_raw": ontime_total.rate,
+            "url": oversight_url("ontime", **ontime_params),
         },
     ]
     status_bars = charts.bars(
         [
-            charts.Bar(label=statuses[s], value=n, url=case_list_url(status=s, authority=here, kind=kind))
+            charts.Bar(label=statuses[s], value=n, url=oversight_url("stalled", status=s, **finder))
             for s, n in report.by_status.items()
         ]
     )
@@ -211,7 +223,7 @@ def overview(request, scope):
             charts.Column(
                 label=bucket_labels[b],
                 value=n,
-                url=oversight_url("stalled", age=b, authority=here, kind=kind),
+                url=oversight_url("stalled", age=b, **finder),
                 title=f"{bucket_labels[b]}: {n}",
                 colour=charts.BUCKET_COLOURS[i],
             )
@@ -224,12 +236,14 @@ def overview(request, scope):
     for row in report.rows:
         code = row.code if row.key != NO_AUTHORITY else None
         linkable = row.key != NO_AUTHORITY
+        # A row "trực tiếp tại X" counts X's own cases, not its sub-units': so does its link.
+        row_finder = {"authority": code, "only": row.key == SELF, "kind": kind}
         segments = charts.stack(
             [
                 charts.Segment(
                     label=f"{bucket_labels[b]}: {row.by_bucket.get(b, 0)}",
                     value=row.by_bucket.get(b, 0),
-                    url=oversight_url("stalled", age=b, authority=code, kind=kind) if linkable else "",
+                    url=oversight_url("stalled", age=b, **row_finder) if linkable else "",
                     colour=charts.BUCKET_COLOURS[i],
                 )
                 for i, b in enumerate(report.by_bucket)
@@ -247,12 +261,12 @@ def overview(request, scope):
                 "statuses": [
                     {
                         "n": row.by_status.get(s, 0),
-                        "url": case_list_url(status=s, authority=code, kind=kind) if linkable else "",
+                        "url": oversight_url("stalled", status=s, **row_finder) if linkable else "",
                     }
                     for s in report.statuses
                 ],
-                "total_url": oversight_url("stalled", authority=code, kind=kind) if linkable else "",
-                "overdue_url": case_list_url(overdue=True, authority=code, kind=kind) if linkable else "",
+                "total_url": oversight_url("stalled", **row_finder) if linkable else "",
+                "overdue_url": oversight_url("stalled", overdue=True, **row_finder) if linkable else "",
             }
         )
     return _render(
@@ -274,6 +288,7 @@ def overview(request, scope):
                 {"label": bucket_labels[k], "colour": charts.BUCKET_COLOURS[i]}
                 for i, (k, *_r) in enumerate(AGE_BUCKETS)
             ],
+            "methods": reporting.methods(),
             "now": now,
             "export_csv": _with(request, export="csv"),
             "export_xlsx": _with(request, export="xlsx"),
@@ -337,7 +352,7 @@ def stalled(request, scope):
     return _render(
         request,
         "stalled.html",
-        _("Hồ sơ ngưng trệ"),
+        _("Tìm hồ sơ tồn đọng"),
         {
             "form": form,
             "rows": rows,
@@ -350,6 +365,8 @@ def stalled(request, scope):
             "export_csv": _with(request, export="csv", p=None),
             "export_xlsx": _with(request, export="xlsx", p=None),
             "criteria_active": not criteria.with_(within=None).is_empty(),
+            "include_closed": not criteria.open_only or criteria.closed_only,
+            "methods": reporting.methods(),
         },
         "stalled",
     )
@@ -359,10 +376,12 @@ def stalled(request, scope):
 
 
 def _ontime_range(form: OntimeFilterForm, now) -> tuple[date, date, str]:
-    today = timezone.localdate(now)
+    """[start, end) of whole months; by default the dashboard's twelve months
+    (``reporting.default_on_time_window``), so the tile and this tab show the same figure."""
+    default_start, default_end = reporting.default_on_time_window(timezone.localdate(now))
     period = form.value("period", "month")
-    end_month = form.value("end") or date(today.year, today.month, 1)
-    start = form.value("start") or date(end_month.year - 1, end_month.month, 1)
+    end_month = form.value("end") or date(default_end.year, default_end.month, 1)
+    start = form.value("start") or default_start
     # "until the end of" the end month: the exclusive bound is the first day of the next month.
     end = date(end_month.year + end_month.month // 12, end_month.month % 12 + 1, 1)
     if start >= end:
@@ -386,35 +405,22 @@ def ontime(request, scope):
         },
         scope=scope,
     )
-    rows, series, total = ontime_report(level, start=start, end=end, period=period, now=now, kind=kind)
+    rows, series, total = ontime_report(level, start=start, end=end, period=period, kind=kind)
     here = level.node.code if level.node else None
     span = {"start": start.isoformat(), "end": end.isoformat(), "kind": kind}
     if fmt := _export_format(request):
-        headers = [
-            _("Mã cơ quan"),
-            _("Cơ quan"),
-            _("Đúng hạn"),
-            _("Trễ hạn"),
-            _("Chưa đến hạn"),
-            _("Tỷ lệ đúng hạn (%)"),
-        ]
+        headers = [_("Mã cơ quan"), _("Cơ quan"), _("Đúng hạn"), _("Trễ hạn"), _("Tỷ lệ đúng hạn (%)")]
         data = [
-            [
-                r.authority.code if r.authority else "",
-                r.label,
-                r.rate.on_time,
-                r.rate.late,
-                r.rate.pending,
-                r.rate.rate,
-            ]
+            [r.authority.code if r.authority else "", r.label, r.rate.on_time, r.rate.late, r.rate.rate]
             for r in rows
         ]
-        data += [[_("Kỳ"), p.label, p.rate.on_time, p.rate.late, p.rate.pending, p.rate.rate] for p in series]
+        data += [[_("Kỳ"), p.label, p.rate.on_time, p.rate.late, p.rate.rate] for p in series]
         return export_response(fmt, f"dung-han-{here or 'tat-ca'}", _("Tỷ lệ đúng hạn"), headers, data)
     table = []
     for r in rows:
         code = r.authority.code if r.authority else None
-        decided = r.rate.decided or 1
+        exact = {"only": True} if r.key == SELF else {}
+        resolved = r.rate.resolved or 1
         table.append(
             {
                 "row": r,
@@ -428,15 +434,14 @@ def ontime(request, scope):
                 )
                 if r.drillable
                 else "",
-                "on_time_width": charts.pct(r.rate.on_time, decided),
-                "late_width": charts.pct(r.rate.late, decided),
-                "on_time_url": oversight_url("deadlines", authority=code, outcome="on_time", **span)
+                "on_time_width": charts.pct(r.rate.on_time, resolved),
+                "late_width": charts.pct(r.rate.late, resolved),
+                "on_time_url": oversight_url(
+                    "ontime_cases", authority=code, outcome="on_time", **exact, **span
+                )
                 if code
                 else "",
-                "late_url": oversight_url("deadlines", authority=code, outcome="late", **span)
-                if code
-                else "",
-                "pending_url": oversight_url("deadlines", authority=code, outcome="pending", **span)
+                "late_url": oversight_url("ontime_cases", authority=code, outcome="late", **exact, **span)
                 if code
                 else "",
             }
@@ -447,7 +452,7 @@ def ontime(request, scope):
                 label=p.label,
                 value=p.rate.rate,
                 url=oversight_url(
-                    "deadlines",
+                    "ontime_cases",
                     authority=here,
                     outcome="late",
                     start=p.start.isoformat(),
@@ -459,7 +464,7 @@ def ontime(request, scope):
                     "label": p.label,
                     "rate": "—" if p.rate.rate is None else f"{p.rate.rate:g}",
                     "on": p.rate.on_time,
-                    "all": p.rate.decided,
+                    "all": p.rate.resolved,
                 },
                 colour=charts.ON_TIME_COLOUR if (p.rate.rate or 0) >= 80 else charts.LATE_COLOUR,
             )
@@ -486,49 +491,48 @@ def ontime(request, scope):
                 "quarter": _("Tỷ lệ đúng hạn theo quý"),
                 "year": _("Tỷ lệ đúng hạn theo năm"),
             }[period],
-            "late_total_url": oversight_url("deadlines", authority=here, outcome="late", **span),
-            "on_time_total_url": oversight_url("deadlines", authority=here, outcome="on_time", **span),
+            "late_total_url": oversight_url("ontime_cases", authority=here, outcome="late", **span),
+            "on_time_total_url": oversight_url("ontime_cases", authority=here, outcome="on_time", **span),
             "export_csv": _with(request, export="csv"),
             "export_xlsx": _with(request, export="xlsx"),
+            "methods": reporting.methods(),
         },
         "ontime",
     )
 
 
 @oversight_view
-def deadlines(request, scope):
-    """The deadlines (and their cases) behind an on-time figure."""
+def ontime_cases_view(request, scope):
+    """The cases behind an on-time figure (resolved in the period; on time, late, or both)."""
     level = _level(request, scope)
     now = timezone.now()
     try:
         start = date.fromisoformat(request.GET.get("start", ""))
         end = date.fromisoformat(request.GET.get("end", ""))
     except ValueError:
-        end = timezone.localdate(now) + timedelta(days=1)
-        start = end - timedelta(days=365)
+        default_start, default_end = reporting.default_on_time_window(timezone.localdate(now))
+        start, end = default_start, default_end + timedelta(days=1)
     outcome = request.GET.get("outcome") or ""
     kind = request.GET.get("kind") or None
-    qs = deadline_queryset(level, start=start, end=end, now=now, kind=kind).select_related(
-        "case", "case__authority"
+    exact = request.GET.get("only") == "1"
+    qs = ontime_cases(level, start=start, end=end, outcome=outcome, kind=kind, exact=exact).select_related(
+        "authority"
     )
-    if outcome in ("on_time", "late", "pending"):
-        qs = qs.filter(outcome=outcome)
-    qs = qs.order_by("due_at", "pk")
-    outcome_labels = {"on_time": _("Đúng hạn"), "late": _("Trễ hạn"), "pending": _("Chưa đến hạn")}
+    qs = qs.order_by("decided_at", "pk")
+    outcome_labels = {"on_time": _("Đúng hạn"), "late": _("Trễ hạn")}
     if fmt := _export_format(request):
-        headers = [_("Mã hồ sơ"), _("Cơ quan"), _("Thời hạn"), _("Hạn"), _("Hoàn thành lúc"), _("Kết quả")]
+        headers = [_("Mã hồ sơ"), _("Cơ quan"), _("Loại đơn"), _("Ngày ra quyết định/kết luận"), _("Kết quả")]
         data = (
             [
-                d.case.reference,
-                d.case.authority.code if d.case.authority_id else "",
-                f"{d.rule_code} {d.title_vi}",
-                d.due_at,
-                d.met_at,
-                str(outcome_labels[d.outcome]),
+                c.reference,
+                c.authority.name_vi if c.authority_id else "",
+                c.get_kind_display(),
+                timezone.localtime(c.decided_at).strftime("%d/%m/%Y"),
+                str(outcome_labels["late" if c.resolution_late else "on_time"]),
             ]
-            for d in qs[:EXPORT_LIMIT]
+            for c in qs[:EXPORT_LIMIT]
         )
-        return export_response(fmt, "thoi-han", _("Thời hạn"), headers, data)
+        return export_response(fmt, "giai-quyet-dung-han", _("Giải quyết đúng hạn"), headers, data)
     try:
         page = max(1, int(request.GET.get("p", "1")))
     except ValueError:
@@ -536,18 +540,18 @@ def deadlines(request, scope):
     total = qs.count()
     items = [
         {
-            "deadline": d,
-            "url": case_url(d.case.reference),
-            "outcome": outcome_labels[d.outcome],
-            "key": d.outcome,
+            "case": c,
+            "url": case_url(c.reference),
+            "outcome": outcome_labels["late" if c.resolution_late else "on_time"],
+            "key": "late" if c.resolution_late else "on_time",
         }
-        for d in qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        for c in qs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     ]
     pages = max(1, -(-total // PAGE_SIZE))
     return _render(
         request,
-        "deadlines.html",
-        _("Thời hạn giải quyết"),
+        "ontime_cases.html",
+        _("Hồ sơ giải quyết đúng hạn, trễ hạn"),
         {
             "items": items,
             "total": total,
@@ -561,7 +565,6 @@ def deadlines(request, scope):
             "next_url": _with(request, p=page + 1) if page < pages else "",
             "export_csv": _with(request, export="csv", p=None),
             "export_xlsx": _with(request, export="xlsx", p=None),
-            "states": dict(Deadline.State.choices),
         },
         "ontime",
     )

@@ -8,21 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import documents, permissions, services, workflow
+from .. import documents, permissions, rules, services, workflow
 from ..errors import ConflictError
 from ..models import Case
 from ..models import CaseKind as K
 from ..models import CaseStatus as S
 from ..reasons import SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
 from . import forms as f
-
-MAX_EXTENSIONS = {
-    Case.Complexity.NORMAL: 0,
-    Case.Complexity.COMPLEX: 1,
-    Case.Complexity.ESPECIALLY_COMPLEX: 2,
-}
 
 
 def _moves_to(target: str) -> Callable[[Case], bool]:
@@ -34,9 +29,7 @@ def _open(case: Case) -> bool:
 
 
 def _can_extend(case: Case) -> bool:
-    return workflow.allows_extension(case.kind, case.status) and case.extension_count < MAX_EXTENSIONS.get(
-        case.complexity, 0
-    )
+    return bool(rules.can_extend(case, timezone.localdate()))
 
 
 def _can_conclude(case: Case) -> bool:
@@ -57,15 +50,17 @@ def _can_transfer(case: Case) -> bool:
 
 
 def _can_second_level(case: Case) -> bool:
-    if case.kind not in (K.COMPLAINT, K.DENUNCIATION):
+    if case.authority is None or case.authority.parent_id is None:
         return False
-    if case.kind == K.COMPLAINT and case.complaint_level == Case.Level.SECOND:
-        return False
-    return (
-        case.status in {S.DECIDED, S.CONCLUDED, S.PUBLISHED, S.CLOSED, S.ACCEPTED, S.VERIFYING, S.DIALOGUE}
-        and case.authority_id is not None
-        and case.authority.parent_id is not None
-    )
+    if case.kind == K.COMPLAINT:
+        return bool(services.second_level_verdict(case))
+    return case.kind == K.DENUNCIATION and case.status in {
+        S.CONCLUDED,
+        S.PUBLISHED,
+        S.CLOSED,
+        S.ACCEPTED,
+        S.VERIFYING,
+    }
 
 
 def _has_templates(case: Case) -> bool:
@@ -79,7 +74,7 @@ def _with_notices(action: str, case: Case, user, form) -> list[str]:
     """File the action's standard notices (same transaction as the change)."""
     if not form.cleaned_data.get("generate_notice"):
         return []
-    codes = documents.ON_ACTION.get(action, {}).get(case.kind, [])
+    codes: list[str] = documents.ON_ACTION.get(action, {}).get(case.kind, [])
     if not codes:
         return []
     fresh = Case.objects.select_related("authority", "transferred_to", "accused_authority").get(pk=case.pk)
@@ -293,8 +288,7 @@ def do_escalate(case, user, form):
     d = form.cleaned_data
     if form.cleaned_data.get("version") != case.version:
         raise ConflictError(
-            "Hồ sơ vừa được người khác cập nhật; vui lòng xem lại thay đổi rồi thực hiện lại. / "
-            "Someone else changed this case meanwhile; review the change and try again."
+            _("Hồ sơ vừa được người khác cập nhật; vui lòng xem lại thay đổi rồi thực hiện lại.")
         )
     return services.case_escalate(case=case, actor=user, level=d["level"], reason=d["reason"])
 
@@ -354,7 +348,7 @@ class Action:
 
     def _extra(self, user, case: Case) -> bool:
         if self.slug == "second-level":
-            return permissions.can_register_for(user, case.authority.parent)
+            return case.authority is not None and permissions.can_register_for(user, case.authority.parent)
         if self.slug in ("suspend",):
             return bool(reasons_for(SUSPENSION_REASONS, case.kind))
         if self.slug in ("terminate",):
@@ -519,7 +513,7 @@ ACTIONS: dict[str, Action] = {
             _("Ghi nhận rút đơn"),
             f.WithdrawForm,
             do_withdraw,
-            lambda c: c.status in workflow.WITHDRAWABLE_STATES and _moves_to(S.WITHDRAWN)(c),
+            lambda c: bool(rules.can_withdraw(c)),
             _("Đã ghi nhận rút đơn."),
             "undo",
             legal_hint=_("Luật Khiếu nại 2011, Điều 10; Luật Tố cáo 2018, Điều 33."),

@@ -30,7 +30,7 @@ class AccessLogFilterSet(WagtailFilterSet):
 
     class Meta:
         model = IdentityAccessLog
-        fields = []
+        fields: list[str] = []
 
 
 class AccessLogPaginator(CappedPaginator):

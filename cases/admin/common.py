@@ -24,14 +24,6 @@ def lang() -> str:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
-def bilingual(text: str) -> str:
-    """Domain messages are "tiếng Việt / English": keep the half for the viewer's language."""
-    if " / " not in text:
-        return text
-    vi, en = text.split(" / ", 1)
-    return en if lang() == "en" else vi
-
-
 def case_for(user, reference: str) -> Case:
     """The case if the user may see it; 404 otherwise (other agencies' cases do not exist for them)."""
     try:
@@ -43,10 +35,8 @@ def case_for(user, reference: str) -> Case:
 def require(verb: str, user, case: Case) -> None:
     if not permissions.user_can(verb, user, case):
         raise PermissionDenied(
-            bilingual(
-                f"Bạn không có quyền thực hiện thao tác này đối với hồ sơ {case.reference} / "
-                f"you may not do this on case {case.reference}"
-            )
+            _("Bạn không có quyền thực hiện thao tác này đối với hồ sơ %(reference)s.")
+            % {"reference": case.reference}
         )
 
 
@@ -102,7 +92,7 @@ def staff_in_scope(user):
 def assignee_candidates(case: Case):
     """People who may be given this case: inspectors and heads of its authority or a parent body."""
     User = get_user_model()
-    if case.authority_id is None:
+    if case.authority is None:
         return User.objects.none()
     path = case.authority.path
     prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i > 0]

@@ -3,14 +3,17 @@ case ``version`` they were opened at (optimistic concurrency)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateTimeInput
 
+from .. import rules
 from ..models import Authority, Case, Visibility
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
-from ..services import _OUTCOMES
+from ..services import OUTCOMES as _OUTCOMES
 from . import common
 
 
@@ -59,7 +62,9 @@ class ClassifyForm(ActionForm):
         ),
     )
     remote_area = forms.BooleanField(label=_("Vùng sâu, vùng xa"), required=False)
-    accused_name = forms.CharField(label=_("Người bị khiếu nại/tố cáo"), required=False, max_length=255)
+    accused_name = forms.CharField(
+        label=_("Người bị khiếu nại/tố cáo"), required=False, max_length=rules.max_length("accused_name")
+    )
     accused_authority = forms.ModelChoiceField(
         label=_("Cơ quan, đơn vị bị khiếu nại/tố cáo"), queryset=Authority.objects.all(), required=False
     )
@@ -157,7 +162,7 @@ class LinkForm(MergeForm):
 
 
 class AssignForm(ActionForm):
-    assignee = forms.ModelChoiceField(label=_("Giao cho"), queryset=None)
+    assignee: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Giao cho"), queryset=None)
     reason = forms.CharField(
         label=_("Ghi chú phân công"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -172,7 +177,7 @@ class VerifyForm(ActionForm):
     plan = forms.CharField(
         label=_("Kế hoạch, nội dung xác minh"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    team = forms.ModelMultipleChoiceField(
+    team: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Tổ xác minh"),
         queryset=None,
         required=False,
@@ -190,15 +195,22 @@ class VerifyForm(ActionForm):
 
 class DialogueForm(ActionForm):
     when = forms.DateTimeField(label=_("Thời gian đối thoại"), widget=AdminDateTimeInput)
-    place = forms.CharField(label=_("Địa điểm"), max_length=300)
+    place = forms.CharField(label=_("Địa điểm"), max_length=rules.max_length("place"))
     agenda = forms.CharField(
         label=_("Nội dung đối thoại"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class ExtendForm(ActionForm):
-    days = forms.IntegerField(label=_("Số ngày gia hạn"), min_value=1, max_value=30, initial=30)
-    decision_number = forms.CharField(label=_("Số quyết định gia hạn"), max_length=60)
+    days = forms.IntegerField(
+        label=_("Số ngày gia hạn"),
+        min_value=1,
+        max_value=rules.extension_days_max(timezone.localdate()),
+        initial=rules.extension_days_max(timezone.localdate()),
+    )
+    decision_number = forms.CharField(
+        label=_("Số quyết định gia hạn"), max_length=rules.max_length("decision_number")
+    )
     justification = forms.CharField(
         label=_("Lý do gia hạn (tiêu chí vụ việc phức tạp)"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -250,7 +262,9 @@ class ConcludeForm(ActionForm):
     summary = forms.CharField(
         label=_("Tóm tắt kết quả, biện pháp xử lý"), widget=forms.Textarea(attrs={"rows": 5})
     )
-    decision_number = forms.CharField(label=_("Số quyết định/kết luận"), max_length=60)
+    decision_number = forms.CharField(
+        label=_("Số quyết định/kết luận"), max_length=rules.max_length("decision_number")
+    )
     decision_file = forms.FileField(
         label=_("Văn bản đã ký (PDF, DOCX…)"),
         required=False,
@@ -334,9 +348,11 @@ class MultipleFileField(forms.FileField):
 
 class AttachForm(ActionForm):
     versioned = False
-    files = MultipleFileField(label=_("Tệp (PDF, JPEG, PNG, DOCX, ODT; tối đa 20 MB mỗi tệp)"))
+    files = MultipleFileField(label=_("Tệp (PDF, JPEG, PNG, DOCX, ODT; tối đa 20 MB mỗi tệp)"))  # type: ignore[assignment]
     kind = forms.ChoiceField(label=_("Loại tài liệu"), choices=[])
-    description = forms.CharField(label=_("Mô tả"), required=False, max_length=300)
+    description = forms.CharField(
+        label=_("Mô tả"), required=False, max_length=rules.max_length("attachment_description")
+    )
     visibility = forms.ChoiceField(
         label=_("Ai được xem"),
         choices=[
@@ -359,7 +375,9 @@ class AttachForm(ActionForm):
 class DocumentForm(ActionForm):
     versioned = False
     template = forms.ChoiceField(label=_("Mẫu văn bản"))
-    number = forms.CharField(label=_("Số văn bản"), required=False, max_length=60)
+    number = forms.CharField(
+        label=_("Số văn bản"), required=False, max_length=rules.max_length("decision_number")
+    )
     visibility = forms.ChoiceField(
         label=_("Ai được xem"),
         choices=[

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
-from .. import permissions, services
+from .. import permissions, rules, services
 from ..errors import ApplicationError
 from ..models import Authority, Case
 from . import common
@@ -34,7 +34,7 @@ class RegisterForm(forms.Form):
     authority = forms.ModelChoiceField(
         label=_("Cơ quan có thẩm quyền (nếu đã rõ)"), queryset=Authority.objects.none(), required=False
     )
-    subject = forms.CharField(label=_("Tiêu đề"), max_length=300)
+    subject = forms.CharField(label=_("Tiêu đề"), max_length=rules.max_length("subject"))
     description = forms.CharField(
         label=_("Nội dung đơn / nội dung trình bày"), widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -44,19 +44,27 @@ class RegisterForm(forms.Form):
     contested_act_known_on = forms.DateField(
         label=_("Ngày nhận được/biết quyết định"), required=False, widget=AdminDateInput
     )
-    accused_name = forms.CharField(label=_("Người bị khiếu nại/tố cáo"), required=False, max_length=255)
-    accused_position = forms.CharField(label=_("Chức vụ"), required=False, max_length=255)
+    accused_name = forms.CharField(
+        label=_("Người bị khiếu nại/tố cáo"), required=False, max_length=rules.max_length("accused_name")
+    )
+    accused_position = forms.CharField(
+        label=_("Chức vụ"), required=False, max_length=rules.max_length("accused_position")
+    )
     accused_authority = forms.ModelChoiceField(
         label=_("Cơ quan, đơn vị bị khiếu nại/tố cáo"),
         queryset=Authority.objects.order_by("path"),
         required=False,
     )
-    full_name = forms.CharField(label=_("Họ và tên người gửi đơn"), required=False, max_length=200)
-    national_id = forms.CharField(label=_("Số định danh cá nhân/CCCD"), required=False, max_length=20)
-    address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300)
-    phone = forms.CharField(label=_("Điện thoại"), required=False, max_length=30)
+    full_name = forms.CharField(
+        label=_("Họ và tên người gửi đơn"), required=False, max_length=rules.max_length("full_name")
+    )
+    national_id = forms.CharField(
+        label=_("Số định danh cá nhân/CCCD"), required=False, max_length=rules.max_length("national_id")
+    )
+    address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=rules.max_length("address"))
+    phone = forms.CharField(label=_("Điện thoại"), required=False, max_length=rules.max_length("phone"))
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    files = MultipleFileField(label=_("Bản chụp đơn, tài liệu kèm theo"), required=False)
+    files = MultipleFileField(label=_("Bản chụp đơn, tài liệu kèm theo"), required=False)  # type: ignore[assignment]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,8 +143,8 @@ class RegisterView(WagtailAdminTemplateMixin, TemplateView):
                 if field == "parties":
                     field = "full_name"
                 for err in errors:
-                    form.add_error(field if field in form.fields else None, common.bilingual(str(err)))
-            form.add_error(None, common.bilingual(exc.message))
+                    form.add_error(field if field in form.fields else None, str(err))
+            form.add_error(None, exc.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         from .views import duplicate_candidates
 

@@ -31,10 +31,10 @@ from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 
 from .. import deadlines as engine
-from .. import permissions, selectors, services
+from .. import permissions, reporting, rules, selectors, services, text_search
 from ..deadline_services import working_calendar
 from ..errors import ApplicationError
-from ..models import Authority, Case, Deadline, EscalationPolicy
+from ..models import Authority, Case, Deadline
 from ..workflow import OPEN_STATES
 from . import common
 
@@ -42,9 +42,6 @@ S = Case.Status
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 REFERENCE_RE = re.compile(r"^[A-Za-z]{1,10}-\d{4}-\d{1,9}$")
-# Working days without activity before an open case counts as stalled, when the escalation policy
-# does not say (suspended cases wait by design and are not stalled).
-DEFAULT_STALLED_AFTER = {S.RECEIVED: 10, S.ACCEPTED: 15, S.VERIFYING: 20, S.DIALOGUE: 20}
 
 
 # ------------------------------------------------------------------------------- pagination
@@ -89,32 +86,8 @@ def working_day_end(today: dt.date, n: int) -> dt.datetime:
 
 def inactivity_threshold(today: dt.date, days: int) -> dt.datetime:
     """Cases whose last activity is before this instant have had at least ``days`` working days
-    without activity."""
-    cal = working_calendar()
-    day, counted = today, 0
-    try:
-        while counted < days:
-            if cal.is_working_day(day):
-                counted += 1
-            day -= dt.timedelta(days=1)
-    except ValueError:
-        day = today - dt.timedelta(days=days * 7 // 5)
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
-
-
-def stalled_q(today: dt.date, days: int | None = None) -> Q:
-    if days is not None:
-        threshold = inactivity_threshold(today, days)
-        statuses = [s for s in OPEN_STATES if s != S.SUSPENDED]
-        return Q(status__in=statuses, last_activity_at__lt=threshold)
-    policy = EscalationPolicy.objects.filter(authority__isnull=True).first()
-    thresholds = dict(DEFAULT_STALLED_AFTER)
-    if policy and policy.stalled_after:
-        thresholds.update({k: int(v) for k, v in policy.stalled_after.items() if k in OPEN_STATES})
-    q = Q(pk__in=[])
-    for status, n in sorted(thresholds.items()):
-        q |= Q(status=status, last_activity_at__lt=inactivity_threshold(today, n))
-    return q
+    without activity (``rules.idle_cutoff``)."""
+    return reporting.day_start(rules.idle_cutoff(today, days, working_calendar()) + dt.timedelta(days=1))
 
 
 def subtree_ids(code: str) -> list[int]:
@@ -156,6 +129,14 @@ class CaseFilterSet(WagtailFilterSet):
     received = django_filters.DateFromToRangeFilter(
         label=_("Ngày nhận"), field_name="received_at", widget=DateRangePickerWidget
     )
+    backlog = django_filters.ChoiceFilter(
+        label=_("Đang giải quyết (tồn đọng)"), choices=YES_NO, method="filter_backlog"
+    )
+    age = django_filters.ChoiceFilter(
+        label=_("Thời gian tồn đọng"),
+        choices=[(k, label) for k, label, _lo, _hi in reporting.AGE_BUCKETS],
+        method="filter_age",
+    )
     overdue = django_filters.ChoiceFilter(label=_("Quá hạn"), choices=YES_NO, method="filter_overdue")
     due_within = django_filters.NumberFilter(
         label=_("Đến hạn trong (ngày làm việc)"), method="filter_due_within", min_value=0, max_value=60
@@ -164,8 +145,8 @@ class CaseFilterSet(WagtailFilterSet):
         label=_("Cấp cảnh báo từ"), method="filter_escalation", min_value=0, max_value=5
     )
     stalled = django_filters.ChoiceFilter(label=_("Ngưng trệ"), choices=YES_NO, method="filter_stalled")
-    stalled_days = django_filters.NumberFilter(
-        label=_("Ngưng trệ từ (ngày làm việc)"), method="filter_noop", min_value=1, max_value=365
+    idle_days = django_filters.NumberFilter(
+        label=_("Không có hoạt động từ (ngày làm việc)"), method="filter_idle", min_value=1, max_value=365
     )
     duplicate = django_filters.ChoiceFilter(
         label=_("Nghi trùng"), choices=YES_NO, field_name="duplicate_suspected", method="filter_duplicate"
@@ -173,7 +154,7 @@ class CaseFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Case
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
@@ -188,11 +169,12 @@ class CaseFilterSet(WagtailFilterSet):
         ]
 
     @cached_property
-    def today(self):
-        return timezone.localdate()
+    def now(self):
+        return timezone.now()
 
-    def filter_noop(self, queryset, name, value):
-        return queryset
+    @cached_property
+    def today(self):
+        return timezone.localdate(self.now)
 
     def filter_authority(self, queryset, name, value):
         return queryset.filter(authority_id__in=subtree_ids(value))
@@ -204,14 +186,23 @@ class CaseFilterSet(WagtailFilterSet):
             return queryset.filter(assignee__isnull=True)
         return queryset.filter(assignee_id=int(value))
 
+    def filter_backlog(self, queryset, name, value):
+        return queryset.filter(reporting.backlog_q()) if value == "1" else queryset
+
+    def filter_age(self, queryset, name, value):
+        if not value:
+            return queryset
+        lo, hi = reporting.age_bucket_range(value)
+        return queryset.filter(reporting.age_q(self.today, lo, hi))
+
     def filter_overdue(self, queryset, name, value):
-        return queryset.filter(next_due_at__lt=timezone.now()) if value == "1" else queryset
+        return queryset.filter(reporting.overdue_q(self.now)) if value == "1" else queryset
 
     def filter_due_within(self, queryset, name, value):
         if value is None:
             return queryset
         return queryset.filter(
-            next_due_at__gte=timezone.now(), next_due_at__lt=working_day_end(self.today, int(value))
+            next_due_at__gte=self.now, next_due_at__lt=working_day_end(self.today, int(value))
         )
 
     def filter_escalation(self, queryset, name, value):
@@ -220,13 +211,18 @@ class CaseFilterSet(WagtailFilterSet):
         return queryset.filter(escalation_level__gte=int(value))
 
     def filter_stalled(self, queryset, name, value):
-        if value != "1":
+        return queryset.filter(reporting.stalled_now_q(self.now)) if value == "1" else queryset
+
+    def filter_idle(self, queryset, name, value):
+        if not value:
             return queryset
-        days = self.form.cleaned_data.get("stalled_days")
-        return queryset.filter(stalled_q(self.today, int(days) if days else None))
+        return queryset.filter(
+            status__in=sorted(reporting.BACKLOG_STATUSES - {S.SUSPENDED}),
+            last_activity_at__lt=inactivity_threshold(self.today, int(value)),
+        )
 
     def filter_duplicate(self, queryset, name, value):
-        return queryset.filter(duplicate_suspected=True) if value == "1" else queryset
+        return queryset.filter(reporting.duplicates_q()) if value == "1" else queryset
 
 
 # ---------------------------------------------------------------------------------- columns
@@ -282,6 +278,7 @@ PRESETS = {
     "triage": {"title": _("Chờ phân loại"), "url": "cases_admin:triage"},
     "due_soon": {"title": _("Sắp đến hạn"), "url": "cases_admin:due_soon"},
     "overdue": {"title": _("Quá hạn"), "url": "cases_admin:overdue"},
+    "duplicates": {"title": _("Nghi trùng"), "url": "cases_admin:duplicates_queue"},
 }
 DUE_SOON_DAYS = 3
 
@@ -337,7 +334,7 @@ class CaseIndexView(BaseListingView):
             Column(
                 "authority",
                 label=gettext("Cơ quan"),
-                accessor=lambda c: c.authority.code if c.authority_id else "—",
+                accessor=lambda c: c.authority.code if c.authority is not None else "—",
             ),
             Column(
                 "assignee",
@@ -353,14 +350,13 @@ class CaseIndexView(BaseListingView):
                 accessor=lambda c: timezone.localtime(c.received_at).strftime("%d/%m/%Y"),
             ),
         ]
-        if self.preset == "triage":
-            cols.append(
-                Column(
-                    "duplicate_suspected",
-                    label=gettext("Nghi trùng"),
-                    accessor=lambda c: gettext("Có") if c.duplicate_suspected else "",
-                )
+        cols.append(
+            Column(
+                "duplicate_suspected",
+                label=gettext("Nghi trùng"),
+                accessor=lambda c: gettext("Có") if c.duplicate_suspected else "",
             )
+        )
         return cols
 
     def get_valid_orderings(self):
@@ -407,7 +403,9 @@ class CaseIndexView(BaseListingView):
                 next_due_at__gte=now, next_due_at__lt=working_day_end(timezone.localdate(), DUE_SOON_DAYS)
             )
         elif self.preset == "overdue":
-            qs = qs.filter(next_due_at__lt=now)
+            qs = qs.filter(reporting.overdue_q(now))
+        elif self.preset == "duplicates":
+            qs = qs.filter(reporting.duplicates_q())
         return qs.select_related("authority", "assignee").prefetch_related(
             Prefetch(
                 "deadlines",
@@ -427,12 +425,9 @@ class CaseIndexView(BaseListingView):
         text = self.search_query.strip()
         if REFERENCE_RE.match(text):
             return queryset.filter(reference__iexact=text)
-        from search.backends import get_backend
-        from search.backends.base import SearchUnavailable
-
         try:
-            ids = get_backend().search(text, limit=1000)
-        except SearchUnavailable:
+            ids = text_search.case_ids_matching(text, limit=1000)
+        except text_search.TextSearchUnavailable:
             messages.warning(
                 self.request,
                 gettext("Máy tìm kiếm tạm thời không hoạt động; chỉ tìm theo mã hồ sơ."),
@@ -502,7 +497,7 @@ def bulk_assign(request):
             )
             done.append(case.reference)
         except ApplicationError as exc:
-            refused.append(f"{case.reference}: {common.bilingual(exc.message)}")
+            refused.append(f"{case.reference}: {exc.message}")
     if done:
         messages.success(
             request,

@@ -1,23 +1,26 @@
 """Reference data in the Wagtail admin (model permissions: the administrator role): the working-day
-calendar (every change recomputes open deadlines through ``calendar_changed``), authorities,
+calendar (every change goes through ``calendar_services``, as the importer does: validated, logged,
+open deadlines recomputed), authorities,
 staff memberships (through ``cases.roles`` so the role's group follows) and escalation policies."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from ..deadline_services import calendar_changed
+from .. import calendar_services
 from ..models import Authority, EscalationPolicy, Holiday, Membership
 from ..roles import membership_grant, membership_revoke
 
 
-def _recomputed(request) -> None:
-    result = calendar_changed(actor=request.user)
+def _recomputed(request, report) -> None:
+    result = report.recompute or {"checked": 0, "moved_cases": 0}
     messages.info(
         request,
         gettext("Đã tính lại %(checked)s thời hạn đang chạy; %(moved)s hồ sơ đổi hạn.")
@@ -25,24 +28,56 @@ def _recomputed(request) -> None:
     )
 
 
-class HolidayCreateView(generic.CreateView):
-    def save_instance(self):
-        instance = super().save_instance()
-        _recomputed(self.request)
-        return instance
+class HolidayForm(WagtailAdminModelForm):
+    """The model form's checks, then ``calendar_services``' own (the importer's rules)."""
+
+    class Meta:
+        model = Holiday
+        fields = ["date", "kind", "name", "source", "confirmed"]
 
 
-class HolidayEditView(generic.EditView):
+class _HolidaySave:
+    """Create and edit through ``calendar_services.holiday_save``: validated as an imported row,
+    logged, and the open deadlines it moves recomputed, the same as ``import_holidays``."""
+
     def save_instance(self):
-        instance = super().save_instance()
-        _recomputed(self.request)
-        return instance
+        data = self.form.cleaned_data
+        current = getattr(self, "object", None) if getattr(self, "object", None) and self.object.pk else None
+        try:
+            report = calendar_services.holiday_save(
+                actor=self.request.user,
+                date=data["date"],
+                kind=data["kind"],
+                name=data["name"],
+                source=data.get("source", ""),
+                confirmed=bool(data.get("confirmed")),
+                holiday=current,
+            )
+        except calendar_services.CalendarImportError as exc:
+            raise ValidationError([str(e) for e in exc.errors]) from exc
+        _recomputed(self.request, report)
+        return Holiday.objects.get(date=data["date"])
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+
+
+class HolidayCreateView(_HolidaySave, generic.CreateView):
+    pass
+
+
+class HolidayEditView(_HolidaySave, generic.EditView):
+    pass
 
 
 class HolidayDeleteView(generic.DeleteView):
     def delete_action(self):
-        super().delete_action()
-        _recomputed(self.request)
+        report = calendar_services.holiday_delete(actor=self.request.user, holiday=self.object)
+        _recomputed(self.request, report)
 
 
 class HolidayViewSet(ModelViewSet):
@@ -54,6 +89,10 @@ class HolidayViewSet(ModelViewSet):
     edit_view_class = HolidayEditView
     delete_view_class = HolidayDeleteView
     form_fields = ["date", "kind", "name", "source", "confirmed"]
+
+    def get_form_class(self, for_update=False):
+        return HolidayForm
+
     list_display = ["date", "kind", "name", "confirmed"]
     list_filter = ["kind", "confirmed"]
     search_fields = ["name", "source"]

@@ -35,6 +35,7 @@ urlpatterns = [
     *_listing("triage", "triage/", "triage"),
     *_listing("due_soon", "due-soon/", "due_soon"),
     *_listing("overdue", "overdue/", "overdue"),
+    *_listing("duplicates", "duplicates/", "duplicates_queue"),
     path("bulk-assign/", listing.bulk_assign, name="bulk_assign"),
     path("register/", intake.RegisterView.as_view(), name="register"),
     path("audit/access-log/", audit.AccessLogView.as_view(), name="access_log"),

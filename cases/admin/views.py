@@ -4,10 +4,10 @@ the duplicate finder, the history export; plus intake registration and the acces
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
-import unicodedata
+import zipfile
+import zlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,7 +24,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from .. import permissions, selectors
+from .. import permissions, selectors, services
+from ..duplicates import find_duplicates
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
 from . import common
@@ -116,7 +117,9 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
         return buttons
 
     def get(self, request, *args, **kwargs):
-        selectors.access_log_case_view(user=request.user, case=self.case)
+        services.identity_access_record(
+            user=request.user, case=self.case, action=IdentityAccessLog.Action.VIEW_CASE
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -218,15 +221,15 @@ class ActionView(WagtailAdminTemplateMixin, TemplateView):
         try:
             case = self.action.run(self.case, request.user, form)
         except ConflictError as exc:
-            return self._conflict(form, common.bilingual(exc.message))
+            return self._conflict(form, exc.message)
         except PermissionDeniedError as exc:
-            raise PermissionDenied(common.bilingual(exc.message)) from exc
+            raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
             for name, errors in exc.field_errors.items():
                 if name in form.fields:
                     for err in errors:
-                        form.add_error(name, common.bilingual(str(err)))
-            form.add_error(None, common.bilingual(exc.message))
+                        form.add_error(name, str(err))
+            form.add_error(None, exc.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(request, str(self.action.success))
         target = case.reference if isinstance(case, Case) else self.case.reference
@@ -287,11 +290,11 @@ class RevealView(WagtailAdminTemplateMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            identity = selectors.party_identity_reveal(
+            identity = services.party_identity_reveal(
                 user=request.user, party=self.party, reason=form.cleaned_data["reason"]
             )
         except ApplicationError as exc:
-            form.add_error("reason", common.bilingual(exc.message))
+            form.add_error("reason", exc.message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         response = self.render_to_response(self.get_context_data(form=None, identity=identity))
         response["Cache-Control"] = "no-store"
@@ -323,11 +326,13 @@ def _attachment(request, reference, attachment_id) -> tuple[Case, Attachment]:
 
 def _log_identity_file(request, case, attachment):
     if attachment.contains_identity:
-        IdentityAccessLog.objects.create(
+        services.identity_access_record(
             user=request.user,
             case=case,
             action=IdentityAccessLog.Action.REVEAL_IDENTITY,
-            reason=f"Mở tài liệu có thông tin nhân thân: {attachment.original_name}",
+            reason=gettext("Mở tài liệu có thông tin nhân thân: %(name)s")
+            % {"name": attachment.original_name},
+            attachment=attachment,
         )
 
 
@@ -340,8 +345,8 @@ def attachment_preview(request, reference, attachment_id):
         try:
             with FileSystemStorage(location=_private_root()).open(attachment.file.name, "rb") as fh:
                 docx = docx_preview(fh.read())
-        except (OSError, KeyError, ValueError):
-            docx = None
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
+            docx = None  # a damaged or oversized document: shown as a download, never a 500
     if docx is not None:
         _log_identity_file(request, case, attachment)
     return TemplateResponse(
@@ -394,46 +399,13 @@ def attachment_file(request, reference, attachment_id):
 # ------------------------------------------------------------------------------ duplicates
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").lower().replace("đ", "d"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
 def duplicate_candidates(case: Case, user, limit: int = 20) -> list[dict]:
-    """Likely duplicates in the user's scope: the same ID number (blind index) or accused, or a
-    similar subject; each with why it was suggested."""
-    visible = scoped_cases(user).exclude(pk=case.pk)
-    digests = [d for d in case.parties.values_list("national_id_digest", flat=True) if d]
-    reasons: dict[int, list[str]] = {}
-    if digests:
-        for pk in visible.filter(parties__national_id_digest__in=digests).values_list("pk", flat=True)[:50]:
-            reasons.setdefault(pk, []).append(gettext("cùng số định danh người gửi"))
-    if case.accused_name:
-        for pk in visible.filter(accused_name__iexact=case.accused_name).values_list("pk", flat=True)[:50]:
-            reasons.setdefault(pk, []).append(gettext("cùng người bị khiếu nại/tố cáo"))
-    words = sorted({w for w in _fold(case.subject).split() if len(w) > 2}, key=len, reverse=True)[:3]
-    similar_ids: list[int] = []
-    if words:
-        try:
-            from search.backends import get_backend
-
-            similar_ids = get_backend().search(" ".join(words[:2]), limit=100)
-        except Exception:  # the search store is optional here; the ID match still works
-            similar_ids = []
-    candidates = {
-        c.pk: c for c in visible.filter(pk__in=set(reasons) | set(similar_ids)).select_related("authority")
-    }
-    mine = _fold(case.subject)
-    out = []
-    for pk, other in candidates.items():
-        ratio = difflib.SequenceMatcher(None, mine, _fold(other.subject)).ratio()
-        why = list(reasons.get(pk, []))
-        if ratio >= 0.6:
-            why.append(gettext("tiêu đề tương tự (%(p)s%%)") % {"p": int(ratio * 100)})
-        if why:
-            out.append({"case": other, "why": why, "score": len(why) + ratio})
-    out.sort(key=lambda row: (-row["score"], row["case"].received_at))
-    return out[:limit]
+    """The likely duplicates in the user's scope (``cases.duplicates``: the rule that sets the
+    ``duplicate_suspected`` flag), each with why it was suggested."""
+    return [
+        {"case": c.case, "why": c.reasons, "score": c.score}
+        for c in find_duplicates(case, within=scoped_cases(user), limit=limit)
+    ]
 
 
 def duplicates_view(request, reference):
@@ -477,7 +449,7 @@ def history_export(case: Case, user) -> dict:
             "reference": case.reference,
             "kind": case.kind,
             "status": case.status,
-            "authority": case.authority.code if case.authority_id else None,
+            "authority": case.authority.code if case.authority is not None else None,
             "received_at": case.received_at.isoformat(),
             "subject": case.subject,
             "version": case.version,
@@ -557,7 +529,7 @@ def export_view(request, reference, fmt):
             gettext("Chỉ cán bộ kiểm tra, giám sát và thủ trưởng cơ quan được xuất lịch sử hồ sơ.")
         )
     payload = history_export(case, request.user)
-    IdentityAccessLog.objects.create(
+    services.identity_access_record(
         user=request.user, case=case, action=IdentityAccessLog.Action.EXPORT, reason=f"export {fmt}"
     )
     if fmt == "json":

@@ -13,12 +13,12 @@ from django.db import models, transaction
 from django.db.models import Count, Q, Value, When
 from django.utils import timezone
 
+from cases import reporting
 from cases.models import Authority, Case
 
 from ..criteria import AGE_BUCKETS, BacklogCell, StalledCriteria
 from ..documents import base_document, tokens
 from ..models import CaseSearchEntry
-from ..timeutil import age_threshold, local_date
 from .base import SearchBackend
 
 
@@ -100,7 +100,11 @@ class DatabaseBackend(SearchBackend):
     # -- reads ----------------------------------------------------------------------------------
     def stalled_queryset(self, criteria: StalledCriteria, *, now: datetime | None = None, calendar=None):
         r = criteria.resolve(now, calendar)
-        qs = Case.objects.filter(status__in=r.statuses)
+        qs = Case.objects.all()
+        if r.statuses:
+            qs = qs.filter(status__in=r.statuses)
+        if r.stalled_clauses is not None:
+            qs = qs.filter(reporting.stalled_q(r.stalled_clauses))
         if r.activity_before is not None:
             qs = qs.filter(last_activity_at__lt=r.activity_before)
         if r.due_before is not None:
@@ -109,10 +113,14 @@ class DatabaseBackend(SearchBackend):
             qs = qs.filter(received_at__lt=r.received_before)
         if r.received_from is not None:
             qs = qs.filter(received_at__gte=r.received_from)
+        if r.duplicate:
+            qs = qs.filter(duplicate_suspected=True)
         for field_name, minimum in r.min_counts.items():
             if minimum is not None:
                 qs = qs.filter(**{f"{field_name}__gte": minimum})
-        if r.authority:
+        if r.authority and r.authority_only:
+            qs = qs.filter(authority__code=r.authority)
+        elif r.authority:
             qs = qs.filter(_subtree_q([r.authority]))
         if r.within is not None:
             qs = qs.filter(_subtree_q(r.within))
@@ -133,21 +141,14 @@ class DatabaseBackend(SearchBackend):
 
     def aggregate_backlog(self, *, now=None, within=None, kind=None) -> list[BacklogCell]:
         now = now or timezone.now()
-        today = local_date(now)
+        today = reporting.local_date(now)
         qs = self.stalled_queryset(StalledCriteria(within=within, kind=kind), now=now).order_by()
-        whens = []
-        for key, _label, lo, hi in AGE_BUCKETS:
-            cond = Q()
-            if lo:
-                cond &= Q(received_at__lt=age_threshold(today, lo))
-            if hi is not None:
-                cond &= Q(received_at__gte=age_threshold(today, hi))
-            whens.append(When(cond, then=Value(key)))
         # Everything falls in a bucket: the first has no upper date bound, the last no lower one.
+        whens = [When(reporting.age_q(today, lo, hi), then=Value(key)) for key, _label, lo, hi in AGE_BUCKETS]
         rows = (
             qs.annotate(bucket=models.Case(*whens, default=Value(AGE_BUCKETS[0][0])))
             .values("authority__code", "status", "bucket")
-            .annotate(n=Count("id"), overdue=Count("id", filter=Q(next_due_at__lt=now)))
+            .annotate(n=Count("id"), overdue=Count("id", filter=reporting.overdue_q(now)))
         )
         return [
             BacklogCell(

@@ -39,9 +39,11 @@ from elasticsearch.dsl import (
     normalizer,
 )
 
+from cases import reporting
+
 from ..criteria import AGE_BUCKETS, BacklogCell, StalledCriteria
 from ..documents import DocumentBuilder, case_document, case_row, case_rows, tokens
-from ..timeutil import age_threshold, local_date, working_calendar
+from ..timeutil import working_calendar
 from .base import SearchBackend, SearchUnavailable
 
 try:
@@ -104,6 +106,7 @@ class CaseDoc(Document):
     transfer_count = Integer()
     extension_count = Integer()
     suspension_count = Integer()
+    duplicate_suspected = Boolean()
     subject = Text(analyzer="standard")
     description = Text(analyzer="standard")
     subject_folded = Text(analyzer="whitespace")
@@ -141,6 +144,17 @@ def _unavailable_on_error(what: str) -> Iterator[None]:
         yield
     except (TransportError, ApiError) as exc:
         raise SearchUnavailable(f"Elasticsearch {what}: {exc}") from exc
+
+
+def _stalled_clause(c: reporting.StalledClause) -> Q:
+    """One clause of the stalled definition (``cases.reporting.stalled_q``) as a query."""
+    must = [Q("term", status=c.status), Q("range", last_activity_at={"lt": c.activity_before.isoformat()})]
+    if c.authority_ids is not None:
+        must.append(Q("terms", authority_id=list(c.authority_ids)))
+        return Q("bool", filter=must)
+    must_not = [Q("terms", authority_id=list(c.excluded_ids))] if c.excluded_ids else []
+    # A case with no authority yet has no authority_id: "terms" never matches it, so it stays in.
+    return Q("bool", filter=must, must_not=must_not)
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -193,6 +207,11 @@ class ElasticsearchBackend(SearchBackend):
                     if "resource_already_exists_exception" not in str(exc):
                         raise
             self._wait_until_writable(self.alias)
+            # Fields added to the document since the index was built (a strict mapping refuses
+            # them otherwise): adding a field is allowed on a live index, the rest is unchanged.
+            mapping = self._index_definition(self.alias).to_dict().get("mappings", {})
+            if mapping.get("properties"):
+                self.client.indices.put_mapping(index=self.alias, properties=mapping["properties"])
         _ready.add(key)
 
     def _wait_until_writable(self, index: str) -> None:
@@ -401,7 +420,13 @@ class ElasticsearchBackend(SearchBackend):
 
     def stalled_search(self, criteria: StalledCriteria, *, now=None, calendar=None) -> Search:
         r = criteria.resolve(now, calendar)
-        s = self._search().filter("terms", status=list(r.statuses))
+        s = self._search()
+        if r.statuses:
+            s = s.filter("terms", status=list(r.statuses))
+        if r.stalled_clauses is not None:
+            s = s.filter(
+                Q("bool", should=[_stalled_clause(c) for c in r.stalled_clauses], minimum_should_match=1)
+            )
         if r.activity_before is not None:
             s = s.filter("range", last_activity_at={"lt": r.activity_before.isoformat()})
         if r.due_before is not None:
@@ -410,10 +435,14 @@ class ElasticsearchBackend(SearchBackend):
             s = s.filter("range", received_at={"lt": r.received_before.isoformat()})
         if r.received_from is not None:
             s = s.filter("range", received_at={"gte": r.received_from.isoformat()})
+        if r.duplicate:
+            s = s.filter("term", duplicate_suspected=True)
         for field_name, minimum in r.min_counts.items():
             if minimum is not None:
                 s = s.filter("range", **{field_name: {"gte": minimum}})
-        if r.authority:
+        if r.authority and r.authority_only:
+            s = s.filter("term", authority=r.authority)
+        elif r.authority:
             s = s.filter("term", authority_ancestors=r.authority)
         if r.within is not None:
             s = s.filter("terms", authority_ancestors=list(r.within))
@@ -459,14 +488,14 @@ class ElasticsearchBackend(SearchBackend):
 
     def aggregate_backlog(self, *, now=None, within=None, kind=None) -> list[BacklogCell]:
         now = now or timezone.now()
-        today = local_date(now)
+        today = reporting.local_date(now)
         ranges = []
         for key, _label, lo, hi in AGE_BUCKETS:
             rng: dict = {"key": key}
             if hi is not None:
-                rng["from"] = age_threshold(today, hi).isoformat()
+                rng["from"] = reporting.received_before_age(today, hi).isoformat()
             if lo:
-                rng["to"] = age_threshold(today, lo).isoformat()
+                rng["to"] = reporting.received_before_age(today, lo).isoformat()
             ranges.append(rng)
         base = self.stalled_search(StalledCriteria(within=within, kind=kind), now=now).extra(size=0)
         cells: list[BacklogCell] = []

@@ -71,7 +71,7 @@ def test_warnings_before_breach_go_to_the_assignee_once(world, frozen):
     assert Case.objects.get(pk=case.pk).escalation_level == 0
 
 
-def test_breach_climbs_the_ladder_with_events_history_and_t10(world, frozen):
+def test_breach_climbs_the_ladder_with_events_and_history(world, frozen):
     case = accepted_denunciation(world, frozen)
     head_unit, director = world.user(Role.HEAD_OF_UNIT), world.user(Role.HEAD_OF_AGENCY)
     frozen(at(2026, 4, 2))  # one working day late
@@ -90,12 +90,12 @@ def test_breach_climbs_the_ladder_with_events_history_and_t10(world, frozen):
     assert case.escalation_level == 2
     assert staff_notes("case.escalated", director).exists()
 
-    frozen(at(2026, 4, 14))  # 8+ working days late -> level 3: superior authority, Art 38 report request
+    frozen(at(2026, 4, 14))  # 8+ working days late -> level 3: the superior authority is told
     escalation_sweep()
     case.refresh_from_db()
     assert case.escalation_level == 3
-    t10 = Deadline.objects.get(case=case, rule_code="T10")
-    assert t10.limit_days == 5
+    # The Art 38 report deadline (T10) starts from the denouncer's follow-up, not from the ladder.
+    assert not Deadline.objects.filter(case=case, rule_code="T10").exists()
     assert Escalation.objects.filter(case=case).values_list("step", flat=True).distinct().count() == 3
     assert chain_verify([case.pk]).ok
     # escalation is not handling: it does not reset the case's activity clock
@@ -250,7 +250,7 @@ def test_a_sweep_in_chunks_writes_events_history_index_and_messages_in_bulk(
     assert set(contexts.values_list("status", flat=True)) == {"sent"}
     before = (CaseEvent.objects.count(), Notification.objects.count(), Escalation.objects.count())
     again = escalation_sweep(chunk_size=2)
-    assert again.escalations == 0 and again.notifications == 0
+    assert again.escalations == 0 and again.notices == 0
     assert (CaseEvent.objects.count(), Notification.objects.count(), Escalation.objects.count()) == before
 
 
@@ -310,14 +310,15 @@ def test_a_failing_chunk_is_rolled_back_and_the_sweep_goes_on(world, frozen, mon
     first = accepted_denunciation(world, frozen)
     second = accepted_denunciation(world, frozen)
     frozen(at(2026, 4, 2))
-    original = escalation._raise_levels
+    original = services.case_escalate_many
 
-    def fail_for_first(run, steps, locked):
-        original(run, steps, locked)
+    def fail_for_first(*, climbs, locked, **kwargs):
+        changed = original(climbs=climbs, locked=locked, **kwargs)
         if first.pk in locked:
             raise RuntimeError("injected failure")
+        return changed
 
-    monkeypatch.setattr(escalation, "_raise_levels", fail_for_first)
+    monkeypatch.setattr(escalation.services, "case_escalate_many", fail_for_first)
     report = escalation_sweep(chunk_size=1)
     assert report.failed_chunks == 1 and report.escalations == 1
     logged = [r.getMessage() for r in caplog.records if "chunk of cases" in r.getMessage()]
@@ -328,7 +329,7 @@ def test_a_failing_chunk_is_rolled_back_and_the_sweep_goes_on(world, frozen, mon
     assert Case.objects.get(pk=second.pk).escalation_level == 1
     with pytest.raises(CommandError, match="1 chunk"):
         call_command("escalate_overdue", "--now", "2026-04-02T10:00:00+07:00", stdout=io.StringIO())
-    monkeypatch.setattr(escalation, "_raise_levels", original)
+    monkeypatch.setattr(escalation.services, "case_escalate_many", original)
     assert escalation_sweep().escalations == 1
     assert chain_verify([first.pk, second.pk]).ok
 
@@ -336,7 +337,7 @@ def test_a_failing_chunk_is_rolled_back_and_the_sweep_goes_on(world, frozen, mon
 def test_copy_insert_reports_a_duplicate_key_as_an_integrity_error(world):
     from django.db import IntegrityError
 
-    from cases.bulk import copy_insert
+    from config.bulk import copy_insert
 
     def row():
         user = world.user(Role.INSPECTOR)

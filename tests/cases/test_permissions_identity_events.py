@@ -126,15 +126,15 @@ def test_identity_reveal_needs_permission_and_reason_and_is_logged(world):
     party = case.parties.get()
     inspector = world.user(Role.INSPECTOR)
     with pytest.raises(PermissionDeniedError):
-        selectors.party_identity_reveal(user=inspector, party=party, reason="cần liên hệ")
+        services.party_identity_reveal(user=inspector, party=party, reason="cần liên hệ")
     head = world.user(Role.HEAD_OF_UNIT)
     with pytest.raises(ApplicationError):
-        selectors.party_identity_reveal(user=head, party=party, reason="")
+        services.party_identity_reveal(user=head, party=party, reason="")
     with pytest.raises(PermissionDeniedError):
-        selectors.party_identity_reveal(
+        services.party_identity_reveal(
             user=world.user(Role.HEAD_OF_UNIT, "hp"), party=party, reason="tò mò xem"
         )
-    identity = selectors.party_identity_reveal(user=head, party=party, reason="Mời làm việc bổ sung")
+    identity = services.party_identity_reveal(user=head, party=party, reason="Mời làm việc bổ sung")
     assert identity["full_name"] == NAME
     log = IdentityAccessLog.objects.get(case=case)
     assert (log.user, log.action, log.reason) == (head, "reveal_identity", "Mời làm việc bổ sung")

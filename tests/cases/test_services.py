@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cases import services
+from cases.actors import SYSTEM, Citizen
 from cases.errors import ConflictError, ConflictOfInterestError, PermissionDeniedError, ValidationError
 from cases.events import chain_verify
 from cases.models import Case, CaseEvent, Deadline, Party, Role
@@ -40,7 +41,7 @@ def submit(world, kind="complaint", **kw):
         "contested_act": "Quyết định 12/QĐ-UBND ngày 01/03/2026" if kind == "complaint" else "",
     }
     defaults.update(kw)
-    return services.case_submit(**defaults)
+    return services.case_submit(**{"actor": Citizen.filing(), **defaults})
 
 
 def test_submit_writes_case_party_event_deadline_and_queues_index(world, django_capture_on_commit_callbacks):
@@ -305,7 +306,7 @@ def test_withdrawal_until_conclusion_only(world):
     head = world.user(Role.HEAD_OF_UNIT)
     case = submit(world).case
     services.case_accept(case=case, actor=world.user(Role.INTAKE))
-    services.case_withdraw(case=case, actor=None, statement="Tôi rút đơn")
+    services.case_withdraw(case=case, actor=Citizen.with_key(case.pk), statement="Tôi rút đơn")
     case.refresh_from_db()
     assert case.status == "withdrawn"
     assert CaseEvent.objects.get(case=case, kind="case.withdrawn").actor_role == "citizen"
@@ -314,7 +315,7 @@ def test_withdrawal_until_conclusion_only(world):
     services.case_accept(case=decided, actor=world.user(Role.INTAKE))
     services.case_conclude(case=decided, actor=head, outcome="wrong", summary="Khiếu nại sai")
     with pytest.raises(ValidationError):
-        services.case_withdraw(case=decided, actor=None)
+        services.case_withdraw(case=decided, actor=Citizen.with_key(decided.pk))
 
 
 def test_denunciation_withdrawal_can_be_overridden_under_article_33_3(world):
@@ -357,13 +358,15 @@ def test_merge_duplicate(world):
     assert CaseEvent.objects.filter(case=original, kind="case.duplicate_linked").exists()
 
 
-def test_level_three_escalation_of_a_denunciation_adds_the_article_38_deadline(world):
+def test_an_internal_level_three_escalation_does_not_start_the_article_38_deadline(world):
+    """T10 (Law on Denunciations Art 38(1)-(2)) runs from the superior's receipt of the denouncer's
+    follow-up after the resolution limit passed, not from the internal ladder reaching level 3."""
     case = submit(world, kind="denunciation").case
     services.case_accept(case=case, actor=world.user(Role.INTAKE))
-    services.case_escalate(case=case, actor=None, level=3, reason="Quá hạn giải quyết")
+    services.case_escalate(case=case, actor=SYSTEM, level=3, reason="Quá hạn giải quyết")
     case.refresh_from_db()
     assert case.escalation_level == 3
-    assert Deadline.objects.filter(case=case, rule_code="T10").exists()
+    assert not Deadline.objects.filter(case=case, rule_code="T10").exists()
 
 
 def test_notes_are_internal_by_default(world):

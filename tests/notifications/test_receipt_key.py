@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from cases import services
+from cases.actors import Citizen
 from cases.crypto import decrypt
 from cases.models import CaseEvent
 from notifications.models import Notification
@@ -43,7 +44,7 @@ def submit(world, *, parties=None, **kw):
         "contested_act": "Quyết định 12/QĐ-UBND ngày 01/03/2026",
     }
     defaults.update(kw)
-    return services.case_submit(**defaults)
+    return services.case_submit(**{"actor": Citizen.filing(), **defaults})
 
 
 def raw_rows(case_id: int) -> dict[int, str]:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from cases import services
+from cases.actors import Citizen
 from cases.models import Case
 from notifications.models import Notification
 
@@ -25,6 +26,7 @@ def _submit(world, kind="complaint", subject="Khiếu nại việc thu hồi đ�
         **party,
     }
     return services.case_submit(
+        actor=Citizen.filing(),
         kind=kind,
         subject=subject,
         description="Nội dung đơn. Người viết: Trần Thị Bích Ngọc, điện thoại 0987654321.",

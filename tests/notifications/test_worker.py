@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from cases import services
+from cases.actors import Citizen
 from cases.models import Case
 from config.celery import ping
 from notifications.models import Notification
@@ -50,6 +51,7 @@ def _intake(phone: str):
     """A citizen files online: ``case_submit`` writes the case, the party, the first event and the
     outbox rows in one transaction; sending is triggered on commit."""
     result = services.case_submit(
+        actor=Citizen.filing(),
         kind=Case.Kind.PETITION,
         subject="Kiến nghị sửa đèn đường",
         description="Đèn đường ngõ 5 hỏng đã hai tháng.",

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
 
-from cases import services
+from cases import rules, services
 from cases.models import Attachment, Case, CaseEvent, Party, Role
 from cases.selectors import case_get_for_tracking
 
@@ -138,12 +138,12 @@ def test_file_of_the_wrong_type_is_415_whatever_its_name(client, world):
 
 
 def test_files_too_large_are_413(client, world, monkeypatch):
-    monkeypatch.setattr(services, "MAX_FILE_BYTES", 200)
+    monkeypatch.setattr(rules, "MAX_FILE_BYTES", 200)
     before = counts()
     response = api_submit(client, files=[named_file("big.pdf", pdf_bytes("x" * 300))])
     assert response.status_code == 413
-    monkeypatch.setattr(services, "MAX_FILE_BYTES", 10_000)
-    monkeypatch.setattr(services, "MAX_TOTAL_BYTES", 300)
+    monkeypatch.setattr(rules, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(rules, "MAX_TOTAL_BYTES", 300)
     files = [named_file(f"{i}.pdf", pdf_bytes("y" * 150)) for i in range(3)]
     assert api_submit(client, files=files).status_code == 413
     assert counts() == before

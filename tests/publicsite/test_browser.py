@@ -8,6 +8,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from cases.actors import Citizen
+
 from .conftest import pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -158,6 +160,7 @@ def test_other_public_pages_and_phone_layout(page, world, shots):
 
     for i in range(12):
         services.case_submit(
+            actor=Citizen.filing(),
             kind="complaint",
             subject=f"Đơn {i}",
             description="Nội dung",
@@ -168,6 +171,7 @@ def test_other_public_pages_and_phone_layout(page, world, shots):
             contested_act="Quyết định 1/QĐ",
         )
     services.case_submit(
+        actor=Citizen.filing(),
         kind="petition",
         subject="Kiến nghị",
         description="Nội dung",

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from cases import rules
 from cases.models import Attachment, Case, CaseEvent, Deadline, Party
 from cases.selectors import case_get_for_tracking
 from publicsite import intake
@@ -274,20 +275,19 @@ def test_files_are_checked_by_content_not_name(client, world):
 
 
 def test_file_limits_count_size_total(client, world, monkeypatch):
-    from cases import services
 
     citizen = Citizen(client)
     citizen.choose("complaint")
     citizen.identify()
     eleven = [named_file(f"f{i}.pdf", pdf_bytes(str(i))) for i in range(11)]
     assert "Tối đa 10 tệp" in citizen.describe(files=eleven).content.decode()
-    monkeypatch.setattr(services, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(rules, "MAX_FILE_BYTES", 100)
     big = named_file("big.pdf", pdf_bytes("x" * 200))
-    assert "big.pdf: tệp lớn hơn 20 MB" in citizen.describe(files=[big]).content.decode()
-    monkeypatch.setattr(services, "MAX_FILE_BYTES", 1000)
-    monkeypatch.setattr(services, "MAX_TOTAL_BYTES", 150)
+    assert "big.pdf: tệp lớn hơn 100 B" in citizen.describe(files=[big]).content.decode()
+    monkeypatch.setattr(rules, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(rules, "MAX_TOTAL_BYTES", 150)
     two = [named_file("a.pdf", pdf_bytes("a" * 50)), named_file("b.pdf", pdf_bytes("b" * 50))]
-    assert "Tổng dung lượng các tệp vượt quá 50 MB" in citizen.describe(files=two).content.decode()
+    assert "Tổng dung lượng các tệp vượt quá 150 B" in citizen.describe(files=two).content.decode()
     assert Attachment.objects.count() == 0
 
 

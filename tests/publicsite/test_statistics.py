@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from cases import services
+from cases.actors import Citizen
 from cases.models import Role
 from publicsite import statistics
 
@@ -24,6 +25,7 @@ def make(world, n, authority, *, received, accept=False, conclude=None, kind="co
     made = []
     for i in range(n):
         result = services.case_submit(
+            actor=Citizen.filing(),
             kind=kind,
             subject=f"Đơn {i}",
             description="Nội dung",
@@ -47,7 +49,7 @@ def test_counts_on_time_median_and_backlog_with_suppression(world):
     today = timezone.localdate()
     now = timezone.now()
     make(world, 12, world.hn_sxd, received=now - dt.timedelta(days=5), conclude=0)
-    make(world, 3, world.hn_sxd, received=now - dt.timedelta(days=40))  # backlog 31-60, small
+    make(world, 3, world.hn_sxd, received=now - dt.timedelta(days=40))  # backlog 30-59, small
     make(world, 4, world.hn_ward, received=now - dt.timedelta(days=2))  # a small authority
     result = statistics.public_statistics(year=today.year, today=today)
     rows = {r.code: r for r in result.rows}
@@ -62,7 +64,7 @@ def test_counts_on_time_median_and_backlog_with_suppression(world):
     assert ward.received.display() == "<10"
     assert ward.resolved.suppressed and ward.on_time_pct.suppressed
     # backlog: 3 old ones at SXD are hidden; the one other hidden cell keeps the total honest
-    assert sxd.backlog["31-60"].suppressed
+    assert sxd.backlog["30-59"].suppressed
     assert sxd.backlog_total.suppressed or sum(1 for c in sxd.backlog.values() if c.suppressed) >= 2
     assert result.any_suppressed
 
@@ -77,8 +79,14 @@ def test_secondary_suppression_hides_a_second_cell_when_only_one_is_hidden():
         cell(0, 0),
         cell(None, 0),
         cell(None, 0),
-        {"0-30": cell(25, 25), "31-60": cell(3, 3), "61-90": cell(12, 12), "90+": cell(14, 14)},
-        cell(54, 54),
+        {
+            "0-29": cell(25, 25),
+            "30-59": cell(3, 3),
+            "60-89": cell(12, 12),
+            "90-179": cell(14, 14),
+            "180+": cell(20, 20),
+        },
+        cell(74, 74),
     )
     row_b = statistics.Row(
         "B",
@@ -88,7 +96,7 @@ def test_secondary_suppression_hides_a_second_cell_when_only_one_is_hidden():
         cell(0, 0),
         cell(None, 0),
         cell(None, 0),
-        {k: cell(0, 0) for k in ("0-30", "31-60", "61-90", "90+")},
+        {k: cell(0, 0) for k in ("0-29", "30-59", "60-89", "90-179", "180+")},
         cell(0, 0),
     )
     total = statistics.Row(
@@ -99,8 +107,14 @@ def test_secondary_suppression_hides_a_second_cell_when_only_one_is_hidden():
         cell(0, 0),
         cell(None, 0),
         cell(None, 0),
-        {"0-30": cell(25, 25), "31-60": cell(3, 3), "61-90": cell(12, 12), "90+": cell(14, 14)},
-        cell(54, 54),
+        {
+            "0-29": cell(25, 25),
+            "30-59": cell(3, 3),
+            "60-89": cell(12, 12),
+            "90-179": cell(14, 14),
+            "180+": cell(20, 20),
+        },
+        cell(74, 74),
         is_total=True,
     )
     result = statistics.Result(
@@ -114,10 +128,10 @@ def test_secondary_suppression_hides_a_second_cell_when_only_one_is_hidden():
         total=total,
     )
     statistics._suppress(result)
-    # row A's backlog: 3 is hidden, so the next smallest (12) is hidden too: 54 - 25 - 14 = 15 = 3 + 12
-    assert row_a.backlog["31-60"].suppressed and row_a.backlog["61-90"].suppressed
-    assert not row_a.backlog["0-30"].suppressed and not row_a.backlog["90+"].suppressed
-    assert row_a.backlog["61-90"].secondary and row_a.backlog["61-90"].display() == "*"
+    # row A's backlog: 3 is hidden, so the next smallest (12) is hidden too: 74 - 25 - 14 - 20 = 15 = 3 + 12
+    assert row_a.backlog["30-59"].suppressed and row_a.backlog["60-89"].suppressed
+    assert not row_a.backlog["0-29"].suppressed and not row_a.backlog["90-179"].suppressed
+    assert row_a.backlog["60-89"].secondary and row_a.backlog["60-89"].display() == "*"
     # received: B (4) is hidden; with only one hidden row the total would give it away, so the
     # total is hidden and every authority's own figure stays
     assert row_b.received.suppressed and row_b.received.display() == "<10"
@@ -151,10 +165,10 @@ def test_csv_download_suppresses_small_figures(client, world):
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    by_code = {r["authority_code"]: r for r in rows}
-    assert by_code["HN-SXD"]["received"] == "10"
-    assert by_code["HN-P-HK"]["received"] == "<10"
-    assert by_code["TOTAL"]["received"] == "*"  # 11 - 10 would give the hidden 1 away
+    by_code = {r["Mã cơ quan"]: r for r in rows}
+    assert by_code["HN-SXD"]["Tiếp nhận"] == "10"
+    assert by_code["HN-P-HK"]["Tiếp nhận"] == "<10"
+    assert by_code["TỔNG"]["Tiếp nhận"] == "*"  # 11 - 10 would give the hidden 1 away
     assert "Trần Thị Bình" not in text
 
 

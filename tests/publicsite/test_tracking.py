@@ -7,7 +7,9 @@ import time
 import pytest
 from django.test import Client
 
-from cases import services
+from cases import rules, services
+from cases.actors import Citizen
+from cases.errors import ValidationError
 from cases.models import Case, CaseEvent, IdentityAccessLog, Role, Visibility
 from publicsite import access
 
@@ -28,7 +30,7 @@ def file_case(world, kind="complaint", **kw):
         "files": [services.FileInput("don.pdf", pdf_bytes(), "application/pdf")],
     }
     defaults.update(kw)
-    return services.case_submit(**defaults)
+    return services.case_submit(**{"actor": Citizen.filing(), **defaults})
 
 
 def look_up(client, reference, key, url="/tra-cuu/"):
@@ -265,10 +267,16 @@ def test_supplement_in_writing_without_a_file(client, world):
 def test_supplement_refused_once_the_case_is_finished(world):
     result = file_case(world)
     services.case_reject(case=result.case, actor=world.user(Role.INTAKE), reason_code="KN-11-6")
-    with pytest.raises(services.ValidationError):
-        services.case_supplement(case=result.case, text="Thêm thông tin")
-    with pytest.raises(services.ValidationError):
-        services.case_supplement(case=result.case, text="x" * (services.SUPPLEMENT_TEXT_MAX + 1))
+    with pytest.raises(ValidationError):
+        services.case_supplement(
+            case=result.case, actor=Citizen.with_key(result.case.pk), text="Thêm thông tin"
+        )
+    with pytest.raises(ValidationError):
+        services.case_supplement(
+            case=result.case,
+            actor=Citizen.with_key(result.case.pk),
+            text="x" * (rules.max_length("supplement_text") + 1),
+        )
     assert not CaseEvent.objects.filter(case=result.case, kind="case.supplemented").exists()
 
 
@@ -377,9 +385,15 @@ def test_the_assignee_hears_of_a_supplement_but_not_its_words(world):
     services.case_accept(case=result.case, actor=world.user(Role.INTAKE))
     inspector = world.user(Role.INSPECTOR)
     services.case_assign(case=result.case, actor=world.user(Role.HEAD_OF_UNIT), assignee=inspector)
-    services.case_supplement(case=result.case, text="Số điện thoại mới của tôi là 0912 000 111")
     services.case_supplement(
-        case=result.case, files=[services.FileInput("so-do.png", png_bytes(), "image/png")]
+        case=result.case,
+        actor=Citizen.with_key(result.case.pk),
+        text="Số điện thoại mới của tôi là 0912 000 111",
+    )
+    services.case_supplement(
+        case=result.case,
+        actor=Citizen.with_key(result.case.pk),
+        files=[services.FileInput("so-do.png", png_bytes(), "image/png")],
     )
     told = Notification.objects.filter(template="case.supplemented", recipient_user=inspector)
     assert sorted(told.values_list("channel", flat=True)) == ["email", "email", "inapp", "inapp"]

@@ -99,11 +99,11 @@ def test_backlog_aggregation_counts_open_cases_by_authority_status_and_age(index
     cells = indexed.aggregate_backlog(now=NOW)
     table = {(c.authority, c.status, c.bucket): (c.count, c.overdue) for c in cells}
     assert sum(c.count for c in cells) == 12  # every open case once; E is closed
-    assert table[("HN-SXD", "received", "30-60")] == (3, 1)  # A (45 d, overdue), G, H (31 d)
-    assert table[("HN-SXD-TT", "verifying", "90-180")] == (1, 1)  # B
+    assert table[("HN-SXD", "received", "30-59")] == (3, 1)  # A (45 d, overdue), G, H (31 d)
+    assert table[("HN-SXD-TT", "verifying", "90-179")] == (1, 1)  # B
     assert table[("HN-STNMT", "accepted", "180+")] == (1, 0)  # C
-    assert table[("HN", "accepted", "60-90")] == (2, 1)  # K overdue an hour ago, L due tonight
-    assert table[("", "received", "30-60")] == (1, 0)  # M, no authority yet
+    assert table[("HN", "accepted", "60-89")] == (2, 1)  # K overdue an hour ago, L due tonight
+    assert table[("", "received", "30-59")] == (1, 0)  # M, no authority yet
     assert {c.bucket for c in cells} <= set(AGE_BUCKET_KEYS)
     scoped = indexed.aggregate_backlog(now=NOW, within=("HN-SXD",))
     assert {c.authority for c in scoped} == {"HN-SXD", "HN-SXD-TT"}

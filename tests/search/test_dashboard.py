@@ -21,21 +21,24 @@ from .conftest import index_all
 
 pytestmark = pytest.mark.django_db
 
-URLS = ["overview", "stalled", "ontime", "deadlines", "top", "search"]
+URLS = ["overview", "stalled", "ontime", "ontime_cases", "top", "search"]
 
 
 def ago(days: int, hours: int = 0) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days, hours=hours)
 
 
-def deadline(case, *, due_days_ago: int, met_days_ago: int | None = None, missed=False, state=None):
+def deadline(
+    case, *, due_days_ago: int, met_days_ago: int | None = None, state=None, rule="K4", end_reason=""
+):
+    """A resolution deadline of ``case``; met (late when met after its due day) or still open."""
     due_at = ago(due_days_ago)
     met_at = ago(met_days_ago) if met_days_ago is not None else None
     if state is None:
-        state = Deadline.State.MET if met_at else (Deadline.State.MISSED if missed else Deadline.State.OPEN)
+        state = Deadline.State.MET if met_at else Deadline.State.OPEN
     return Deadline.objects.create(
         case=case,
-        rule_code="K4",
+        rule_code=rule,
         rule_version=dt.date(2012, 7, 1),
         title_vi="Thời hạn giải quyết khiếu nại lần đầu",
         legal_basis_vi="Luật Khiếu nại 2011, Điều 28",
@@ -48,8 +51,24 @@ def deadline(case, *, due_days_ago: int, met_days_ago: int | None = None, missed
         calendar_version="test",
         state=state,
         met_at=met_at,
-        missed=missed,
+        missed=bool(met_at and met_at > due_at),
+        end_reason=end_reason,
     )
+
+
+def decided(reference, authority, *, decided_days_ago: int, due_days_ago: int, **kw):
+    """A case resolved ``decided_days_ago``, its resolution limit due ``due_days_ago``."""
+    case = CaseFactory(
+        reference=reference,
+        authority=authority,
+        status=kw.pop("status", CaseStatus.DECIDED),
+        received_at=ago(decided_days_ago + 40),
+        last_activity_at=ago(decided_days_ago),
+        decided_at=ago(decided_days_ago),
+        **kw,
+    )
+    deadline(case, due_days_ago=due_days_ago, met_days_ago=decided_days_ago)
+    return case
 
 
 class Live:
@@ -114,14 +133,30 @@ class Live:
             subject="Hồ sơ đã đóng",
             description="Xong.",
         )
-        # Deadlines of the last months: HN-SXD 2 on time, 2 late (one met late, one flagged missed).
-        deadline(self.a, due_days_ago=20, met_days_ago=25)
-        deadline(self.b, due_days_ago=15, met_days_ago=16)
-        deadline(self.b, due_days_ago=10, met_days_ago=8)
-        deadline(self.e, due_days_ago=30, missed=True)
-        deadline(self.c, due_days_ago=12, met_days_ago=13)
-        deadline(self.c, due_days_ago=5, state=Deadline.State.PAUSED)  # clock stopped: pending
-        deadline(self.d, due_days_ago=40)  # open, past due: late
+        # Resolved in the last months (the on-time figures, per case): HN-SXD 1 on time of 3 (E and G
+        # late), HN-STNMT 1 of 1; a withdrawal ends its deadline and stays out of the figures.
+        self.e.decided_at = ago(30)
+        self.e.save()
+        deadline(self.e, due_days_ago=35, met_days_ago=30)  # late
+        self.f = decided("V-F", self.sxd, decided_days_ago=20, due_days_ago=15)  # on time
+        self.g = decided(
+            "V-G",
+            self.tt,
+            decided_days_ago=16,
+            due_days_ago=18,
+            kind=CaseKind.DENUNCIATION,
+            status=CaseStatus.CONCLUDED,
+        )  # late
+        self.h = decided("V-H", self.stnmt, decided_days_ago=13, due_days_ago=12)  # on time
+        self.w = CaseFactory(
+            reference="V-W",
+            authority=self.sxd,
+            status=CaseStatus.WITHDRAWN,
+            received_at=ago(60),
+            last_activity_at=ago(50),
+        )
+        deadline(self.w, due_days_ago=40, met_days_ago=50, state=Deadline.State.ENDED, end_reason="withdrawn")
+        deadline(self.d, due_days_ago=40)  # open and past due: not resolved, not in the rate
 
 
 @pytest.fixture
@@ -218,12 +253,13 @@ def test_overview_rolls_the_backlog_up_the_hierarchy_and_drills_down(client, aud
     assert report.total == 4  # the closed case is not backlog
     assert rows["HN"].total == 3 and rows["DN"].total == 1
     assert rows["HN"].by_status == {"received": 1, "verifying": 1, "accepted": 1}
-    assert rows["HN"].by_bucket == {"30-60": 1, "90-180": 1, "0-30": 1}
+    assert rows["HN"].by_bucket == {"30-59": 1, "90-179": 1, "0-29": 1}
     assert rows["HN"].overdue == 1
     assert report.by_bucket["180+"] == 1  # the Đà Nẵng case, received 200 days ago
     html = response.content.decode()
-    assert "/admin/cases/?status=received&amp;authority=HN" in html  # figures link to their cases
-    assert "/admin/cases/?overdue=1&amp;authority=HN" in html
+    # every figure links to the finder with the criteria that count it
+    assert url("stalled", status="received", authority="HN").replace("&", "&amp;") in html
+    assert url("stalled", overdue=True, authority="HN").replace("&", "&amp;") in html
     assert url("stalled", age="180+", authority="DN").replace("&", "&amp;") in html
     assert url("overview", authority="HN") in html  # drill-down
     assert "<svg" in html and "ov-fill" in html
@@ -238,11 +274,12 @@ def test_overview_rolls_the_backlog_up_the_hierarchy_and_drills_down(client, aud
     assert [a.code for a in response.context["breadcrumbs"]] == ["HN", "HN-SXD"]
 
 
-def test_overview_kpis_count_overdue_and_idle_cases(client, auditor, live):
+def test_overview_kpis_count_overdue_stalled_and_on_time(client, auditor, live):
     client.force_login(auditor)
     kpis = client.get(url("overview")).context["kpis"]
-    assert [k["value"] for k in kpis[:3]] == [4, 1, 2]  # open, overdue (A), idle ≥30 days (A, D)
-    assert kpis[3]["value"] == "50,0%"  # 3 of 6 due deadlines met on time (Vietnamese decimal comma)
+    # open, open and overdue (A), decided and overdue (none), stalled by the default policy (A, D)
+    assert [k["value"] for k in kpis[:4]] == [4, 1, 0, 2]
+    assert kpis[4]["value"] == "50,0%"  # F and H on time, E and G late (Vietnamese decimal comma)
 
 
 def test_a_heads_overview_shows_only_their_sub_tree(client, head, live):
@@ -288,7 +325,7 @@ def test_the_stalled_list_applies_the_finder_criteria(client, auditor, live, bac
     assert response.context["total"] == 2
     response = client.get(url("stalled", min_transfers=2, authority="HN"))
     assert [r["reference"] for r in response.context["rows"]] == ["V-B"]
-    response = client.get(url("stalled", age="0-30"))
+    response = client.get(url("stalled", age="0-29"))
     assert [r["reference"] for r in response.context["rows"]] == ["V-C"]
     html = client.get(url("stalled", overdue_by=1)).content.decode()
     assert "V-A" in html and "V-D" not in html
@@ -330,19 +367,19 @@ def test_the_dashboard_answers_from_the_database_when_elasticsearch_is_down(
 # ------------------------------------------------------------------------------------ on time
 
 
-def test_on_time_rate_by_authority_with_links_to_the_deadlines(client, auditor, live):
+def test_on_time_rate_by_authority_with_links_to_the_cases(client, auditor, live):
     client.force_login(auditor)
     response = client.get(url("ontime"))
     total = response.context["total"]
-    assert (total.on_time, total.late, total.pending) == (3, 3, 1)
+    assert (total.on_time, total.late) == (2, 2)  # the withdrawal and the open D are outside
     rows = {item["row"].key: item for item in response.context["table"]}
-    assert rows["HN"]["row"].rate.rate == 60.0  # 3 on time of 5 decided (A, B, B, C; E missed)
-    assert rows["DN"]["row"].rate.rate == 0.0  # open and past due: late
+    assert rows["HN"]["row"].rate.rate == 50.0
+    assert rows["DN"]["row"].rate.rate is None  # nothing resolved there
     late = client.get(rows["HN"]["late_url"])
-    assert [i["deadline"].case.reference for i in late.context["items"]] == ["V-E", "V-B"]
+    assert [i["case"].reference for i in late.context["items"]] == ["V-E", "V-G"]
     drill = client.get(url("ontime", authority="HN"))
     rows = {item["row"].key: item["row"] for item in drill.context["table"]}
-    assert rows["HN-SXD"].rate.rate == 50.0 and rows["HN-STNMT"].rate.rate == 100.0
+    assert rows["HN-SXD"].rate.rate == 33.3 and rows["HN-STNMT"].rate.rate == 100.0
     assert "<svg" in drill.content.decode()
 
 
@@ -351,17 +388,17 @@ def test_on_time_by_quarter_and_export(client, auditor, live):
     response = client.get(url("ontime", period="quarter"))
     series = response.context["series"]
     assert all(p.label.startswith("Q") for p in series)
-    assert sum(p.rate.decided for p in series) == 6
+    assert sum(p.rate.resolved for p in series) == 4
     response = client.get(url("ontime", export="csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][-1] == "Tỷ lệ đúng hạn (%)"
-    assert ["HN", "UBND thành phố Hà Nội", "3", "2", "1", "60.0"] in rows
+    assert ["HN", "UBND thành phố Hà Nội", "2", "2", "50.0"] in rows
 
 
-def test_a_heads_on_time_page_counts_only_their_deadlines(client, head, live):
+def test_a_heads_on_time_page_counts_only_their_cases(client, head, live):
     client.force_login(head)
     total = client.get(url("ontime")).context["total"]
-    assert (total.on_time, total.late) == (2, 2)
+    assert (total.on_time, total.late) == (1, 2)
 
 
 # -------------------------------------------------------------------------------------- top

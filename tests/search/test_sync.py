@@ -18,7 +18,7 @@ from search.criteria import StalledCriteria
 from search.models import PendingIndex
 from search.sync import rebuild
 from search.tasks import index_case_task, search_reconcile_task
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, UserFactory
 
 from .conftest import NOW, days_ago
 
@@ -100,7 +100,7 @@ def test_case_services_index_after_commit(es_backend, world, django_capture_on_c
     case = world.cases["A"]
     es_backend.bulk_index(Case.objects.all())
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_accept(case=case, actor=None, note="Đủ điều kiện thụ lý")
+        services.case_accept(case=case, actor=UserFactory(is_superuser=True), note="Đủ điều kiện thụ lý")
     es_backend.refresh()
     assert es_status(es_backend, case.pk) == "accepted"
     # Accepting is activity: the case is no longer idle for 30 days.
@@ -176,7 +176,9 @@ def test_an_elasticsearch_outage_blocks_no_change_and_the_reconcile_restores_zer
     try:
         # A change through the services succeeds; its index task finds no cluster and records it.
         with django_capture_on_commit_callbacks(execute=True):
-            services.case_accept(case=accepted, actor=None, note="Thụ lý trong lúc mất kết nối")
+            services.case_accept(
+                case=accepted, actor=UserFactory(is_superuser=True), note="Thụ lý trong lúc mất kết nối"
+            )
         assert Case.objects.get(pk=accepted.pk).status == CaseStatus.ACCEPTED
         assert PendingIndex.objects.filter(case_id=accepted.pk).exists()
         # Changes made behind the index's back and a new case: no task, only the drift check sees them.

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from cases import services
+from cases.actors import Citizen
 from cases.models import Case, Role
 
 PERSON = {
@@ -30,10 +31,10 @@ def make_case(world, kind="complaint", tree="hn", actor=None, **kw) -> Case:
         "authority": authority,
         "contested_act": "Quyết định 12/QĐ-UBND ngày 01/03/2026" if kind == "complaint" else "",
         "accused_name": "Ông Nguyễn Văn X" if kind == "denunciation" else "",
-        "actor": actor,
+        "actor": actor or Citizen.filing(),
     }
     defaults.update(kw)
-    return services.case_submit(**defaults).case
+    return services.case_submit(**{"actor": Citizen.filing(), **defaults}).case
 
 
 def refused(response) -> bool:

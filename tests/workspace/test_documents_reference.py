@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from cases import documents, services
+from cases import documents, files, services
 from cases.models import CaseEvent, Deadline, Holiday, IdentityAccessLog, Role
 
 from .conftest import PERSON, accepted, fresh, make_case, refused
@@ -57,7 +57,7 @@ def test_docx_is_a_valid_word_document_in_vietnamese(world):
     )
     zf = zipfile.ZipFile(io.BytesIO(rendered.content))
     assert {"[Content_Types].xml", "_rels/.rels", "word/document.xml"} <= set(zf.namelist())
-    assert services.sniff_content_type(rendered.content) == documents.DOCX_TYPE
+    assert files.sniff_content_type(rendered.content) == documents.DOCX_TYPE
     text = rendered.text
     assert "Độc lập - Tự do - Hạnh phúc" in documents.docx_text(rendered.content)
     assert "Về việc gia hạn giải quyết tố cáo" in text and "01/QĐ-GH" in text and "20 ngày" in text

@@ -53,7 +53,7 @@ def test_duplicates_found_by_id_number_and_merged_or_linked(world, login):
     assert fresh(dup).duplicate_suspected
     intake = login(world.user(Role.INTAKE))
     html = intake.get(f"/admin/cases/{dup.reference}/duplicates/").content.decode()
-    assert original.reference in html and "cùng số định danh người gửi" in html
+    assert original.reference in html and "cùng người gửi (số định danh)" in html
     assert related.reference not in html
     # Other agency's staff cannot use the duplicates page of an HN case.
     assert (

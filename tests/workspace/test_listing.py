@@ -187,7 +187,7 @@ def test_stalled_uses_the_escalation_policy(world, login):
     assert refs(client.get("/admin/cases/?stalled=1")) == set()  # default: 10 working days when received
     EscalationPolicy.objects.create(authority=None, stalled_after={"received": 3})
     assert refs(client.get("/admin/cases/?stalled=1")) == {case.reference}
-    assert refs(client.get("/admin/cases/?stalled=1&stalled_days=30")) == set()
+    assert refs(client.get("/admin/cases/?stalled=1&idle_days=30")) == set()
 
 
 @pytest.mark.parametrize("url", ["/admin/cases/", "/admin/cases/mine/", "/admin/cases/triage/"])

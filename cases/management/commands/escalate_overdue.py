@@ -31,7 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{'DRY RUN: ' if dry_run else ''}examined {report.examined} cases due; "
             f"warnings {report.warnings}, escalations {report.escalations}, stalled {report.stalled}, "
-            f"notifications {report.notifications}"
+            f"notices {report.notices}"
         )
         if report.failed_chunks:
             raise CommandError(

@@ -6,6 +6,7 @@ command exits non-zero naming each row and the reason."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.actors import SYSTEM
 from cases.calendar_services import CalendarImportError, holiday_rows_read, holidays_import
 
 
@@ -48,7 +49,11 @@ class Command(BaseCommand):
             with open(path, encoding="utf-8-sig", newline="") as fh:
                 rows = holiday_rows_read(fh)
             report = holidays_import(
-                rows, dry_run=options["dry_run"], prune=options["prune"], recompute=options["recompute"]
+                rows,
+                actor=SYSTEM,
+                dry_run=options["dry_run"],
+                prune=options["prune"],
+                recompute=options["recompute"],
             )
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {path} / cannot read {path}: {exc.strerror}") from exc

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import services
+from cases.actors import SYSTEM, Citizen
 from cases.models import Authority, Case, EscalationPolicy, Role
 from cases.roles import membership_grant
 
@@ -165,7 +166,7 @@ class Command(BaseCommand):
         )
 
     def _authorities(self) -> dict[str, Authority]:
-        out = {}
+        out: dict[str, Authority] = {}
         for code, vi, en, level, parent, remote in AUTHORITIES:
             out[code], _ = Authority.objects.update_or_create(
                 code=code,
@@ -173,7 +174,7 @@ class Command(BaseCommand):
                     "name_vi": vi,
                     "name_en": en,
                     "level": level,
-                    "parent": out.get(parent),
+                    "parent": out.get(parent) if parent else None,
                     "remote_area": remote,
                     "valid_from": dt.date(2025, 7, 1),
                 },
@@ -235,6 +236,7 @@ class Command(BaseCommand):
                         )
                     ]
                 )
+                channel = rng.choice(list(Case.Channel.values))
                 with frozen_now(start):
                     result = services.case_submit(
                         kind=kind,
@@ -242,12 +244,12 @@ class Command(BaseCommand):
                         description=f"{subject}. Đề nghị cơ quan có thẩm quyền xem xét, "
                         "giải quyết theo quy định của pháp luật.",
                         parties=parties,
-                        channel=rng.choice(list(Case.Channel.values)),
+                        channel=channel,
                         authority=authority,
                         contested_act=act,
                         contested_act_known_on=(start - dt.timedelta(days=20)).date() if act else None,
                         accused_name="Ông Nguyễn Văn X" if kind == "denunciation" else "",
-                        actor=None,
+                        actor=Citizen.filing() if channel == Case.Channel.ONLINE else SYSTEM,
                         received_at=start,
                     )
                 case = result.case
@@ -297,7 +299,9 @@ class Command(BaseCommand):
         if step == "resume":
             return services.case_resume(case=case, actor=head, note="Đã có kết quả giám định")
         if step == "withdraw":
-            return services.case_withdraw(case=case, actor=None, statement="Tôi xin rút đơn")
+            return services.case_withdraw(
+                case=case, actor=Citizen.with_key(case.pk), statement="Tôi xin rút đơn"
+            )
         if step == "terminate":
             return services.case_terminate(case=case, actor=head, reason_code="TC-34-3-c")
         if step == "conclude":

@@ -1,4 +1,4 @@
-"""Writing many rows of one model at once.
+"""Writing many rows of one model at once, and the guard rail that keeps everyone else from it.
 
 ``bulk_create`` on PostgreSQL sends each column as an array whose elements psycopg quotes one by one
 in Python; for the thousands of rows of an escalation sweep chunk that costs more than the inserts
@@ -7,7 +7,10 @@ implementation. Other databases (SQLite for ``make run``) get ``bulk_create``.""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from django.db import connection, models
 from django.db.models.fields import AutoFieldMixin
@@ -64,7 +67,7 @@ def copy_history(objs: Sequence[models.Model], *, history_type: str = "~") -> No
     them: ``_history_user`` and ``_change_reason`` of each object), inserted with COPY."""
     if not objs:
         return
-    historical = type(objs[0]).history.model
+    historical = type(objs[0]).history.model  # type: ignore[attr-defined]
     now = timezone.now()
     copy_insert(
         historical,
@@ -99,7 +102,7 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields:
     if not objs:
         return
     meta = model._meta
-    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    columns: list[Any] = [meta.pk, *(meta.get_field(name) for name in fields)]
     postgres = connection.vendor == "postgresql"
 
     def placeholder(field) -> str:
@@ -123,3 +126,57 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+# ------------------------------------------------------------------------------ the guard rail
+#
+# django-simple-history records a row's past only when the row is saved through the model; a
+# ``QuerySet.update()`` or a plain ``bulk_create()`` changes rows and leaves no history record, so
+# the timeline and the audit export would silently miss the change. The managers of the tracked
+# models (Case, Party, Attachment, Deadline, Assignment) refuse both, except inside
+# ``bulk_writer(...)``: the documented bulk writers (the escalation sweep's set-based services in
+# ``cases.services``) open it and write the history records themselves (``copy_history``).
+
+_writer: ContextVar[str | None] = ContextVar("kntc_bulk_writer", default=None)
+
+
+class HistoryBypassError(RuntimeError):
+    """A bulk write on a history-tracked model outside the documented bulk writer."""
+
+
+@contextmanager
+def bulk_writer(name: str) -> Iterator[None]:
+    """Allow ``update()``/``bulk_create()`` on history-tracked models for the block; the caller
+    writes their history records. ``name`` says who (for the error message of anybody else)."""
+    token = _writer.set(name)
+    try:
+        yield
+    finally:
+        _writer.reset(token)
+
+
+def _refuse(model: type[models.Model], what: str) -> None:
+    if _writer.get() is None:
+        raise HistoryBypassError(
+            f"{model.__name__}.objects.{what}() would change rows without history records; save each "
+            "row (save(update_fields=...)) or write inside config.bulk.bulk_writer() with copy_history()"
+        )
+
+
+class HistoryGuardedQuerySet(models.QuerySet[Any]):
+    """The queryset of a history-tracked model: no history-less bulk writes (see above)."""
+
+    def update(self, **kwargs: Any) -> int:
+        _refuse(self.model, "update")
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        _refuse(self.model, "bulk_create")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        _refuse(self.model, "bulk_update")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+
+HistoryGuardedManager = models.Manager.from_queryset(HistoryGuardedQuerySet)

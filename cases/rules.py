@@ -1,0 +1,373 @@
+"""Every threshold, limit and yes/no rule of the domain, in one place, with no database access.
+
+Forms, the JSON API and its OpenAPI schema, the workspace's actions, the services, the reporting
+definitions (``cases.reporting``) and both search backends ask this module; nobody restates a number
+or a condition. The functions take plain values or any object with the attributes they read (a
+``Case`` row, a dataclass in a test), so they are table-testable.
+
+A predicate answers with a :class:`Verdict`: falsy with the reason (translatable, with the article
+it rests on) when the answer is no, so the workspace can show a disabled action with its reason and
+the service can refuse with the same words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import deadlines as engine
+from . import workflow
+from .models import CaseKind as K
+from .models import CaseStatus as S
+
+Text = str | Promise
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer of a rule: ``allowed``, or not with ``reason`` (shown to the person asking)."""
+
+    allowed: bool
+    reason: Text = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED: Final = Verdict(True)
+
+
+def refused(reason: Text) -> Verdict:
+    return Verdict(False, reason)
+
+
+class CaseFacts(Protocol):
+    """What the rules read of a case (a ``cases.models.Case`` has all of it)."""
+
+    kind: str
+    status: str
+    complaint_level: str
+    complexity: str
+    extension_count: int
+    remote_area: bool
+    decided_at: dt.datetime | None
+
+
+class DeadlineFacts(Protocol):
+    rule_code: str
+    state: str
+    due_at: dt.datetime
+    missed: bool
+
+
+# ------------------------------------------------------------------------------ text and files
+
+# The longest text each field accepts, for every door: web forms, the API (and the maxLength of its
+# OpenAPI schema), the workspace forms and the services. Keys are the field names used by the forms
+# and the API.
+TEXT_LIMITS: Final[Mapping[str, int]] = {
+    # the letter (Law on Complaints Art 8(2); Law on Denunciations Art 23(1))
+    "subject": 300,
+    "description": 20_000,
+    "contested_act": 2_000,
+    "delay_reason": 2_000,
+    "accused_name": 255,
+    "accused_position": 255,
+    # the people
+    "full_name": 200,
+    "national_id": 20,
+    "address": 500,
+    "phone": 20,
+    "email": 254,
+    # what a citizen sends later
+    "supplement_text": 2_000,
+    "withdrawal_statement": 2_000,
+    # what staff write
+    "note": 4_000,
+    "reason_text": 2_000,
+    "guidance": 4_000,
+    "plan": 4_000,
+    "place": 300,
+    "agenda": 2_000,
+    "decision_number": 60,
+    "justification": 2_000,
+    "summary": 10_000,
+    "publication_channel": 300,
+    "attachment_description": 300,
+    "reveal_reason": 500,
+}
+# The shortest reason a staff member may give for revealing an identity (Law on Denunciations
+# Art 56: every access to the denouncer's identity has a recorded reason).
+REVEAL_REASON_MIN: Final = 5
+
+
+def max_length(field: str) -> int:
+    return TEXT_LIMITS[field]
+
+
+def text_problem(field: str, value: str, *, required: bool = False) -> Text | None:
+    """Why ``value`` is not acceptable for ``field`` (None when it is)."""
+    stripped = (value or "").strip()
+    if required and not stripped:
+        return _("Trường này là bắt buộc.")
+    if len(stripped) > TEXT_LIMITS[field]:
+        return _("Tối đa %(n)s ký tự.") % {"n": TEXT_LIMITS[field]}
+    if any(ch in stripped for ch in FORBIDDEN_CHARACTERS):
+        return _("Nội dung có ký tự điều khiển không hợp lệ.")
+    return None
+
+
+# Control characters no text may carry: they are invalid in XML (a generated DOCX would not open)
+# and have no place in a letter. Tab, line feed and carriage return are allowed.
+FORBIDDEN_CHARACTERS: Final = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r") | {"\x7f"}
+
+# Files (one rule for the web wizard, the API, the workspace and the services).
+MAX_FILES: Final = 10
+MAX_FILE_BYTES: Final = 20 * 1024 * 1024
+MAX_TOTAL_BYTES: Final = 50 * 1024 * 1024
+ALLOWED_TYPES: Final[Mapping[str, str]] = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+}
+ALLOWED_TYPE_NAMES: Final = "PDF, JPEG, PNG, DOCX, ODT"
+# Zip-based formats (DOCX, ODT) are read as archives: bounded, so a small upload cannot make the
+# server inflate gigabytes (a "zip bomb").
+ZIP_MAX_MEMBERS: Final = 2_000
+ZIP_MAX_MEMBER_READ: Final = 64 * 1024  # bytes read of any one member we inspect
+ZIP_MAX_TOTAL_UNCOMPRESSED: Final = 200 * 1024 * 1024
+ZIP_MAX_RATIO: Final = 200  # declared uncompressed / compressed size of the archive
+
+# Groups (Law on Citizen Reception 2013 Art 29(1)? and its Decree: one to five representatives).
+MAX_PEOPLE_ONLINE: Final = 30
+MAX_REPRESENTATIVES: Final = 5
+
+# A complaint filed later than this needs a reason for the delay (Law on Complaints 2011 Art 9).
+COMPLAINT_LIMITATION_DAYS: Final = 90
+
+
+# ------------------------------------------------------------------------------ case verbs
+
+
+def can_withdraw(case: CaseFacts) -> Verdict:
+    """A complaint may be withdrawn at any time before the decision (Law on Complaints 2011 Art 10);
+    a denunciation before the conclusion (Law on Denunciations 2018 Art 33(1)); a petition while it
+    is handled. An information report has nobody to withdraw it (Art 25)."""
+    if case.kind == K.ANONYMOUS_REPORT:
+        return refused(_("Tin báo không nêu tên không có người rút (Luật Tố cáo 2018, Điều 25)."))
+    if case.status not in workflow.WITHDRAWABLE_STATES or not workflow.can_transition(
+        case.kind, case.status, S.WITHDRAWN
+    ):
+        return refused(
+            _(
+                "Không thể rút đơn sau khi đã có quyết định hoặc kết luận (Luật Khiếu nại 2011, "
+                "Điều 10; Luật Tố cáo 2018, Điều 33)."
+            )
+        )
+    return ALLOWED
+
+
+# The resolution limits whose outcome is the case's "resolved on time" (Law on Complaints Arts 28,
+# 37, 50; Law on Denunciations Art 30).
+RESOLUTION_RULES: Final = frozenset({"K4", "K5", "K6", "T4"})
+# The limits that answer a letter at receipt (accept, refuse, transfer, guide).
+RECEIPT_RULES: Final = frozenset({"K3", "T1", "R4", "T2"})
+
+
+def second_level_allowed(
+    case: CaseFacts,
+    today: dt.date,
+    *,
+    first_level_due: dt.date | None,
+    decision_received_on: dt.date | None,
+    calendar: engine.WorkingCalendar,
+) -> Verdict:
+    """May a second-level complaint be opened against this first-level case today?
+
+    Law on Complaints 2011 Arts 7(1), 33(1): only when the complainant disagrees with the first-level
+    decision, or when the first-level limit (Art 28, rule K4) passed without a decision; and within
+    30 days (45 in remote areas, rule K8) of receiving the decision or of the expiry of that limit."""
+    if case.kind != K.COMPLAINT:
+        return refused(_("Chỉ khiếu nại mới có giải quyết lần hai (Luật Khiếu nại 2011, Điều 7)."))
+    if case.complaint_level == "second":
+        return refused(
+            _(
+                "Đây đã là khiếu nại lần hai; tiếp theo là khởi kiện tại Tòa án "
+                "(Luật Khiếu nại 2011, Điều 7 khoản 1)."
+            )
+        )
+    decided = case.status in {S.DECIDED, S.PUBLISHED, S.CLOSED} and case.decided_at is not None
+    if decided:
+        trigger = decision_received_on
+        if trigger is None:
+            # Nobody recorded when the complainant received the decision: the window cannot be
+            # shown to have run out, and the citizen gets the benefit of the doubt.
+            return ALLOWED
+    elif case.status in {S.ACCEPTED, S.VERIFYING, S.DIALOGUE}:
+        if first_level_due is None or today <= first_level_due:
+            return refused(
+                _(
+                    "Chỉ khiếu nại lần hai sau khi có quyết định giải quyết lần đầu, hoặc khi đã hết thời "
+                    "hạn giải quyết lần đầu mà chưa được giải quyết (Luật Khiếu nại 2011, Điều 7 khoản 1, "
+                    "Điều 33 khoản 1)."
+                )
+            )
+        trigger = first_level_due
+    else:
+        return refused(_("Hồ sơ lần đầu chưa được thụ lý hoặc đã kết thúc không có quyết định."))
+    rule = engine.load_rules().get("K8", trigger)
+    window = engine.compute_due(rule, trigger, calendar, remote=case.remote_area)
+    if today > window.due_date:
+        return refused(
+            _("Đã quá thời hạn khiếu nại lần hai (hết ngày %(date)s; Luật Khiếu nại 2011, Điều 33 khoản 1).")
+            % {"date": window.due_date.strftime("%d/%m/%Y")}
+        )
+    return ALLOWED
+
+
+def second_level_window(
+    trigger: dt.date, *, remote: bool, calendar: engine.WorkingCalendar
+) -> engine.DueDate:
+    """The K8 window (30 days, 45 in remote areas) from ``trigger`` (Law on Complaints Art 33)."""
+    return engine.compute_due(engine.load_rules().get("K8", trigger), trigger, calendar, remote=remote)
+
+
+def extensions_allowed(case: CaseFacts, on: dt.date) -> int:
+    """How many written extension decisions the law allows this case in all (T4: none if normal,
+    one if complex, two if especially complex; Law on Denunciations Art 30; Decree 31/2019 Art 3).
+    Complaints have ceilings, not extensions (Law on Complaints Art 28)."""
+    if case.kind != K.DENUNCIATION:
+        return 0
+    policy = engine.load_rules().get("T4", on).extensions
+    if policy is None:
+        return 0
+    return policy.allowed(
+        complex=case.complexity in ("complex", "especially_complex"),
+        especially_complex=case.complexity == "especially_complex",
+    )
+
+
+def extensions_left(case: CaseFacts, on: dt.date) -> int:
+    return max(0, extensions_allowed(case, on) - case.extension_count)
+
+
+def extension_days_max(on: dt.date) -> int:
+    policy = engine.load_rules().get("T4", on).extensions
+    return policy.max_days_each if policy else 0
+
+
+def can_extend(case: CaseFacts, on: dt.date) -> Verdict:
+    if not workflow.allows_extension(case.kind, case.status):
+        return refused(_("Chỉ gia hạn giải quyết tố cáo đang thụ lý, xác minh (Luật Tố cáo 2018, Điều 30)."))
+    if extensions_allowed(case, on) == 0:
+        return refused(_("Cần phân loại Phức tạp để gia hạn (Nghị định 31/2019, Điều 3)."))
+    if extensions_left(case, on) == 0:
+        return refused(_("Đã gia hạn đủ số lần pháp luật cho phép (Luật Tố cáo 2018, Điều 30 khoản 1)."))
+    return ALLOWED
+
+
+# ------------------------------------------------------------------------------ deadlines
+
+
+def is_overdue(deadline: DeadlineFacts, now: dt.datetime) -> bool:
+    """A running deadline whose end has passed. A paused clock (suspension) is never overdue; a
+    deadline met, even late, is no longer overdue (it is "late" in the on-time figures)."""
+    return deadline.state == "open" and deadline.due_at < now
+
+
+def counts_for_on_time(deadline: DeadlineFacts) -> bool:
+    """Whether a deadline enters the on-time figures: a resolution limit (K4, K5, K6, T4) that was
+    met by a decision or conclusion. One ended by withdrawal, merger, transfer or termination
+    ("ended"), or not yet met, is outside the denominator."""
+    return deadline.rule_code in RESOLUTION_RULES and deadline.state == "met"
+
+
+def met_on_time(deadline: DeadlineFacts) -> bool:
+    return counts_for_on_time(deadline) and not deadline.missed
+
+
+# ------------------------------------------------------------------------------ stalled cases
+
+# Working days without handling after which an active case counts as stalled, per status, when no
+# escalation policy of its authority (or of a body above it, or the default policy) says otherwise.
+# Suspended cases wait by design and are never stalled.
+DEFAULT_STALLED_AFTER: Final[Mapping[str, int]] = {
+    S.RECEIVED: 10,
+    S.ACCEPTED: 15,
+    S.VERIFYING: 20,
+    S.DIALOGUE: 10,
+}
+STALLABLE_STATES: Final = frozenset(DEFAULT_STALLED_AFTER)
+
+
+def stalled_thresholds(policy_overrides: Mapping[str, object] | None) -> dict[str, int]:
+    """The per-status thresholds of a policy: the defaults, overridden by what the policy says for
+    statuses that can stall (anything else in the policy is ignored)."""
+    thresholds = dict(DEFAULT_STALLED_AFTER)
+    for status, days in (policy_overrides or {}).items():
+        if status in STALLABLE_STATES:
+            try:
+                value = int(str(days))
+            except ValueError:
+                continue
+            if value > 0:
+                thresholds[status] = value
+    return thresholds
+
+
+def stalled_threshold(status: str, policy_overrides: Mapping[str, object] | None) -> int | None:
+    """Working days without handling before a case in ``status`` is stalled (None: never)."""
+    return stalled_thresholds(policy_overrides).get(status)
+
+
+def idle_cutoff(today: dt.date, working_days: int, calendar: engine.WorkingCalendar) -> dt.date:
+    """The latest day of last activity that counts as ``working_days`` or more working days
+    without activity by ``today``: the last day D with ``working_days_between(D, today) >= n``."""
+    day = today
+    while calendar.working_days_between(day, today) < working_days:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def is_stalled(
+    status: str,
+    last_activity_on: dt.date,
+    today: dt.date,
+    policy_overrides: Mapping[str, object] | None,
+    calendar: engine.WorkingCalendar,
+) -> bool:
+    threshold = stalled_threshold(status, policy_overrides)
+    return threshold is not None and calendar.working_days_between(last_activity_on, today) >= threshold
+
+
+# ------------------------------------------------------------------------------ duplicates
+
+# A letter is a likely duplicate of an earlier case received within this many days when the same
+# person (national ID, through the blind index) filed a case of the same kind, or when it names the
+# same accused and its subject is this similar (Law on Denunciations 2018 Art 24(3); Circular
+# 05/2021/TT-TTCP Art 14(1): the same content is handled once).
+DUPLICATE_WINDOW_DAYS: Final = 90
+DUPLICATE_SUBJECT_SIMILARITY: Final = 0.6
+DUPLICATE_MAX_CANDIDATES: Final = 20
+
+
+def duplicate_signals(
+    *,
+    same_person: bool,
+    same_accused: bool,
+    subject_similarity: float,
+    same_kind: bool,
+) -> list[str]:
+    """The reasons (codes) one earlier case is a likely duplicate; empty when it is not."""
+    signals = []
+    if same_person and same_kind:
+        signals.append("same_person")
+    if same_accused and subject_similarity >= DUPLICATE_SUBJECT_SIMILARITY:
+        signals.append("same_accused_similar_subject")
+    return signals

@@ -1,0 +1,485 @@
+"""Handling an accepted case: assignment, verification, dialogue, extension, suspension and
+resumption, withdrawal and termination, the decision or conclusion, publication, closing, the
+second level, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import deadline_services as dl
+from .. import permissions, rules, workflow
+from ..actors import Actor, Citizen, history_user, stamp
+from ..errors import ConflictOfInterestError, PermissionDeniedError, ValidationError
+from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Visibility
+from ..models import CaseKind as K
+from ..models import CaseStatus as S
+from ..reasons import SUSPENSION_REASONS, TERMINATION_REASONS
+from .attachments import FileInput, attachment_create
+from .base import clean_text, local_today, lock, record, require_verdict, save, statutory_reason, transition
+from .intake import PartyInput, SubmitResult, case_submit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+HANDLER_ROLES = frozenset({Role.INSPECTOR, Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY})
+
+
+@transaction.atomic
+def case_assign(
+    *, case: Case, actor: Actor, assignee: User, reason: str = "", expected_version: int | None = None
+) -> Case:
+    """Assign a handler. Refuses the person accused and anyone in the unit accused
+    (``permissions.conflict_of_interest``; Decree 31/2019 Art 10)."""
+    case = lock(case, expected_version)
+    permissions.check_can("assign", actor, case)
+    if case.status not in workflow.OPEN_STATES:
+        raise ValidationError(_("Hồ sơ đã kết thúc, không thể phân công."))
+    conflict = permissions.conflict_of_interest(case, assignee)
+    if conflict:
+        raise ConflictOfInterestError(
+            _("Không thể phân công: người được giao %(why)s."), params={"why": conflict}
+        )
+    if not assignee.is_superuser and not (permissions.roles_for_case(assignee, case) & HANDLER_ROLES):
+        raise ValidationError(_("Người được giao không thuộc cơ quan giải quyết."))
+    if case.assignee_id == assignee.pk:
+        raise ValidationError(_("Hồ sơ đã được giao cho người này."))
+    reason = clean_text("note", reason)
+    now = timezone.now()
+    previous = case.assignee_id
+    user = history_user(actor)
+    for current in Assignment.objects.filter(case=case, ended_at__isnull=True):
+        current.ended_at = now
+        stamp(current, user, "reassigned")
+        current.save(update_fields=["ended_at"])
+    assignment = Assignment(case=case, assignee=assignee, assigned_by=user, reason=reason, started_at=now)
+    stamp(assignment, user, "assigned")
+    assignment.save()
+    if previous:
+        case.reassignment_count += 1
+    case.assignee = assignee
+    event = record(
+        case, "case.assigned", actor, data={"assignee": assignee.pk, "previous": previous, "reason": reason}
+    )
+    return save(case, actor, "assigned", ["assignee", "reassignment_count"], [event])
+
+
+@transaction.atomic
+def case_start_verification(
+    *,
+    case: Case,
+    actor: Actor,
+    plan: str = "",
+    team: Sequence[User] = (),
+    expected_version: int | None = None,
+) -> Case:
+    """Start verification (xác minh): Law on Complaints Art 29; Law on Denunciations Art 31;
+    Decree 31/2019 Art 10 (team of at least two, no conflicts)."""
+    case = lock(case, expected_version)
+    permissions.check_can("verify", actor, case)
+    for member in team:
+        conflict = permissions.conflict_of_interest(case, member)
+        if conflict:
+            raise ConflictOfInterestError(
+                _("Không thể cử vào tổ xác minh: người được cử %(why)s."), params={"why": conflict}
+            )
+    plan = clean_text("plan", plan)
+    transition(case, S.VERIFYING)
+    event = record(
+        case, "case.verification_started", actor, data={"plan": plan, "team": [m.pk for m in team]}
+    )
+    return save(case, actor, "verification started", ["status"], [event])
+
+
+@transaction.atomic
+def case_schedule_dialogue(
+    *,
+    case: Case,
+    actor: Actor,
+    when: dt.datetime,
+    place: str,
+    agenda: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Dialogue with the complainant (đối thoại): Law on Complaints Arts 30, 39."""
+    case = lock(case, expected_version)
+    permissions.check_can("dialogue", actor, case)
+    if not workflow.allows_dialogue(case.kind):
+        raise ValidationError(_("Chỉ khiếu nại mới có đối thoại (Luật Khiếu nại 2011, Điều 30)."))
+    if when <= timezone.now():
+        raise ValidationError(
+            _("Thời điểm đối thoại phải ở tương lai."),
+            field_errors={"when": [_("Chọn thời điểm sau hiện tại.")]},
+        )
+    place = clean_text("place", place, required=True)
+    agenda = clean_text("agenda", agenda)
+    transition(case, S.DIALOGUE)
+    event = record(
+        case,
+        "case.dialogue_scheduled",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={"when": when.isoformat(), "place": place, "agenda": agenda},
+    )
+    return save(case, actor, "dialogue scheduled", ["status"], [event])
+
+
+@transaction.atomic
+def case_extend(
+    *,
+    case: Case,
+    actor: Actor,
+    days: int,
+    decision_number: str,
+    justification: str,
+    expected_version: int | None = None,
+) -> Case:
+    """Extend the denunciation resolution period (gia hạn): Law on Denunciations Art 30; Decree
+    31/2019 Art 3 — at most once if complex, twice if especially complex, each ≤ 30 days, each a
+    written decision (Mẫu 01) sent to the denouncer and the accused (``rules.can_extend``)."""
+    case = lock(case, expected_version)
+    permissions.check_can("extend", actor, case)
+    require_verdict(rules.can_extend(case, local_today()))
+    decision_number = clean_text("decision_number", decision_number, required=True)
+    justification = clean_text("justification", justification, required=True)
+    deadline = dl.deadline_extend(case, days=days)
+    case.extension_count += 1
+    event = record(
+        case,
+        "case.extended",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={
+            "decision_number": decision_number,
+            "justification": justification,
+            "days": days,
+            "extension": case.extension_count,
+            "new_due_date": deadline.due_date.isoformat(),
+            "rule": deadline.rule_code,
+        },
+    )
+    return save(case, actor, f"extended ({decision_number})", ["extension_count"], [event])
+
+
+@transaction.atomic
+def case_suspend(
+    *, case: Case, actor: Actor, reason_code: str, reason_text: str = "", expected_version: int | None = None
+) -> Case:
+    """Suspend resolution (tạm đình chỉ): Law on Denunciations Art 34(1)–(2) — the suspended time
+    is not counted; complaints per the 2026 amendment (Law on Complaints Art 11a)."""
+    case = lock(case, expected_version)
+    permissions.check_can("suspend", actor, case)
+    reason = statutory_reason(SUSPENSION_REASONS, reason_code, case.kind, local_today())
+    reason_text = clean_text("reason_text", reason_text)
+    previous = case.status
+    transition(case, S.SUSPENDED)
+    case.status_before_suspension = previous
+    case.suspension_count += 1
+    case.reason_code, case.reason_text = reason.code, reason_text
+    event = record(
+        case,
+        "case.suspended",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={"reason_code": reason.code, "legal_basis": reason.legal_basis, "reason_text": reason_text},
+    )
+    dl.deadlines_pause(case)
+    dl.deadlines_on_suspend_or_end(case)
+    return save(
+        case,
+        actor,
+        f"suspended: {reason.code}",
+        ["status", "status_before_suspension", "suspension_count", "reason_code", "reason_text"],
+        [event],
+    )
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor: Actor, note: str = "", expected_version: int | None = None) -> Case:
+    """Resume at once when the ground for suspension ends (Law on Denunciations Art 34(2))."""
+    case = lock(case, expected_version)
+    permissions.check_can("resume", actor, case)
+    note = clean_text("note", note)
+    target = case.status_before_suspension or S.ACCEPTED
+    transition(case, target)
+    case.status_before_suspension = ""
+    event = record(case, "case.resumed", actor, visibility=Visibility.COMPLAINANT, data={"note": note})
+    dl.deadlines_resume(case)
+    return save(case, actor, "resumed", ["status", "status_before_suspension"], [event])
+
+
+@transaction.atomic
+def case_withdraw(
+    *,
+    case: Case,
+    actor: Actor,
+    statement: str = "",
+    continue_resolution: bool = False,
+    continue_reason: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Withdrawal (rút đơn), allowed until the decision or conclusion (``rules.can_withdraw``):
+    Law on Complaints Art 10; Law on Denunciations Art 33. A denunciation must still be resolved
+    when the act shows signs of a violation or the withdrawal was coerced (Art 33(3)):
+    ``continue_resolution`` records that."""
+    case = lock(case, expected_version)
+    permissions.check_can("withdraw", actor, case)
+    require_verdict(rules.can_withdraw(case))
+    statement = clean_text("withdrawal_statement", statement)
+    if continue_resolution:
+        if isinstance(actor, Citizen):
+            raise PermissionDeniedError(_("Chỉ cơ quan giải quyết quyết định tiếp tục giải quyết."))
+        continue_reason = clean_text("reason_text", continue_reason)
+        if case.kind != K.DENUNCIATION or not continue_reason:
+            raise ValidationError(
+                _(
+                    "Chỉ tiếp tục giải quyết tố cáo đã rút khi có căn cứ tại Luật Tố cáo 2018, Điều 33 "
+                    "khoản 3."
+                )
+            )
+        event = record(
+            case,
+            "case.withdrawal_overridden",
+            actor,
+            visibility=Visibility.COMPLAINANT,
+            data={"statement": statement, "reason": continue_reason},
+        )
+        return save(case, actor, "withdrawal recorded; resolution continues (Art 33(3))", [], [event])
+    transition(case, S.WITHDRAWN)
+    event = record(
+        case, "case.withdrawn", actor, visibility=Visibility.COMPLAINANT, data={"statement": statement}
+    )
+    dl.deadlines_end(case, Deadline.EndReason.WITHDRAWN)
+    dl.deadlines_on_suspend_or_end(case)
+    return save(case, actor, "withdrawn", ["status"], [event], activity=not isinstance(actor, Citizen))
+
+
+@transaction.atomic
+def case_terminate(
+    *, case: Case, actor: Actor, reason_code: str, reason_text: str = "", expected_version: int | None = None
+) -> Case:
+    """End resolution (đình chỉ) with a statutory reason: Law on Complaints Art 10; Law on
+    Denunciations Art 34(3); the decision goes out within 5 working days (Art 34(4), T5)."""
+    case = lock(case, expected_version)
+    permissions.check_can("terminate", actor, case)
+    reason = statutory_reason(TERMINATION_REASONS, reason_code, case.kind, local_today())
+    reason_text = clean_text("reason_text", reason_text)
+    transition(case, S.TERMINATED)
+    case.reason_code, case.reason_text = reason.code, reason_text
+    event = record(
+        case,
+        "case.terminated",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={"reason_code": reason.code, "legal_basis": reason.legal_basis, "reason_text": reason_text},
+    )
+    dl.deadlines_end(case, Deadline.EndReason.TERMINATED)
+    dl.deadlines_on_suspend_or_end(case)
+    return save(case, actor, f"terminated: {reason.code}", ["status", "reason_code", "reason_text"], [event])
+
+
+OUTCOMES: dict[str, set[str]] = {
+    K.COMPLAINT: {Case.Outcome.RIGHT, Case.Outcome.PARTLY_RIGHT, Case.Outcome.WRONG},
+    K.DENUNCIATION: {Case.Outcome.TRUE, Case.Outcome.PARTLY_TRUE, Case.Outcome.FALSE},
+    K.PETITION: {Case.Outcome.ANSWERED},
+    K.ANONYMOUS_REPORT: {Case.Outcome.NO_VIOLATION, Case.Outcome.VIOLATION_FOUND},
+}
+
+
+@transaction.atomic
+def case_conclude(
+    *,
+    case: Case,
+    actor: Actor,
+    outcome: str,
+    summary: str,
+    decision_number: str = "",
+    decision_file: FileInput | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Decide a complaint (Law on Complaints Arts 31, 40: right / partly right / wrong), conclude a
+    denunciation (Law on Denunciations Art 35: true / partly true / false), answer a petition or
+    close an information check. Starts the sending and publication deadlines (K7/K9, T6, T8)."""
+    case = lock(case, expected_version)
+    permissions.check_can("conclude", actor, case)
+    if outcome not in OUTCOMES[case.kind]:
+        raise ValidationError(
+            _("Kết quả không phù hợp với loại đơn."), field_errors={"outcome": [_("Chọn kết quả phù hợp.")]}
+        )
+    summary = clean_text("summary", summary, required=True)
+    decision_number = clean_text("decision_number", decision_number)
+    target = S.CONCLUDED if case.kind in (K.DENUNCIATION, K.ANONYMOUS_REPORT) else S.DECIDED
+    transition(case, target)
+    case.outcome, case.outcome_summary, case.decided_at = outcome, summary, timezone.now()
+    attachment = None
+    if decision_file is not None:
+        attachment = attachment_create(
+            case=case,
+            upload=decision_file,
+            actor=actor,
+            visibility=Visibility.COMPLAINANT,
+            kind=Attachment.Kind.DECISION,
+        )
+    event = record(
+        case,
+        "case.concluded" if target == S.CONCLUDED else "case.decided",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={
+            "outcome": outcome,
+            "decision_number": decision_number,
+            "summary": summary,
+            "attachment": attachment.pk if attachment else None,
+        },
+    )
+    dl.deadlines_complete(case)
+    dl.deadlines_on_conclusion(case)
+    return save(
+        case, actor, f"{target}: {outcome}", ["status", "outcome", "outcome_summary", "decided_at"], [event]
+    )
+
+
+@transaction.atomic
+def case_publish(
+    *, case: Case, actor: Actor, channel: str, note: str = "", expected_version: int | None = None
+) -> Case:
+    """Publish the decision or conclusion (Law on Complaints Art 41(2); Law on Denunciations Art 40,
+    which forbids revealing the denouncer: only outcome and summary are published)."""
+    case = lock(case, expected_version)
+    permissions.check_can("publish", actor, case)
+    channel = clean_text("publication_channel", channel, required=True)
+    note = clean_text("note", note)
+    transition(case, S.PUBLISHED)
+    event = record(
+        case,
+        "case.published",
+        actor,
+        visibility=Visibility.PUBLIC,
+        data={"channel": channel, "note": note, "outcome": case.outcome},
+    )
+    dl.deadlines_complete(case, codes={"T8", "K10"})
+    return save(case, actor, "published", ["status"], [event])
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: Actor, note: str = "", expected_version: int | None = None) -> Case:
+    """Close the file (lập, đóng hồ sơ: Law on Complaints Art 34; Law on Denunciations Art 39)."""
+    case = lock(case, expected_version)
+    permissions.check_can("close", actor, case)
+    note = clean_text("note", note)
+    transition(case, S.CLOSED)
+    case.closed_at = timezone.now()
+    event = record(case, "case.closed", actor, visibility=Visibility.COMPLAINANT, data={"note": note})
+    dl.deadlines_complete(case)
+    return save(case, actor, "closed", ["status", "closed_at"], [event])
+
+
+def first_level_facts(case: Case) -> tuple[dt.date | None, dt.date | None]:
+    """(the first-level resolution limit's due date, the day the complainant received the
+    decision, when recorded) for ``rules.second_level_allowed``."""
+    due = (
+        Deadline.objects.filter(case=case, rule_code__in=sorted(rules.RESOLUTION_RULES))
+        .order_by("-due_at")
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    return due, None
+
+
+def second_level_verdict(case: Case, today: dt.date | None = None) -> rules.Verdict:
+    due, received = first_level_facts(case)
+    return rules.second_level_allowed(
+        case,
+        today or local_today(),
+        first_level_due=due,
+        decision_received_on=received,
+        calendar=dl.working_calendar(),
+    )
+
+
+@transaction.atomic
+def case_open_second_level(
+    *,
+    case: Case,
+    actor: Actor,
+    description: str,
+    received_at: dt.datetime | None = None,
+    files: Sequence[FileInput] = (),
+) -> SubmitResult:
+    """A second-level complaint (Law on Complaints Arts 7, 33: after the first-level decision, or
+    after the first-level limit passed without one, within the K8 window) or a re-denunciation
+    (Law on Denunciations Art 37) goes to the direct superior of the first resolver as a linked
+    case."""
+    first = lock(case)
+    permissions.check_can("view", actor, first)
+    if first.kind not in (K.COMPLAINT, K.DENUNCIATION):
+        raise ValidationError(_("Chỉ khiếu nại, tố cáo mới có giải quyết lần hai, tố cáo tiếp."))
+    received_on = timezone.localdate(received_at) if received_at else local_today()
+    if first.kind == K.COMPLAINT:
+        require_verdict(second_level_verdict(first, received_on))
+    elif first.status not in (S.CONCLUDED, S.PUBLISHED, S.CLOSED, S.ACCEPTED, S.VERIFYING):
+        raise ValidationError(_("Hồ sơ tố cáo chưa được thụ lý."))
+    superior = first.authority.parent if first.authority is not None else None
+    if superior is None:
+        raise ValidationError(_("Không có cơ quan cấp trên trực tiếp."))
+    if not permissions.can_register_for(actor, superior):
+        raise PermissionDeniedError(_("Bạn không tiếp nhận đơn cho cơ quan cấp trên."))
+    parties = [
+        PartyInput(
+            full_name=p.full_name,
+            national_id=p.national_id,
+            address=p.address,
+            phone=p.phone,
+            email=p.email,
+            role=p.role,
+            is_representative=p.is_representative,
+            identity_disclosed=p.identity_disclosed,
+            language=p.language,
+        )
+        for p in first.parties.all()
+    ]
+    result = case_submit(
+        kind=first.kind,
+        subject=first.subject,
+        description=description,
+        parties=parties,
+        channel=Case.Channel.ONLINE if isinstance(actor, Citizen) else Case.Channel.IN_PERSON,
+        authority=superior,
+        contested_act=first.contested_act or first.outcome_summary,
+        contested_act_known_on=timezone.localdate(first.decided_at) if first.decided_at else None,
+        accused_name=first.accused_name,
+        accused_position=first.accused_position,
+        accused_authority=first.accused_authority,
+        files=files,
+        actor=actor,
+        received_at=received_at,
+        previous_case=first,
+        complaint_level=Case.Level.SECOND if first.kind == K.COMPLAINT else "",
+    )
+    linked = record(
+        first,
+        "case.followed_up",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={"later_case": result.case.reference},
+    )
+    save(first, actor, f"second level {result.case.reference}", [], [linked])
+    return result
+
+
+@transaction.atomic
+def note_add(*, case: Case, actor: Actor, text: str, visibility: str = Visibility.INTERNAL) -> CaseEvent:
+    """An internal note (or a message to the complainant when visibility says so)."""
+    case = lock(case)
+    permissions.check_can("note", actor, case)
+    text = clean_text("note", text, required=True)
+    if visibility not in Visibility.values:
+        raise ValidationError(_("Phạm vi hiển thị không hợp lệ."))
+    event = record(case, "note.added", actor, visibility=visibility, data={"text": text})
+    save(case, actor, "note added", [], [event])
+    return event
