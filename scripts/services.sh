@@ -70,7 +70,8 @@ start_redis() {
   mkdir -p "$RUN_DIR/redis"
   if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --dir "$RUN_DIR/redis" \
-      --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log" --save "" --appendonly no
+      --pidfile "$RUN_DIR/redis.pid" --logfile "$RUN_DIR/redis.log" --save "" --appendonly no \
+      --databases 64
   fi
   wait_for Redis 20 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping
   echo "redis: $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info server | tr -d '\r' | sed -n 's/^redis_version://p') on 127.0.0.1:$REDIS_PORT"
