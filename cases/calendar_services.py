@@ -9,8 +9,9 @@ original due date is kept and each case that moved gets a ``deadline.recomputed`
 
 Calendar kinds (Labour Code 45/2019/QH14 Arts 111–112; the yearly MoHA/PM notices):
 ``holiday``, ``compensatory`` and ``swapped_off`` are days off; ``makeup_workday`` is a Saturday
-or Sunday worked to make up a swapped day. Whether an unconfirmed day off counts is
-``settings.CALENDAR_INCLUDE_UNCONFIRMED`` (see ``deadline_services.working_calendar``)."""
+or Sunday worked to make up a swapped day. An unconfirmed row is read as protects the citizen
+(``deadlines.reading_for``): worked for a limit the agency must meet, off for one the citizen must
+meet; deadlines that depend on it are provisional until it is confirmed."""
 
 from __future__ import annotations
 
@@ -448,7 +449,7 @@ def holidays_import(
     * ``prune``: also remove the rows of the years the file covers that the file does not list
       (how a day that turned out not to be off, e.g. an unenacted 24/11, leaves the calendar).
     * After a change the open deadlines are recomputed (``calendar_changed``); ``recompute``
-      forces that even without a change (e.g. after switching CALENDAR_INCLUDE_UNCONFIRMED).
+      forces that even without a change (e.g. after correcting the rule table).
     * ``dry_run``: everything runs, including the recomputation, then is rolled back, so the
       report says exactly what a real run would change.
     """

@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,23 +24,35 @@ from .models import CaseKind as K
 
 logger = logging.getLogger(__name__)
 
-_calendar_cache: dict[str, engine.WorkingCalendar] = {}
-
-# Which rules start on which workflow step (brief section 9).
+# Which rules open at which workflow step (brief section 9; cases/data/deadline_rules.toml says
+# the same per rule in its "schedule" field, and tests/cases/test_schedule.py holds them together).
 RECEIPT_RULES: dict[str, list[str]] = {
-    K.COMPLAINT: ["K3"],  # accept or refuse: Law on Complaints Art 27
+    K.COMPLAINT: ["K3"],  # accept or refuse: Law on Complaints Arts 27, 36(1); Decree 124/2020 Art 16(1)
     K.DENUNCIATION: ["T1"],  # register, classify, decide acceptance: Law on Denunciations Art 24(1)
-    K.PETITION: ["R4"],  # handle the letter: Circular 05/2021 (unconfirmed)
+    K.PETITION: ["R4"],  # handle the letter: Circular 05/2021/TT-TTCP
     K.ANONYMOUS_REPORT: ["R4"],
 }
 VISIT_RULES = ["R1"]  # tell a visitor the result within 10 working days: Law 42/2013 Art 28(1)
+# Denunciations referred by the press, deputies or other bodies: report the result within 20 days
+# of receipt (Law on Denunciations 2018 Art 26(2)).
+REFERRAL_CHANNELS = frozenset(
+    {
+        Case.Channel.REFERRAL_DEPUTY,
+        Case.Channel.REFERRAL_FRONT,
+        Case.Channel.REFERRAL_PRESS,
+        Case.Channel.REFERRAL_AGENCY,
+    }
+)
 ACCEPT_RULES: dict[str, list[str]] = {
-    K.COMPLAINT: ["K4"],  # K5 at second level: Law on Complaints Arts 28, 37
+    K.COMPLAINT: ["K4"],  # K5 at second level (Arts 28, 37); K6 for a discipline complaint (Art 50)
     K.DENUNCIATION: ["T4", "T3"],  # resolve: Art 30; notify denouncer and accused: Art 29(3)
 }
 CONCLUSION_RULES: dict[str, list[str]] = {
-    K.COMPLAINT: ["K7"],  # send the first-level decision: Art 32; second level K9 (Art 41) and K10
-    K.DENUNCIATION: ["T6", "T8"],  # send the conclusion: Art 35(3); publish: Art 40
+    # send the first-level decision (Art 32), the window for a second complaint (Art 33), the day it
+    # takes effect (Art 44); second level: K9 (Art 41(1)), K10 (Art 41(2)), K11
+    K.COMPLAINT: ["K7", "K8", "K11"],
+    # send the conclusion (Art 35(3)), act on it (Art 36), publish it (Art 40)
+    K.DENUNCIATION: ["T6", "T7", "T8"],
 }
 END_RULES: dict[str, list[str]] = {
     K.DENUNCIATION: ["T5"],  # send the suspension/ending decision: Art 34(4)
@@ -50,37 +63,92 @@ RESOLUTION_RULES = rules.RESOLUTION_RULES
 # a working day).
 OFF_KINDS = (Holiday.Kind.HOLIDAY, Holiday.Kind.COMPENSATORY, Holiday.Kind.SWAPPED_OFF)
 
+_calendar_cache: dict[tuple[str, str], engine.WorkingCalendar] = {}
 
-def working_calendar() -> engine.WorkingCalendar:
-    """The calendar from the Holiday table, cached per content version.
 
-    Unless ``settings.CALENDAR_INCLUDE_UNCONFIRMED``, a day off whose row is not confirmed counts as
-    a working day (the stricter, earlier deadline); an unconfirmed make-up Saturday always counts as
-    a working day for the same reason. The version hashes the days actually used, so confirming a
-    row (or switching the setting) changes it and ``calendar_changed`` recomputes."""
-    rows = Holiday.objects.all()
-    if not getattr(settings, "CALENDAR_INCLUDE_UNCONFIRMED", False):
-        rows = rows.exclude(confirmed=False, kind__in=OFF_KINDS)
-    entries = list(rows.values_list("date", "kind"))
-    version = engine.calendar_version(entries)
-    cal = _calendar_cache.get(version)
+def _calendar_rows() -> list[tuple[dt.date, str, bool]]:
+    return list(Holiday.objects.values_list("date", "kind", "confirmed"))
+
+
+def working_calendar(
+    reading: engine.Reading = "agency", rows: list[tuple[dt.date, str, bool]] | None = None
+) -> engine.WorkingCalendar:
+    """The calendar from the Holiday table as ``reading`` reads its unconfirmed rows
+    (``engine.reading_for``: the agency's limits end at the earlier date, the citizen's at the later
+    one), cached per content version. The version hashes the days actually used, so confirming a
+    row changes it and ``calendar_changed`` recomputes the deadlines it moves."""
+    rows = _calendar_rows() if rows is None else rows
+    entries = engine.calendar_entries(rows, reading)
+    # The version also names the unconfirmed rows: adding or confirming one changes which deadlines
+    # are provisional even when this reading's dates stay the same.
+    version = engine.calendar_version([*entries, *((d, f"unconfirmed {k}") for d, k, ok in rows if not ok)])
+    key = (reading, version)
+    cal = _calendar_cache.get(key)
     if cal is None:
         cal = engine.WorkingCalendar(entries, version=version)
-        _calendar_cache.clear()
-        _calendar_cache[version] = cal
+        for stale in [k for k in _calendar_cache if k[0] == reading]:
+            del _calendar_cache[stale]
+        _calendar_cache[key] = cal
     return cal
+
+
+@dataclass(frozen=True)
+class Calendars:
+    """Both readings of the calendar and its unconfirmed days, read once per operation."""
+
+    agency: engine.WorkingCalendar
+    citizen: engine.WorkingCalendar
+    unconfirmed: tuple[dt.date, ...]
+
+    def for_bearer(self, bearer: str) -> engine.WorkingCalendar:
+        return self.citizen if engine.reading_for(bearer) == "citizen" else self.agency
+
+    def other(self, bearer: str) -> engine.WorkingCalendar:
+        return self.agency if engine.reading_for(bearer) == "citizen" else self.citizen
+
+
+def calendars() -> Calendars:
+    rows = _calendar_rows()
+    return Calendars(
+        agency=working_calendar("agency", rows),
+        citizen=working_calendar("citizen", rows),
+        unconfirmed=tuple(sorted(d for d, _k, confirmed in rows if not confirmed)),
+    )
+
+
+def unconfirmed_days() -> list[dt.date]:
+    """Every calendar day not yet officially confirmed (a day off or a make-up Saturday)."""
+    return list(Holiday.objects.filter(confirmed=False).order_by("date").values_list("date", flat=True))
+
+
+def unconfirmed_within(days: int | None = None, today: dt.date | None = None) -> list[Holiday]:
+    """The unconfirmed calendar rows in the next ``days`` days (``rules.UNCONFIRMED_WARNING_DAYS``):
+    administrators are warned of each until it is confirmed or corrected."""
+    days = rules.UNCONFIRMED_WARNING_DAYS if days is None else days
+    today = today or _local()
+    return list(
+        Holiday.objects.filter(
+            confirmed=False, date__gte=today, date__lte=today + dt.timedelta(days=days)
+        ).order_by("date")
+    )
 
 
 def _local(at: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(at or timezone.now())
 
 
-def _variants(case: Case) -> dict:
+def _variants(case: Case, code: str = "") -> dict[str, bool]:
+    """The case's features as the rule table's variants read them. K2 is only ever opened by a
+    first-level decision, as the window for the second discipline complaint: 10 days, 30 after a
+    dismissal (Law on Complaints 2011 Art 48)."""
     return {
         "complex": case.complexity in (Case.Complexity.COMPLEX, Case.Complexity.ESPECIALLY_COMPLEX),
         "especially_complex": case.complexity == Case.Complexity.ESPECIALLY_COMPLEX,
-        "remote": case.remote_area,
-        "second_level": case.complaint_level == Case.Level.SECOND,
+        # Art 50 sets no remote-area variant for discipline complaints.
+        "remote": case.remote_area and not case.discipline,
+        "second_level": case.complaint_level == Case.Level.SECOND or code == "K2",
+        "dismissal": case.dismissal,
+        "multi_site": case.multi_site,
     }
 
 
@@ -93,16 +161,31 @@ def _pauses(intervals: list) -> list[tuple[dt.date, dt.date]]:
     ]
 
 
-def _compute(case: Case, code: str, trigger: dt.date, *, extensions=(), paused=(), calendar=None):
+@dataclass(frozen=True)
+class Computed:
+    """A due date, and the unconfirmed days it depends on (empty: it does not)."""
+
+    due: engine.DueDate
+    unconfirmed_days: tuple[dt.date, ...]
+
+
+def _compute(
+    case: Case, code: str, trigger: dt.date, *, extensions=(), paused=(), cals: Calendars | None = None
+) -> Computed:
+    """The due date on the reading that protects the citizen, and the unconfirmed days it rests on:
+    if the other reading gives another date, the unconfirmed days in the counted span are named."""
     rule = engine.load_rules().get(code, trigger)
-    return engine.compute_due(
-        rule,
-        trigger,
-        calendar or working_calendar(),
-        extensions=list(extensions),
-        paused=paused,
-        **_variants(case),
-    )
+    cals = cals or calendars()
+    kwargs = {"extensions": list(extensions), "paused": paused, **_variants(case, code)}
+    due = engine.compute_due(rule, trigger, cals.for_bearer(rule.bearer), **kwargs)
+    depends: tuple[dt.date, ...] = ()
+    if cals.unconfirmed:
+        other = engine.compute_due(rule, trigger, cals.other(rule.bearer), **kwargs)
+        if other.due_date != due.due_date:
+            lo = min(trigger, due.due_date, other.due_date)
+            hi = max(trigger, due.due_date, other.due_date)
+            depends = tuple(d for d in cals.unconfirmed if lo <= d <= hi)
+    return Computed(due, depends)
 
 
 def _save(deadline: Deadline, reason: str) -> None:
@@ -113,13 +196,14 @@ def _save(deadline: Deadline, reason: str) -> None:
 def deadlines_start(case: Case, codes: Iterable[str], *, trigger: dt.date | None = None) -> list[Deadline]:
     """Open the deadlines ``codes`` for ``case``, counted from ``trigger`` (the event's day)."""
     trigger = trigger or _local()
-    cal = working_calendar()
+    cals = calendars()
     created = []
     for code in codes:
         try:
-            due = _compute(case, code, trigger, calendar=cal)
+            computed = _compute(case, code, trigger, cals=cals)
         except engine.UnknownRule:
             continue  # no version of that rule in force on the trigger date (e.g. K16 before 07/2026)
+        due = computed.due
         deadline = Deadline(
             case=case,
             rule_code=code,
@@ -135,36 +219,122 @@ def deadlines_start(case: Case, codes: Iterable[str], *, trigger: dt.date | None
             due_date=due.due_date,
             due_at=due.due_at,
             calendar_version=due.calendar_version,
+            bearer=due.rule.bearer,
+            unconfirmed_days=[d.isoformat() for d in computed.unconfirmed_days],
         )
         _save(deadline, f"started {code}")
         created.append(deadline)
     return created
 
 
-def deadlines_on_receipt(case: Case) -> list[Deadline]:
+def receipt_codes(case: Case) -> list[str]:
+    """The limits a new letter opens (Law on Complaints Art 27; Law on Denunciations Arts 24(1),
+    26(2), 37(2); Law on Citizen Reception Art 28(1); Circular 05/2021/TT-TTCP)."""
     codes = list(RECEIPT_RULES.get(case.kind, []))
+    if case.kind == K.DENUNCIATION and case.previous_case_id and case.previous_case is not None:
+        # A re-denunciation at the superior is reviewed within 20 days (Art 37(2)) instead of
+        # being handled as a new letter; a follow-up on an overdue one is Art 38 (T10).
+        codes = ["T10"] if case.previous_case.status not in RESOLVED_DENUNCIATION else ["T9"]
+    if case.kind == K.DENUNCIATION and case.channel in REFERRAL_CHANNELS:
+        codes.append("T11")
     if case.channel == Case.Channel.IN_PERSON:
         codes += VISIT_RULES
-    return deadlines_start(case, codes, trigger=_local(case.received_at))
+    return codes
+
+
+RESOLVED_DENUNCIATION = frozenset({Case.Status.CONCLUDED, Case.Status.PUBLISHED, Case.Status.CLOSED})
+
+
+def deadlines_on_receipt(case: Case) -> list[Deadline]:
+    return deadlines_start(case, receipt_codes(case), trigger=_local(case.received_at))
+
+
+def deadlines_on_out_of_competence(case: Case) -> list[Deadline]:
+    """A denunciation found outside the body's competence is transferred within 5 working days of
+    its receipt (Law on Denunciations 2018 Art 24(2), rule T2)."""
+    if case.kind != K.DENUNCIATION or _open(case, ["T2"]).exists():
+        return []
+    return deadlines_start(case, ["T2"], trigger=_local(case.received_at))
+
+
+def accept_codes(case: Case) -> list[str]:
+    if case.kind == K.COMPLAINT and case.discipline:
+        return ["K6"]  # both levels (Law on Complaints 2011 Art 50)
+    if case.kind == K.COMPLAINT and case.complaint_level == Case.Level.SECOND:
+        return ["K5"]
+    return list(ACCEPT_RULES.get(case.kind, []))
+
+
+def deadlines_on_track_change(case: Case) -> list[Deadline]:
+    """A complaint found (or no longer found) to be a discipline complaint after acceptance: the
+    running resolution limit is replaced by the other track's, counted from the same acceptance
+    (K4/K5 and K6: Law on Complaints 2011 Arts 28, 37, 50)."""
+    if case.kind != K.COMPLAINT or case.accepted_at is None:
+        return []
+    wanted = [c for c in accept_codes(case) if c in RESOLUTION_RULES]
+    running = set(_open(case, sorted(RESOLUTION_RULES)).values_list("rule_code", flat=True))
+    if not running or running == set(wanted):
+        return []
+    deadlines_end(case, Deadline.EndReason.SUPERSEDED, sorted(running))
+    return deadlines_start(case, wanted, trigger=_local(case.accepted_at))
 
 
 def deadlines_on_accept(case: Case) -> list[Deadline]:
     deadlines_complete(case)
-    codes = list(ACCEPT_RULES.get(case.kind, []))
-    if case.kind == K.COMPLAINT and case.complaint_level == Case.Level.SECOND:
-        codes = ["K5"]
-    return deadlines_start(case, codes, trigger=_local(case.accepted_at))
+    return deadlines_start(case, accept_codes(case), trigger=_local(case.accepted_at))
+
+
+def conclusion_codes(case: Case) -> list[str]:
+    if case.kind == K.COMPLAINT:
+        if case.complaint_level == Case.Level.SECOND:
+            codes = ["K9", "K11"] if case.discipline else ["K9", "K10", "K11"]
+        elif case.discipline:
+            codes = ["K7", "K2", "K11"]  # the second complaint's window is K2 (Art 48)
+        else:
+            codes = list(CONCLUSION_RULES[K.COMPLAINT])
+    else:
+        codes = list(CONCLUSION_RULES.get(case.kind, []))
+    if case.channel == Case.Channel.REFERRAL_DEPUTY:
+        codes.append("R2")  # report the result to the referring deputy or body (Law 42/2013 Art 27(2))
+    return codes
 
 
 def deadlines_on_conclusion(case: Case) -> list[Deadline]:
-    codes = list(CONCLUSION_RULES.get(case.kind, []))
-    if case.kind == K.COMPLAINT and case.complaint_level == Case.Level.SECOND:
-        codes = ["K9", "K10"]
-    return deadlines_start(case, codes, trigger=_local(case.decided_at))
+    return deadlines_start(case, conclusion_codes(case), trigger=_local(case.decided_at))
 
 
 def deadlines_on_suspend_or_end(case: Case) -> list[Deadline]:
     return deadlines_start(case, END_RULES.get(case.kind, []))
+
+
+def deadlines_on_ending_notice(case: Case) -> list[Deadline]:
+    """After a notice ending a complaint's resolution the complainant has 30 days to pursue it,
+    then it is barred (Law on Complaints 2011 Art 11(8), rule K13)."""
+    if case.kind != K.COMPLAINT:
+        return []
+    return deadlines_start(case, ["K13"])
+
+
+def deadlines_on_second_level(first: Case) -> None:
+    """A second complaint filed in time (K8, or K2 for a discipline complaint) meets the citizen's
+    window, and the first decision no longer takes effect on K11's date: it is superseded by the
+    second-level resolution (Law on Complaints 2011 Arts 33, 44, 48)."""
+    deadlines_complete(first, ["K8", "K2"])
+    deadlines_end(first, Deadline.EndReason.SUPERSEDED, ["K11"])
+
+
+def deadlines_on_resume(case: Case) -> list[Deadline]:
+    """The continuation decision goes out within 3 working days (Decree 124/2020 Art 28b as
+    amended from 1/7/2026, K16)."""
+    if case.kind != K.COMPLAINT:
+        return []
+    return deadlines_start(case, ["K16"])
+
+
+def deadlines_on_dialogue(case: Case, when: dt.date) -> list[Deadline]:
+    """The dialogue notice goes out at least 5 days before the dialogue (Decree 124/2020 as amended
+    from 1/7/2026, K15): a deadline counted backwards from the dialogue's day."""
+    return deadlines_start(case, ["K15"], trigger=when)
 
 
 def _open(case: Case, codes: Iterable[str] | None = None):
@@ -177,13 +347,16 @@ def _open(case: Case, codes: Iterable[str] | None = None):
 def deadlines_complete(
     case: Case, codes: Iterable[str] | None = None, *, at: dt.datetime | None = None
 ) -> int:
-    """Mark open deadlines done now; late ones keep ``missed`` so on-time rates stay honest."""
+    """Mark open deadlines done now; late ones keep ``missed`` so on-time rates stay honest.
+    Without ``codes``, only the deadlines the agency owes: a citizen's window (K8, K2, K13) and a
+    date of effect (K11) run on after the agency's step."""
     at = at or timezone.now()
     count = 0
-    for deadline in _open(case, codes):
+    rows = _open(case, codes) if codes is not None else _open(case).filter(bearer="agency")
+    for deadline in rows:
         deadline.state = Deadline.State.MET
         deadline.met_at = at
-        deadline.missed = at > deadline.due_at
+        deadline.missed = deadline.bearer == "agency" and at > deadline.due_at
         _save(deadline, "met late" if deadline.missed else "met")
         count += 1
     return count
@@ -218,7 +391,7 @@ def deadlines_pause(case: Case, *, on: dt.date | None = None) -> int:
     """Stop the clock from the day after the suspension decision (Law on Denunciations Art 34(2))."""
     day = on or _local()
     count = 0
-    for deadline in _open(case).filter(state=Deadline.State.OPEN):
+    for deadline in _open(case).filter(state=Deadline.State.OPEN, bearer="agency"):
         deadline.paused_intervals = [
             *deadline.paused_intervals,
             [(day + dt.timedelta(days=1)).isoformat(), None],
@@ -233,7 +406,7 @@ def deadlines_resume(case: Case, *, on: dt.date | None = None) -> int:
     """Restart the clock: the days from the day after suspension up to the resume day are not
     counted, so the due date moves later by them (in the rule's unit)."""
     day = on or _local()
-    cal = working_calendar()
+    cals = calendars()
     count = 0
     for deadline in _open(case).filter(state=Deadline.State.PAUSED):
         intervals = [list(i) for i in deadline.paused_intervals]
@@ -244,25 +417,28 @@ def deadlines_resume(case: Case, *, on: dt.date | None = None) -> int:
             else:
                 intervals[-1][1] = day.isoformat()
         deadline.paused_intervals = intervals
-        _recompute(case, deadline, cal)
+        _recompute(case, deadline, cals)
         deadline.state = Deadline.State.OPEN
         _save(deadline, "resumed")
         count += 1
     return count
 
 
-def _recompute(case: Case, deadline: Deadline, cal: engine.WorkingCalendar) -> bool:
-    due = _compute(
+def _recompute(case: Case, deadline: Deadline, cals: Calendars) -> bool:
+    computed = _compute(
         case,
         deadline.rule_code,
         deadline.trigger_date,
         extensions=deadline.extension_lengths,
         paused=_pauses(deadline.paused_intervals),
-        calendar=cal,
+        cals=cals,
     )
+    due = computed.due
     changed = due.due_date != deadline.due_date
     deadline.due_date, deadline.due_at = due.due_date, due.due_at
     deadline.limit_days, deadline.calendar_version = due.limit_days, due.calendar_version
+    deadline.bearer = due.rule.bearer
+    deadline.unconfirmed_days = [d.isoformat() for d in computed.unconfirmed_days]
     return changed
 
 
@@ -279,7 +455,7 @@ def deadline_extend(case: Case, *, days: int) -> Deadline:
         raise ValidationError(message, params={"n": most}, field_errors={"days": [message]})
     lengths = [*deadline.extension_lengths, int(days)]
     try:
-        due = _compute(
+        computed = _compute(
             case,
             deadline.rule_code,
             deadline.trigger_date,
@@ -291,29 +467,33 @@ def deadline_extend(case: Case, *, days: int) -> Deadline:
         raise ValidationError(message, field_errors={"days": [message]}) from exc
     deadline.extension_lengths = lengths
     deadline.extensions = len(lengths)
+    due = computed.due
     deadline.due_date, deadline.due_at, deadline.limit_days = due.due_date, due.due_at, due.limit_days
+    deadline.unconfirmed_days = [d.isoformat() for d in computed.unconfirmed_days]
     _save(deadline, f"extended by {days} days")
     return deadline
 
 
 def deadlines_recompute_variants(case: Case) -> int:
-    """After a change of complexity, remote-area flag or level, recompute the running deadlines."""
-    cal = working_calendar()
+    """After a change of complexity, remote-area flag, track or level, recompute the running
+    deadlines."""
+    cals = calendars()
     count = 0
     for deadline in _open(case):
-        if _recompute(case, deadline, cal):
+        if _recompute(case, deadline, cals):
             _save(deadline, "recomputed after classification")
             count += 1
     return count
 
 
 def case_refresh_next_due(case: Case) -> None:
-    """``Case.next_due_at``: the earliest running (not paused) deadline, for the sweep and lists."""
+    """``Case.next_due_at``: the earliest running (not paused) deadline the agency must meet, for
+    the sweep, the lists and the overdue figures (a citizen's own window is not the agency's duty)."""
     if case.pk is None:
         case.next_due_at = None
         return
     case.next_due_at = (
-        Deadline.objects.filter(case=case, state=Deadline.State.OPEN)
+        Deadline.objects.filter(case=case, state=Deadline.State.OPEN, bearer="agency")
         .order_by("due_at")
         .values_list("due_at", flat=True)
         .first()
@@ -325,19 +505,24 @@ def calendar_changed(*, actor=None) -> dict:
     """Recompute the open deadlines produced by an older calendar version. The original due date is
     kept; each case whose date moved gets a CaseEvent (``deadline.recomputed``)."""
     actor = history_user(actor)
-    cal = working_calendar()
+    cals = calendars()
     moved: dict[int, list[dict]] = {}
     checked = 0
+    # A deadline is stale when its calendar version is not the current one of its reading.
+    citizen_read = ["citizen", "event"]
     stale = (
         Deadline.objects.filter(state__in=[Deadline.State.OPEN, Deadline.State.PAUSED])
-        .exclude(calendar_version=cal.version)
-        .select_related("case")
+        .filter(
+            (Q(bearer__in=citizen_read) & ~Q(calendar_version=cals.citizen.version))
+            | (~Q(bearer__in=citizen_read) & ~Q(calendar_version=cals.agency.version))
+        )
+        .select_related("case", "case__previous_case")
         .order_by("case_id", "pk")
     )
     for deadline in stale.select_for_update(of=("self",)).iterator(chunk_size=2000):
         checked += 1
         before = deadline.due_date
-        moved_date = _recompute(deadline.case, deadline, cal)
+        moved_date = _recompute(deadline.case, deadline, cals)
         _save(deadline, "calendar changed" if moved_date else "calendar version")
         if moved_date:
             moved.setdefault(deadline.case_id, []).append(
@@ -357,7 +542,7 @@ def calendar_changed(*, actor=None) -> dict:
                 kind="deadline.recomputed",
                 actor=actor,
                 actor_role="system",
-                data={"calendar_version": cal.version, "deadlines": moved[case.pk]},
+                data={"calendar_version": cals.agency.version, "deadlines": moved[case.pk]},
             )
         )
         case_refresh_next_due(case)
@@ -370,5 +555,6 @@ def calendar_changed(*, actor=None) -> dict:
         "checked": checked,
         "moved": sum(len(v) for v in moved.values()),
         "moved_cases": len(moved),
-        "calendar_version": cal.version,
+        "calendar_version": cals.agency.version,
+        "citizen_calendar_version": cals.citizen.version,
     }

@@ -46,11 +46,13 @@ __all__ = [
     "RuleVariantLimits",
     "UnknownRule",
     "WorkingCalendar",
+    "calendar_entries",
     "calendar_version",
     "compute_due",
     "format_remaining",
     "load_calendar_csv",
     "load_rules",
+    "reading_for",
     "remaining",
 ]
 
@@ -62,6 +64,8 @@ TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 END_OF_DAY = time(23, 59, 59, 999999)
 
 Unit = Literal["calendar_days", "working_days", "years", "none"]
+Bearer = Literal["agency", "citizen", "event"]
+BEARERS: frozenset[str] = frozenset({"agency", "citizen", "event"})
 UNITS: frozenset[str] = frozenset({"calendar_days", "working_days", "years", "none"})
 CALENDAR_KINDS: frozenset[str] = frozenset({"holiday", "compensatory", "swapped_off", "makeup_workday"})
 _OFF_KINDS = frozenset({"holiday", "compensatory", "swapped_off"})
@@ -139,6 +143,11 @@ class Rule:
     variants: RuleVariantLimits = field(default_factory=RuleVariantLimits)
     extensions: ExtensionPolicy | None = None
     notes: str = ""
+    # Who must meet the limit: the agency (the default), the citizen (their own time limit, counted
+    # on the citizen's reading of an unconfirmed day), or nobody ("event": a day something takes
+    # effect). See WorkingCalendar and deadline_services.working_calendar.
+    bearer: Bearer = "agency"
+    schedule: str = ""
 
     @property
     def version(self) -> date:
@@ -261,6 +270,8 @@ _RULE_KEYS = frozenset(
         "valid_from",
         "valid_to",
         "notes",
+        "bearer",
+        "schedule",
     }
 )
 
@@ -320,6 +331,9 @@ def _rule_from_dict(raw: dict[str, object]) -> Rule:
     valid_to = _as_date(raw["valid_to"], f"{code}.valid_to") if raw.get("valid_to") is not None else None
     if valid_to is not None and valid_to < valid_from:
         raise ValueError(f"Rule {code}: valid_to before valid_from")
+    bearer = raw.get("bearer", "agency")
+    if bearer not in BEARERS:
+        raise ValueError(f"Rule {code}: bearer must be one of {sorted(BEARERS)}")
     return Rule(
         code=code,
         title_vi=str(raw["title_vi"]),
@@ -336,6 +350,8 @@ def _rule_from_dict(raw: dict[str, object]) -> Rule:
         variants=variants,
         extensions=extensions,
         notes=str(raw.get("notes", "")),
+        bearer=bearer,  # type: ignore[arg-type]
+        schedule=str(raw.get("schedule", "")),
     )
 
 
@@ -490,18 +506,45 @@ class WorkingCalendar:
         return self._cum[self._i(b.toordinal())] - self._cum[self._i(a.toordinal())]
 
 
-def load_calendar_csv(path: str | Path | None = None, *, include_unconfirmed: bool = True) -> WorkingCalendar:
-    """Build a calendar from a CSV with columns date,kind,name,source,confirmed (the shipped file by default).
+Reading = Literal["agency", "citizen"]
 
-    ``include_unconfirmed=False`` drops rows whose ``confirmed`` column is false.
-    """
-    entries: list[tuple[date, str]] = []
+
+def reading_for(bearer: str) -> Reading:
+    """How an unconfirmed calendar day is read for a limit borne by ``bearer``: the reading that
+    protects the citizen. A limit the agency must meet ends at the EARLIER date (an unconfirmed day
+    off is worked, an unconfirmed make-up Saturday is worked); a limit the citizen must meet, and a
+    day something takes effect for them, end at the LATER date (an unconfirmed day off is off, an
+    unconfirmed make-up Saturday is not worked), so nobody is refused as late because of a day the
+    state had not yet confirmed."""
+    return "citizen" if bearer in ("citizen", "event") else "agency"
+
+
+def calendar_entries(rows: Iterable[tuple[date, str, bool]], reading: Reading) -> list[tuple[date, str]]:
+    """The (date, kind) pairs of calendar rows (date, kind, confirmed) as ``reading`` reads them."""
+    entries = []
+    for day, kind, confirmed in rows:
+        if not confirmed:
+            off = kind in _OFF_KINDS
+            if reading == "agency" and off:
+                continue  # counted as a working day: the agency's limit ends earlier
+            if reading == "citizen" and not off:
+                continue  # an unconfirmed make-up Saturday is not worked: the citizen's ends later
+        entries.append((day, kind))
+    return entries
+
+
+def load_calendar_csv(path: str | Path | None = None, *, reading: Reading | None = None) -> WorkingCalendar:
+    """Build a calendar from a CSV with columns date,kind,name,source,confirmed (the shipped file by
+    default). ``reading`` reads the unconfirmed rows for that bearer (``calendar_entries``); without
+    it every listed row counts as if confirmed."""
+    rows: list[tuple[date, str, bool]] = []
     with open(path or DEFAULT_CALENDAR_PATH, encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            if not include_unconfirmed and row.get("confirmed", "true").strip().lower() != "true":
-                continue
-            entries.append((date.fromisoformat(row["date"]), row["kind"].strip()))
-    return WorkingCalendar(entries)
+            confirmed = row.get("confirmed", "true").strip().lower() == "true"
+            rows.append((date.fromisoformat(row["date"]), row["kind"].strip(), confirmed))
+    if reading is None:
+        return WorkingCalendar([(d, k) for d, k, _c in rows])
+    return WorkingCalendar(calendar_entries(rows, reading))
 
 
 # ------------------------------------------------------------------------------------ computation
@@ -831,3 +874,68 @@ def format_remaining(rem: Remaining, lang: str = "vi") -> str:
         noun = ("working day" if working else "day") + ("" if n == 1 else "s")
         return f"{n} {noun} left" if rem.days > 0 else f"{n} {noun} overdue"
     raise ValueError(f"Unsupported language {lang!r} (expected 'vi' or 'en')")
+
+
+_UNIT_WORDS = {
+    "vi": {"calendar_days": "ngày", "working_days": "ngày làm việc", "years": "năm"},
+    "en": {"calendar_days": "days", "working_days": "working days", "years": "years"},
+}
+_TRIGGER_WORDS = {
+    "case.received": ("kể từ ngày nhận đơn", "from receipt of the letter"),
+    "case.accepted": ("kể từ ngày thụ lý", "from acceptance"),
+    "decision.received": (
+        "kể từ ngày nhận được hoặc biết quyết định, hành vi",
+        "from receiving or learning of the decision or act",
+    ),
+    "decision.issued": ("kể từ ngày ban hành quyết định", "from the decision's date"),
+    "conclusion.issued": ("kể từ ngày ban hành kết luận", "from the conclusion's date"),
+}
+_VARIANT_WORDS = {
+    "complex": ("vụ việc phức tạp", "complex cases"),
+    "especially_complex": ("vụ việc đặc biệt phức tạp", "especially complex cases"),
+    "remote": ("vùng sâu, vùng xa", "remote areas"),
+    "remote_complex": ("vùng sâu, vùng xa, phức tạp", "remote areas, complex"),
+    "second_level": ("lần hai", "at second level"),
+    "second_level_dismissal": ("lần hai, kỷ luật buộc thôi việc", "at second level after a dismissal"),
+    "multi_site": ("xác minh ở nhiều nơi", "checks at several places"),
+}
+
+
+def describe_limit(rule: Rule, lang: str = "vi") -> str:
+    """A rule's limit in plain words, from the rule table alone: "30 ngày kể từ ngày thụ lý; vụ
+    việc phức tạp: 45 ngày", with its variants and extensions. The citizen-facing guide and receipt
+    say this, so no screen restates a number by hand."""
+    if lang not in _UNIT_WORDS:
+        raise ValueError(f"Unsupported language {lang!r} (expected 'vi' or 'en')")
+    vi = lang == "vi"
+    if rule.limit is None:
+        return "không quy định số ngày" if vi else "no set number of days"
+    units = _UNIT_WORDS[lang]
+    unit = units.get(rule.unit, "")
+    head = f"{rule.limit} {unit}"
+    if rule.direction == "before":
+        head = f"ít nhất {head} trước" if vi else f"at least {head} before"
+    trigger = _TRIGGER_WORDS.get(rule.trigger)
+    if trigger and rule.direction == "after":
+        head += " " + trigger[0 if vi else 1]
+    parts = [head]
+    for name, words in _VARIANT_WORDS.items():
+        value = getattr(rule.variants, name)
+        if value is not None:
+            parts.append(f"{words[0 if vi else 1]}: {value} {unit}")
+    ext = rule.extensions
+    if ext is not None:
+        counts = [
+            (ext.max_count, ("thông thường", "normal cases")),
+            (ext.max_count_complex, ("phức tạp", "complex")),
+            (ext.max_count_especially_complex, ("đặc biệt phức tạp", "especially complex")),
+        ]
+        allowed = [(n, w[0 if vi else 1]) for n, w in counts if n]
+        if allowed:
+            if vi:
+                listed = ", ".join(f"{w} {n} lần" for n, w in allowed)
+                parts.append(f"gia hạn: {listed}, mỗi lần không quá {ext.max_days_each} {unit}")
+            else:
+                listed = ", ".join(f"{w} {n}" for n, w in allowed)
+                parts.append(f"extensions: {listed}, each at most {ext.max_days_each} {unit}")
+    return "; ".join(parts)

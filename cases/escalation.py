@@ -38,6 +38,9 @@ DEFAULT_WARN_LEADS = (3, 1)
 DEFAULT_LEVEL2_AFTER = 3
 DEFAULT_LEVEL3_AFTER = 5
 ACTIVE = sorted(ACTIVE_STATES)
+# Every status is swept: a case in any status may owe the agency a deadline (a decision to send, a
+# conclusion to act on). A suspended case's resolution clocks are paused (not ``open``), so what
+# still runs on it is the suspension decision to send (T5, K16).
 CHUNK_SIZE = 500
 
 
@@ -151,12 +154,13 @@ def escalation_sweep(
         dry_run=dry_run,
     )
     due = list(
-        Case.objects.filter(status__in=ACTIVE, next_due_at__lte=horizon)
+        Case.objects.filter(next_due_at__lte=horizon)
         .order_by("next_due_at", "pk")
         .values_list("pk", flat=True)
     )
     for start in range(0, len(due), chunk_size):
         _sweep_chunk(run, due[start : start + chunk_size])
+    _sweep_windows(run)
     _sweep_stalled(run, chunk_size)
     return run.report
 
@@ -164,15 +168,10 @@ def escalation_sweep(
 def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
     """Plan the steps of a chunk of due cases, take the new ones in one INSERT and act on them in
     bulk, in one transaction. Returns the number of deadlines looked at."""
-    cases = {
-        c.pk: c
-        for c in Case.objects.filter(pk__in=case_ids, status__in=ACTIVE).select_related(
-            "authority", "assignee"
-        )
-    }
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids).select_related("authority", "assignee")}
     deadlines = list(
         Deadline.objects.filter(
-            case_id__in=list(cases), state=Deadline.State.OPEN, due_at__lte=run.horizon
+            case_id__in=list(cases), state=Deadline.State.OPEN, bearer="agency", due_at__lte=run.horizon
         ).order_by("case_id", "due_at", "pk")
     )
     run.report.examined += len(cases)
@@ -196,8 +195,14 @@ def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
         # Cases first, in id order, as the services lock them; then the steps (whose foreign keys
         # take share locks on the same rows), so a sweep and a service never wait in a cycle.
         locked = lock_cases({s.case.pk for s in steps})
-        # A case suspended or closed since the plan was made is left alone.
-        active = [s for s in steps if s.case.pk in locked and locked[s.case.pk].status in ACTIVE_STATES]
+        # A deadline paused (the case was suspended), met or ended since the plan was made is left
+        # alone; read under the case locks, so no service changes it meanwhile.
+        running = set(
+            Deadline.objects.filter(
+                pk__in=[s.deadline.pk for s in steps], state=Deadline.State.OPEN
+            ).values_list("pk", flat=True)
+        )
+        active = [s for s in steps if s.case.pk in locked and s.deadline.pk in running]
         if not active:
             return
         fresh = _take_steps(active, timezone.now())  # when it was done, not the sweep's --now
@@ -302,6 +307,55 @@ def _take_steps(steps: list[_Step], now: dt.datetime) -> set[tuple[int, str]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {(deadline_id, step) for deadline_id, step in cursor.fetchall()}
+
+
+def _sweep_windows(run: _Run) -> None:
+    """The deadlines the agency does not owe: a citizen's own window (a second complaint, K8/K2; the
+    30 days after an ending notice, K13) and the day a decision takes effect (K11). Before the end
+    the handler is warned (the same leads as any deadline); at the end the window lapses, or the
+    decision takes effect, recorded once on the case; nothing escalates (nobody in the agency is
+    late)."""
+    deadlines = list(
+        Deadline.objects.filter(
+            state=Deadline.State.OPEN, bearer__in=["citizen", "event"], due_at__lte=run.horizon
+        )
+        .select_related("case", "case__authority", "case__assignee")
+        .order_by("case_id", "due_at", "pk")
+    )
+    if not deadlines:
+        return
+    steps: list[_Step] = []
+    for d in deadlines:
+        ladder = ladder_for(d.case.authority_id, run.ladders, run.chain)
+        if run.now <= d.due_at:
+            remaining = run.cal.working_days_between(run.today, d.due_date)
+            leads = [lead for lead in ladder.warn_leads if remaining <= lead]
+            nearest = min(leads, default=None)
+            steps += [
+                _Step(d.case, d, f"warn-{lead}", 0, remaining, notify=lead == nearest) for lead in leads
+            ]
+        else:
+            steps.append(_Step(d.case, d, "lapsed", 0, 0))
+    run.report.examined += len({d.case_id for d in deadlines})
+    if run.dry_run:
+        run.report.planned += [
+            f"{s.case.reference} {s.deadline.rule_code} {s.step}" for s in steps if s.notify
+        ]
+        return
+
+    def work(report: SweepReport) -> None:
+        locked = lock_cases({s.case.pk for s in steps})
+        fresh = _take_steps([s for s in steps if s.case.pk in locked], timezone.now())
+        fresh_steps = [s for s in steps if s.key in fresh]
+        for s in fresh_steps:
+            s.case = locked[s.case.pk]
+        lapsed = [s.deadline for s in fresh_steps if s.step == "lapsed"]
+        notices = [s.notice() for s in fresh_steps if s.notify]
+        services.deadlines_lapse_many(deadlines=lapsed, locked=locked, notices=notices, at=run.now)
+        report.warnings += sum(1 for s in fresh_steps if s.notify and s.step != "lapsed")
+        report.notices += len(notices)
+
+    _commit_chunk(run, [d.case_id for d in deadlines], work)
 
 
 def stalled_candidates(now: dt.datetime, calendar) -> list[int]:

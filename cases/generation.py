@@ -364,6 +364,8 @@ def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
             "met_at": met_at,
             "missed": bool(met_at and met_at > due.due_at),
             "end_reason": "",
+            "bearer": rule.bearer,
+            "unconfirmed_days": "[]",
             "created_at": trigger_at,
         }
         deadline_rows.append(row)
@@ -434,6 +436,10 @@ def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
         "accused_position": "",
         "complexity": complexity,
         "remote_area": remote,
+        "discipline": False,
+        "dismissal": False,
+        "multi_site": False,
+        "out_of_competence": False,
         "escalation_level": escalation,
         "last_activity_at": last_activity,
         "next_due_at": next_due,

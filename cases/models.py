@@ -244,6 +244,16 @@ class Case(models.Model):
         _("tính chất"), max_length=20, choices=Complexity.choices, default=Complexity.NORMAL
     )
     remote_area = models.BooleanField(_("vùng sâu, vùng xa"), default=False)
+    # A complaint against a disciplinary decision of a cadre or civil servant has its own track
+    # (Law on Complaints 2011 Chapter IV, Arts 47-58): K2 and K6 instead of K8 and K4/K5.
+    discipline = models.BooleanField(_("khiếu nại quyết định kỷ luật cán bộ, công chức"), default=False)
+    # ... and the second complaint's window is 30 days when the penalty was dismissal (Art 48).
+    dismissal = models.BooleanField(_("hình thức kỷ luật buộc thôi việc"), default=False)
+    # A denunciation to be checked at several places or by delegation: T1 runs to 10 working days
+    # (Law on Denunciations 2018 Art 24(1)).
+    multi_site = models.BooleanField(_("xác minh ở nhiều nơi hoặc ủy quyền xác minh"), default=False)
+    # Found outside the body's competence at triage: the transfer limit T2 runs (Art 24(2)).
+    out_of_competence = models.BooleanField(_("không thuộc thẩm quyền"), default=False)
     escalation_level = models.PositiveSmallIntegerField(_("cấp cảnh báo"), default=0)
     last_activity_at = models.DateTimeField(_("hoạt động gần nhất"), db_index=True)
     next_due_at = models.DateTimeField(_("hạn gần nhất"), null=True, blank=True, db_index=True)
@@ -517,6 +527,7 @@ class Deadline(models.Model):
 
     class EndReason(models.TextChoices):
         WITHDRAWN = "withdrawn", _("rút đơn")
+        LAPSED = "lapsed", _("hết thời hạn")
         MERGED = "merged", _("gộp vào hồ sơ trùng")
         TRANSFERRED = "transferred", _("chuyển đơn")
         TERMINATED = "terminated", _("đình chỉ giải quyết")
@@ -547,6 +558,12 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(null=True, blank=True)
     missed = models.BooleanField(default=False)
     end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    # Who must meet it (cases.deadlines.Rule.bearer): the agency, the citizen, or nobody (a day on
+    # which something takes effect). Only agency deadlines make a case overdue or escalate.
+    bearer = models.CharField(max_length=10, default="agency")
+    # Unconfirmed calendar days this due date depends on (ISO dates): the date is provisional until
+    # they are confirmed, and every screen that shows it says so.
+    unconfirmed_days = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = HistoryGuardedManager()

@@ -31,6 +31,9 @@ class Reason:
     legal_basis: str
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
+    # C confirmed against the text, S secondary source, U unconfirmed: for staff and reviewers; the
+    # legal basis itself, which citizens read, carries no doubt.
+    confidence: str = "C"
 
     def label(self, language: str = "vi") -> str:
         return self.label_en if language == "en" else self.label_vi
@@ -262,14 +265,16 @@ SUSPENSION_REASONS = ReasonTable(
             _C,
             "Sự kiện bất khả kháng hoặc trở ngại khách quan (thiên tai, dịch bệnh, ốm đau, ...)",
             "Force majeure or objective obstacle (disaster, epidemic, illness, ...)",
-            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a [chưa xác nhận]",
+            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a",
+            confidence="U",
         ),
         Reason(
             "KN-11a-related",
             _C,
             "Chờ kết quả giải quyết vụ việc khác có liên quan",
             "Awaiting the outcome of a related matter",
-            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a [chưa xác nhận]",
+            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a",
+            confidence="U",
         ),
     ]
 )
@@ -288,7 +293,8 @@ TERMINATION_REASONS = ReasonTable(
             _C,
             "Người khiếu nại chết hoặc tổ chức khiếu nại giải thể mà không có người kế thừa",
             "The complainant died or the organisation was dissolved",
-            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a [chưa xác nhận]",
+            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025), Điều 11a",
+            confidence="U",
         ),
         Reason(
             "TC-34-3-a",

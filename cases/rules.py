@@ -62,6 +62,7 @@ class DeadlineFacts(Protocol):
     state: str
     due_at: dt.datetime
     missed: bool
+    bearer: str
 
 
 # ------------------------------------------------------------------------------ text and files
@@ -148,8 +149,20 @@ ZIP_MAX_RATIO: Final = 200  # declared uncompressed / compressed size of the arc
 MAX_PEOPLE_ONLINE: Final = 30
 MAX_REPRESENTATIVES: Final = 5
 
-# A complaint filed later than this needs a reason for the delay (Law on Complaints 2011 Art 9).
-COMPLAINT_LIMITATION_DAYS: Final = 90
+
+# Administrators are warned of every calendar day not yet officially confirmed that falls within
+# this many days from today, so the notice is entered before the deadlines it moves come due.
+UNCONFIRMED_WARNING_DAYS: Final = 120
+
+
+def complaint_limitation_days(*, discipline: bool = False, on: dt.date | None = None) -> int:
+    """The days after receiving or learning of the decision within which a complaint is timely:
+    K1 (90 days, Law on Complaints 2011 Art 9), or K2 for a cadre's or civil servant's complaint
+    against a disciplinary decision (15 days, Art 48). Later, the complainant states the obstacle
+    that kept them (Art 9), or the complaint may be refused (Art 11(3)). From the rule table."""
+    rule = engine.load_rules().get("K2" if discipline else "K1", on or dt.date.today())
+    assert rule.limit is not None  # both rules have a numeric limit in every version
+    return rule.limit
 
 
 # ------------------------------------------------------------------------------ case verbs
@@ -276,9 +289,11 @@ def can_extend(case: CaseFacts, on: dt.date) -> Verdict:
 
 
 def is_overdue(deadline: DeadlineFacts, now: dt.datetime) -> bool:
-    """A running deadline whose end has passed. A paused clock (suspension) is never overdue; a
-    deadline met, even late, is no longer overdue (it is "late" in the on-time figures)."""
-    return deadline.state == "open" and deadline.due_at < now
+    """A running deadline the agency owes whose end has passed. A paused clock (suspension) is never
+    overdue; a deadline met, even late, is no longer overdue (it is "late" in the on-time figures); a
+    citizen's own window or a date of effect (``bearer`` citizen / event) is never the agency's
+    delay."""
+    return deadline.state == "open" and deadline.bearer == "agency" and deadline.due_at < now
 
 
 def counts_for_on_time(deadline: DeadlineFacts) -> bool:

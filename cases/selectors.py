@@ -228,6 +228,7 @@ ENDED_EN = {
     "rejected": "refusal",
     "guided": "guidance",
     "superseded": "another deadline",
+    "lapsed": "the end of the time limit",
 }
 
 
@@ -238,33 +239,128 @@ class DeadlineView:
     remaining_text_vi: str
     remaining_text_en: str
     colour: str  # "ok" | "soon" | "due" | "overdue" | "paused" | "done" | "ended"
+    # The unconfirmed days off the due date rests on (``Deadline.unconfirmed_days``): while any is
+    # named, the date is provisional and every screen says so, naming the days.
+    provisional_days: tuple[dt.date, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_days)
+
+    @property
+    def provisional_text(self) -> str:
+        return ", ".join(d.strftime("%d/%m/%Y") for d in self.provisional_days)
+
+
+def _provisional_days(deadline: Deadline) -> tuple[dt.date, ...]:
+    if deadline.state not in (Deadline.State.OPEN, Deadline.State.PAUSED):
+        return ()
+    return tuple(dt.date.fromisoformat(day) for day in deadline.unconfirmed_days or ())
 
 
 def case_deadlines(*, case: Case, today: dt.date | None = None) -> list[DeadlineView]:
-    """The case's deadlines with time remaining in the rule's unit ("còn 3 ngày làm việc")."""
+    """The case's deadlines with time remaining in the rule's unit ("còn 3 ngày làm việc").
+    A citizen's own window (``bearer`` citizen) and a date of effect (``event``) are never shown
+    as the agency's delay: once passed they read "closed" / "in effect"."""
     today = today or timezone.localdate()
-    cal = working_calendar()
     views = []
     for d in case.deadlines.order_by("due_at"):
+        cal = working_calendar(engine.reading_for(d.bearer))
+        if d.state == Deadline.State.ENDED and d.end_reason == Deadline.EndReason.LAPSED:
+            views.append(DeadlineView(d, None, "đã hết thời hạn", "time limit passed", "ended"))
+            continue
         if d.state == Deadline.State.ENDED:
             reason = Deadline.EndReason(d.end_reason) if d.end_reason in Deadline.EndReason.values else None
             label_vi = "kết thúc do " + (str(reason.label) if reason else "hồ sơ kết thúc")
             label_en = "ended by " + (ENDED_EN.get(d.end_reason, "the end of the case"))
             views.append(DeadlineView(d, None, label_vi, label_en, "ended"))
             continue
+        if d.state == Deadline.State.MET and d.bearer == "event":
+            views.append(DeadlineView(d, None, "đã có hiệu lực", "in effect", "done"))
+            continue
+        if d.state == Deadline.State.MET and d.bearer == "citizen":
+            views.append(DeadlineView(d, None, "người gửi đơn đã thực hiện", "done by the sender", "done"))
+            continue
         if d.state in (Deadline.State.MET, Deadline.State.CANCELLED):
             label_vi = "đã hoàn thành" + (" (trễ hạn)" if d.missed else " đúng hạn")
             label_en = "done" + (" (late)" if d.missed else " on time")
             views.append(DeadlineView(d, None, label_vi, label_en, "done"))
             continue
+        provisional = _provisional_days(d)
         if d.state == Deadline.State.PAUSED:
-            views.append(DeadlineView(d, None, "đang tạm dừng", "paused", "paused"))
+            views.append(DeadlineView(d, None, "đang tạm dừng", "paused", "paused", provisional))
             continue
         rem = engine.remaining(d.due_date, today, d.unit, cal)
+        if d.bearer != "agency" and rem.days < 0:
+            label_vi, label_en = (
+                ("đã có hiệu lực", "in effect")
+                if d.bearer == "event"
+                else (
+                    "đã hết thời hạn",
+                    "time limit passed",
+                )
+            )
+            views.append(DeadlineView(d, None, label_vi, label_en, "done", provisional))
+            continue
         colour = "overdue" if rem.days < 0 else "due" if rem.days == 0 else "soon" if rem.days <= 3 else "ok"
         views.append(
             DeadlineView(
-                d, rem.days, engine.format_remaining(rem, "vi"), engine.format_remaining(rem, "en"), colour
+                d,
+                rem.days,
+                engine.format_remaining(rem, "vi"),
+                engine.format_remaining(rem, "en"),
+                colour,
+                provisional,
             )
         )
     return views
+
+
+# ------------------------------------------------------------------------------ the rule table
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """A time limit of the rule table in force on a day, in plain words (``deadlines.describe_limit``)."""
+
+    code: str
+    title_vi: str
+    title_en: str
+    limit_vi: str
+    limit_en: str
+    legal_basis_vi: str
+    legal_basis_en: str
+
+    def localised(self, english: bool) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "title": self.title_en if english and self.title_en else self.title_vi,
+            "limit": self.limit_en if english else self.limit_vi,
+            "legal_basis": self.legal_basis_en if english and self.legal_basis_en else self.legal_basis_vi,
+        }
+
+
+def time_limits_in_force(codes: list[str], on: dt.date | None = None) -> list[TimeLimit]:
+    """The versions of ``codes`` in force on ``on`` (today), for the pages that tell citizens the
+    time limits: they read the table, never a number typed by hand. The table's confidence notes
+    are for staff and stay out."""
+    on = on or timezone.localdate()
+    table = engine.load_rules()
+    found = []
+    for code in codes:
+        try:
+            rule = table.get(code, on)
+        except engine.UnknownRule:
+            continue
+        found.append(
+            TimeLimit(
+                code=rule.code,
+                title_vi=rule.title_vi,
+                title_en=rule.title_en,
+                limit_vi=engine.describe_limit(rule, "vi"),
+                limit_en=engine.describe_limit(rule, "en"),
+                legal_basis_vi=rule.legal_basis_vi,
+                legal_basis_en=rule.legal_basis_en,
+            )
+        )
+    return found

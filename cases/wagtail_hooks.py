@@ -5,10 +5,11 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
 from .admin import urls as workspace_urls
 from .admin.listing import intake_allowed, sees_cases
-from .admin.reference_data import ReferenceDataGroup
+from .admin.reference_data import ReferenceDataGroup, unconfirmed_warning
 from .admin.views import access_log_scope
 
 
@@ -101,3 +102,27 @@ def register_case_menu():
 @hooks.register("register_admin_viewset")
 def register_reference_data():
     return ReferenceDataGroup()
+
+
+class UnconfirmedCalendarPanel(Component):
+    """On the admin home, for whoever may edit the calendar: the days within the next
+    ``rules.UNCONFIRMED_WARNING_DAYS`` not yet officially confirmed."""
+
+    name = "unconfirmed_calendar"
+    order = 50
+    template_name = "cases/admin/unconfirmed_calendar_panel.html"
+
+    def __init__(self, warning: str):
+        self.warning = warning
+
+    def get_context_data(self, parent_context=None):
+        return {"warning": self.warning, "calendar_url": reverse("case-holidays:index")}
+
+
+@hooks.register("construct_homepage_panels")
+def add_unconfirmed_calendar_panel(request, panels):
+    if not request.user.has_perm("cases.change_holiday"):
+        return
+    warning = unconfirmed_warning()
+    if warning:
+        panels.append(UnconfirmedCalendarPanel(warning))

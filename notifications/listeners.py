@@ -6,7 +6,8 @@ rows commit or roll back with the change that caused them:
 - each event goes to ``services.notify_case_event`` (citizens hear of what they may see; the
   assignee of an assignment or of a citizen's supplement);
 - ``case.stalled`` events of a sweep chunk, in one batch: the head of unit and the handler;
-- the sweep's deadline notices (``DeadlineNotice``): a warning to the handler (or the head of unit),
+- the sweep's deadline notices (``DeadlineNotice``): a warning, or a citizen's window that lapsed
+  (a decision that took effect), to the handler (or the head of unit),
   a breach to the head of unit and the handler, level 2 to the head of agency, level 3 to the head
   of the superior authority. Who holds which role is read once per call."""
 
@@ -106,7 +107,15 @@ def _notice_messages(notice: DeadlineNotice, directory: StaffDirectory) -> list[
         "legal_basis": deadline.legal_basis_vi,
         "deadline_due_date": deadline.due_date.strftime("%d/%m/%Y"),
     }
-    if notice.level == 0:
+    if notice.step == "lapsed":
+        # A citizen's window ran out or a decision took effect: the handler (or the head of unit)
+        # decides what follows; nobody in the agency is late.
+        context["effect"] = deadline.bearer == "event"
+        recipients = (
+            [case.assignee] if case.assignee_id else directory.heads(case.authority_id, Role.HEAD_OF_UNIT)
+        )
+        template = "deadline.lapsed"
+    elif notice.level == 0:
         context["days_left"] = notice.days
         recipients = (
             [case.assignee] if case.assignee_id else directory.heads(case.authority_id, Role.HEAD_OF_UNIT)

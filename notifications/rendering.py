@@ -42,6 +42,7 @@ STAFF_TEMPLATES = frozenset(
         "case.supplemented",
         "deadline.warning",
         "deadline.breached",
+        "deadline.lapsed",
         "case.escalated",
         "case.stalled",
         "digest.daily",

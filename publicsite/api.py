@@ -48,6 +48,8 @@ CONTENT_KEYS = (
     "accused_authority",
     "authority",
 )
+# A complaint against a disciplinary decision (Law on Complaints 2011 Arts 47-58) and a dismissal.
+FLAG_KEYS = ("discipline", "dismissal")
 
 
 class ApiError(Exception):
@@ -275,6 +277,11 @@ def parse_payload(data) -> tuple[dict, dict, list[dict], dict]:
         raise ApiError(400, pgettext("public", "Nội dung gửi lên phải là một đối tượng JSON."))
     top = {"kind": _text(data.get("kind"), "kind", errors)}
     content = {key: _text(data.get(key), key, errors) for key in CONTENT_KEYS}
+    for key in FLAG_KEYS:  # JSON booleans, handed to the form as a ticked box or not
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            errors[key] = [pgettext("public", "Phải là true hoặc false.")]
+        content[key] = "on" if value is True else ""
     people = []
     parties = data.get("parties", [])
     if parties is None:

@@ -26,7 +26,6 @@ from cases.models import Authority, CaseKind
 from .texts import KIND_LABELS
 
 # The limits are cases.rules (one rule for the forms, the API, its schema and the services).
-COMPLAINT_LIMIT_DAYS = rules.COMPLAINT_LIMITATION_DAYS
 MAX_PEOPLE = rules.MAX_PEOPLE_ONLINE
 MAX_REPRESENTATIVES = rules.MAX_REPRESENTATIVES
 
@@ -370,16 +369,23 @@ class ContentForm(AccessibleForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": pgettext_lazy("public", "Ngày không hợp lệ (ngày/tháng/năm).")},
     )
+    # A cadre's or civil servant's complaint against a disciplinary decision on them has its own
+    # time limits (Law on Complaints 2011 Arts 48, 50: K2, K6).
+    discipline = forms.BooleanField(
+        label=pgettext_lazy(
+            "public", "Tôi là cán bộ, công chức khiếu nại quyết định kỷ luật đối với chính mình"
+        ),
+        required=False,
+        help_text=pgettext_lazy("public", "Khiếu nại quyết định kỷ luật (Luật Khiếu nại 2011, Chương IV)."),
+    )
+    dismissal = forms.BooleanField(
+        label=pgettext_lazy("public", "Hình thức kỷ luật là buộc thôi việc"), required=False
+    )
     delay_reason = forms.CharField(
-        label=pgettext_lazy("public", "Lý do gửi đơn sau 90 ngày"),
+        label="",  # names the limit that applies: set in __init__
         max_length=rules.max_length("delay_reason"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=pgettext_lazy(
-            "public",
-            "Chỉ khi đã quá 90 ngày: ốm đau, thiên tai, đi công tác, học tập xa hoặc trở ngại khách quan "
-            "khác (Luật Khiếu nại, Điều 9).",
-        ),
     )
     accused_name = forms.CharField(
         label=pgettext_lazy("public", "Cơ quan, người bị khiếu nại/tố cáo"),
@@ -423,6 +429,18 @@ class ContentForm(AccessibleForm):
         self.fields["accused_authority"].choices = authority_choices(
             str(pgettext("public", "Không rõ / không chọn")), options
         )
+        days = self.limitation_days()
+        self.fields["delay_reason"].label = pgettext("public", "Lý do gửi đơn sau %(days)s ngày") % {
+            "days": days
+        }
+        self.fields["delay_reason"].help_text = pgettext(
+            "public",
+            "Chỉ khi đã quá %(days)s ngày: ốm đau, thiên tai, đi công tác, học tập xa hoặc trở ngại "
+            "khách quan khác (Luật Khiếu nại 2011, Điều 9).",
+        ) % {"days": days}
+        if kind != CaseKind.COMPLAINT:
+            del self.fields["discipline"]
+            del self.fields["dismissal"]
         if kind == CaseKind.COMPLAINT:
             for name in ("contested_act", "contested_act_known_on"):
                 self.fields[name].widget.attrs["aria-required"] = "true"
@@ -470,11 +488,11 @@ class ContentForm(AccessibleForm):
                     "delay_reason",
                     pgettext(
                         "public",
-                        "Đã quá 90 ngày kể từ ngày %(date)s. Nếu có lý do chính đáng (ốm đau, thiên tai, "
-                        "trở ngại khách quan), vui lòng ghi rõ; nếu không, khiếu nại có thể không được thụ "
-                        "lý (Luật Khiếu nại, Điều 9 và Điều 11).",
+                        "Đã quá %(days)s ngày kể từ ngày %(date)s. Nếu có lý do chính đáng (ốm đau, thiên "
+                        "tai, trở ngại khách quan), vui lòng ghi rõ; nếu không, khiếu nại có thể không "
+                        "được thụ lý (Luật Khiếu nại 2011, Điều 9 và Điều 11).",
                     )
-                    % {"date": known.strftime("%d/%m/%Y")},
+                    % {"days": self.limitation_days(), "date": known.strftime("%d/%m/%Y")},
                 )
         accused = data.get("accused_name") or data.get("accused_authority")
         if (
@@ -491,9 +509,22 @@ class ContentForm(AccessibleForm):
             )
         return data
 
+    def is_discipline(self) -> bool:
+        if "discipline" not in self.fields:
+            return False
+        if self.is_bound:
+            return self.fields["discipline"].widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("discipline")
+            )
+        return bool(self.initial.get("discipline"))
+
+    def limitation_days(self) -> int:
+        """K1, or K2 for a discipline complaint (``rules.complaint_limitation_days``)."""
+        return rules.complaint_limitation_days(discipline=self.is_discipline(), on=self.today)
+
     def late(self) -> bool:
         known = (self.cleaned_data or {}).get("contested_act_known_on")
-        return bool(known and (self.today - known).days > COMPLAINT_LIMIT_DAYS)
+        return bool(known and (self.today - known).days > self.limitation_days())
 
 
 # ------------------------------------------------------------------------------ step 4: review

@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 
 from cases import files as filecheck
 from cases import rules, services
 from cases.actors import Citizen
 from cases.crypto import decrypt, encrypt
+from cases.deadline_services import accept_codes
 from cases.models import Attachment, Authority, CaseKind, Deadline
+from cases.selectors import time_limits_in_force
 
 from .forms import ContentForm, KindForm, PersonForm, ReviewForm, validate_group
 
@@ -169,7 +172,11 @@ class Receipt:
     acceptance_title_en: str
     acceptance_basis_vi: str
     acceptance_basis_en: str
+    acceptance_provisional: list[str]  # ISO days off, not yet confirmed, the due date rests on
     authority_code: str | None
+    # The resolution limit that runs once the letter is accepted (K4, K5, K6 or T4), in the rule
+    # table's words: a discipline complaint's receipt names K6 (Law on Complaints 2011 Art 50).
+    resolution: dict[str, str]
     attachments: list[str]
     contact_given: bool
 
@@ -194,9 +201,12 @@ def submit(*, kind: str, people: list[dict], content: dict, files: list[services
     codes = {content.get("authority") or "", content.get("accused_authority") or ""} - {""}
     by_code = {a.code: a for a in Authority.objects.filter(code__in=codes)}
     description = content["description"]
+    discipline = kind == CaseKind.COMPLAINT and bool(content.get("discipline"))
     if content.get("delay_reason"):
+        days = rules.complaint_limitation_days(discipline=discipline)
         description += (
-            "\n\n[Lý do gửi đơn sau 90 ngày / reason for filing after 90 days]\n" + content["delay_reason"]
+            f"\n\n[Lý do gửi đơn sau {days} ngày / reason for filing after {days} days]\n"
+            + content["delay_reason"]
         )
     parties = [
         services.PartyInput(
@@ -221,11 +231,15 @@ def submit(*, kind: str, people: list[dict], content: dict, files: list[services
         accused_name=content.get("accused_name", ""),
         accused_position=content.get("accused_position", ""),
         accused_authority=by_code.get(content.get("accused_authority") or ""),
+        discipline=discipline,
+        dismissal=discipline and bool(content.get("dismissal")),
         files=files,
         actor=Citizen.filing(),
     )
     case = result.case
     deadline = _first_due(result.deadlines)
+    resolution_codes = [c for c in accept_codes(case) if c in rules.RESOLUTION_RULES]
+    limits = time_limits_in_force(resolution_codes, timezone.localdate(case.received_at))
     logger.info("online submission registered: %s (%s)", case.reference, kind)
     return Receipt(
         reference=case.reference,
@@ -238,7 +252,9 @@ def submit(*, kind: str, people: list[dict], content: dict, files: list[services
         acceptance_title_en=deadline.title_en if deadline else "",
         acceptance_basis_vi=deadline.legal_basis_vi if deadline else "",
         acceptance_basis_en=deadline.legal_basis_en if deadline else "",
+        acceptance_provisional=list(deadline.unconfirmed_days or []) if deadline else [],
         authority_code=case.authority.code if case.authority_id else None,
+        resolution=dict(limits[0].__dict__) if limits else {},
         attachments=(
             list(case.attachments.order_by("pk").values_list("original_name", flat=True)) if files else []
         ),

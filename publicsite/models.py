@@ -129,4 +129,7 @@ class GuidePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sub_guides"] = [p.specific for p in self.get_children().live()]
+        from . import texts
+
+        context["time_limits"] = texts.guide_time_limits() if self.depth <= 3 else []
         return context

@@ -67,9 +67,25 @@ def schema() -> dict:
             "contested_act_known_on": {
                 "type": "string",
                 "format": "date",
-                "description": "Required for a complaint; more than 90 days ago needs delay_reason.",
+                "description": (
+                    "Required for a complaint; more than "
+                    f"{rules.complaint_limitation_days()} days ago (K1; "
+                    f"{rules.complaint_limitation_days(discipline=True)} for a discipline complaint, K2) "
+                    "needs delay_reason."
+                ),
             },
             "delay_reason": {"type": "string", "maxLength": rules.max_length("delay_reason")},
+            "discipline": {
+                "type": "boolean",
+                "default": False,
+                "description": "A complaint by a cadre or civil servant against a disciplinary decision "
+                "on them (Law on Complaints 2011 Arts 47-58): limits K2 and K6.",
+            },
+            "dismissal": {
+                "type": "boolean",
+                "default": False,
+                "description": "With discipline: the penalty was dismissal (Art 48).",
+            },
             "accused_name": {
                 "type": "string",
                 "maxLength": rules.max_length("accused_name"),

@@ -264,3 +264,23 @@ def format_date_value(value) -> str:
         except ValueError:
             return value
     return value.strftime("%d/%m/%Y")
+
+
+# The time limits the guide page lists, by section; the words and numbers come from the rule table
+# in force today (``cases.selectors.time_limits_in_force``), never from the page's text.
+GUIDE_TIME_LIMITS = (
+    (pgettext_lazy("public", "Khiếu nại"), ["K1", "K3", "K4", "K8", "K5"]),
+    (pgettext_lazy("public", "Khiếu nại quyết định kỷ luật cán bộ, công chức"), ["K2", "K6"]),
+    (pgettext_lazy("public", "Tố cáo"), ["T1", "T4", "T6"]),
+    (pgettext_lazy("public", "Kiến nghị, phản ánh"), ["R4"]),
+)
+
+
+def guide_time_limits(on=None) -> list[dict]:
+    from cases.selectors import time_limits_in_force  # not at import: texts loads with the models
+
+    english_ = english()
+    return [
+        {"section": str(title), "rows": [t.localised(english_) for t in time_limits_in_force(codes, on)]}
+        for title, codes in GUIDE_TIME_LIMITS
+    ]

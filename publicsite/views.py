@@ -56,6 +56,8 @@ CONTENT_FIELDS = (
     "description",
     "contested_act",
     "contested_act_known_on",
+    "discipline",
+    "dismissal",
     "delay_reason",
     "accused_name",
     "accused_position",
@@ -351,6 +353,7 @@ def _intake_content(page, request, draft, first_incomplete):
             staged=draft.get("files", []),
             errors=form.error_list() if form.is_bound else [],
             late=form.is_bound and form.late(),
+            limitation_days=form.limitation_days(),
             is_complaint=kind == CaseKind.COMPLAINT,
             is_denunciation=kind in (CaseKind.DENUNCIATION, CaseKind.ANONYMOUS_REPORT),
         ),
@@ -461,10 +464,26 @@ def _intake_receipt(page, request):
             or receipt["acceptance_title_vi"],
             acceptance_basis=receipt["acceptance_basis_en" if english else "acceptance_basis_vi"]
             or receipt["acceptance_basis_vi"],
+            acceptance_provisional=", ".join(
+                dt.date.fromisoformat(day).strftime("%d/%m/%Y")
+                for day in receipt.get("acceptance_provisional") or []
+            ),
+            resolution=_localised_limit(receipt.get("resolution") or {}, english),
             authority_display=texts.authority_name(authority),
             tracking_page=_sibling(page, "trackingpage"),
         )
     return _render(page, request, "publicsite/intake_receipt.html", context)
+
+
+def _localised_limit(limit: dict, english: bool) -> dict:
+    if not limit:
+        return {}
+    pick = "en" if english else "vi"
+    return {
+        "title": limit.get(f"title_{pick}") or limit["title_vi"],
+        "limit": limit.get(f"limit_{pick}") or limit["limit_vi"],
+        "legal_basis": limit.get(f"legal_basis_{pick}") or limit["legal_basis_vi"],
+    }
 
 
 def _sibling(page, model_name):
@@ -491,6 +510,7 @@ def _deadline_rows(case):
                 "remaining_days": view.remaining_days,
                 "colour": view.colour,
                 "state": d.state,
+                "provisional": view.provisional_text,
             }
         )
     return rows

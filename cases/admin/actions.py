@@ -107,6 +107,10 @@ def do_classify(case, user, form):
         remote_area=d.get("remote_area"),
         accused_name=d.get("accused_name"),
         accused_authority=d.get("accused_authority"),
+        discipline=d.get("discipline"),
+        dismissal=d.get("dismissal"),
+        multi_site=d.get("multi_site"),
+        out_of_competence=d.get("out_of_competence"),
         expected_version=_v(form),
     )
 

@@ -427,6 +427,7 @@ def deadline_rows(case: Case) -> list[dict]:
                 "remaining_days": view.remaining_days,
                 "colour": view.colour,
                 "state": d.get_state_display(),
+                "provisional": view.provisional_text,
             }
         )
     return rows

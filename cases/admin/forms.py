@@ -62,6 +62,24 @@ class ClassifyForm(ActionForm):
         ),
     )
     remote_area = forms.BooleanField(label=_("Vùng sâu, vùng xa"), required=False)
+    # Complaints only: the discipline track (Law on Complaints 2011 Arts 47-58).
+    discipline = forms.BooleanField(
+        label=_("Khiếu nại quyết định kỷ luật cán bộ, công chức"),
+        required=False,
+        help_text=_("Thời hạn riêng ở cả hai lần giải quyết (Luật Khiếu nại 2011, Điều 48, 50)."),
+    )
+    dismissal = forms.BooleanField(label=_("Hình thức kỷ luật buộc thôi việc"), required=False)
+    # Denunciations only (Law on Denunciations 2018 Art 24).
+    multi_site = forms.BooleanField(
+        label=_("Phải xác minh ở nhiều nơi hoặc ủy quyền xác minh"),
+        required=False,
+        help_text=_("Thời hạn xử lý ban đầu dài hơn (Luật Tố cáo 2018, Điều 24 khoản 1)."),
+    )
+    out_of_competence = forms.BooleanField(
+        label=_("Không thuộc thẩm quyền giải quyết"),
+        required=False,
+        help_text=_("Phải chuyển đơn cho cơ quan có thẩm quyền (Luật Tố cáo 2018, Điều 24 khoản 2)."),
+    )
     accused_name = forms.CharField(
         label=_("Người bị khiếu nại/tố cáo"), required=False, max_length=rules.max_length("accused_name")
     )
@@ -77,6 +95,10 @@ class ClassifyForm(ActionForm):
                 "authority": case.authority_id,
                 "complexity": case.complexity,
                 "remote_area": case.remote_area,
+                "discipline": case.discipline,
+                "dismissal": case.dismissal,
+                "multi_site": case.multi_site,
+                "out_of_competence": case.out_of_competence,
                 "accused_name": case.accused_name,
                 "accused_authority": case.accused_authority_id,
             }
@@ -86,6 +108,10 @@ class ClassifyForm(ActionForm):
         if case.status != Case.Status.RECEIVED:
             self.fields["kind"].disabled = True
             self.fields["kind"].help_text = _("Chỉ đổi loại đơn khi chưa thụ lý.")
+        if case.kind != Case.Kind.COMPLAINT:
+            del self.fields["discipline"], self.fields["dismissal"]
+        if case.kind != Case.Kind.DENUNCIATION:
+            del self.fields["multi_site"], self.fields["out_of_competence"]
 
 
 class RejectForm(ActionForm):

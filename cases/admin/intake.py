@@ -44,6 +44,14 @@ class RegisterForm(forms.Form):
     contested_act_known_on = forms.DateField(
         label=_("Ngày nhận được/biết quyết định"), required=False, widget=AdminDateInput
     )
+    discipline = forms.BooleanField(
+        label=_("Khiếu nại quyết định kỷ luật cán bộ, công chức"),
+        required=False,
+        help_text=_(
+            "Có thời hạn riêng ở cả hai lần giải quyết (Luật Khiếu nại 2011, Chương IV, Điều 47–58)."
+        ),
+    )
+    dismissal = forms.BooleanField(label=_("Hình thức kỷ luật buộc thôi việc"), required=False)
     accused_name = forms.CharField(
         label=_("Người bị khiếu nại/tố cáo"), required=False, max_length=rules.max_length("accused_name")
     )
@@ -133,6 +141,8 @@ class RegisterView(WagtailAdminTemplateMixin, TemplateView):
                 accused_name=d["accused_name"],
                 accused_position=d["accused_position"],
                 accused_authority=d["accused_authority"],
+                discipline=d["discipline"],
+                dismissal=d["dismissal"],
                 files=files,
                 actor=request.user,
                 received_at=d["received_at"] or timezone.now(),

@@ -14,7 +14,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .. import calendar_services
+from .. import calendar_services, deadline_services, rules
 from ..models import Authority, EscalationPolicy, Holiday, Membership
 from ..roles import membership_grant, membership_revoke
 
@@ -80,11 +80,34 @@ class HolidayDeleteView(generic.DeleteView):
         _recomputed(self.request, report)
 
 
+def unconfirmed_warning() -> str:
+    """The warning administrators see while a calendar day within the next
+    ``rules.UNCONFIRMED_WARNING_DAYS`` days is not officially confirmed ("" when none is): every
+    deadline over such a day is provisional until the notice is entered."""
+    rows = deadline_services.unconfirmed_within()
+    if not rows:
+        return ""
+    days = "; ".join(f"{row.date.strftime('%d/%m/%Y')} ({row.name})" for row in rows)
+    return gettext(
+        "Trong %(n)s ngày tới có ngày chưa được công bố chính thức: %(days)s. Các thời hạn qua những "
+        "ngày này đang tạm tính; hãy cập nhật lịch khi có thông báo chính thức."
+    ) % {"n": rules.UNCONFIRMED_WARNING_DAYS, "days": days}
+
+
+class HolidayIndexView(generic.IndexView):
+    def get(self, request, *args, **kwargs):
+        warning = unconfirmed_warning()
+        if warning:
+            messages.warning(request, warning)
+        return super().get(request, *args, **kwargs)
+
+
 class HolidayViewSet(ModelViewSet):
     model = Holiday
     icon = "date"
     name = "case-holidays"
     menu_label = _("Lịch ngày làm việc")
+    index_view_class = HolidayIndexView
     add_view_class = HolidayCreateView
     edit_view_class = HolidayEditView
     delete_view_class = HolidayDeleteView

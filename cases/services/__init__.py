@@ -9,7 +9,14 @@ after-change port (``cases.effects.case_changed``), which the search and notific
 to. Arguments are keyword-only."""
 
 from .attachments import FileInput, attachment_add, attachment_create, case_supplement
-from .escalation import Climb, StalledFlag, case_escalate, case_escalate_many, case_flag_stalled_many
+from .escalation import (
+    Climb,
+    StalledFlag,
+    case_escalate,
+    case_escalate_many,
+    case_flag_stalled_many,
+    deadlines_lapse_many,
+)
 from .handling import (
     OUTCOMES,
     case_assign,
@@ -74,6 +81,7 @@ __all__ = [
     "case_terminate",
     "case_transfer",
     "case_withdraw",
+    "deadlines_lapse_many",
     "identity_access_record",
     "note_add",
     "party_identity_reveal",

@@ -24,7 +24,7 @@ from ..actors import SYSTEM, Actor, history_user, is_staff_user, stamp
 from ..deadlines import WorkingCalendar
 from ..errors import ValidationError
 from ..events import event_build
-from ..models import Case, CaseEvent
+from ..models import Case, CaseEvent, Deadline
 from ..reporting import PolicyView
 from ..workflow import OPEN_STATES
 from .base import actor_role, clean_text, lock
@@ -87,7 +87,9 @@ def case_escalate_many(
     changed: list[Case] = []
     for case_id, case_climbs in sorted(by_case.items()):
         case = locked.get(case_id)
-        if case is None or case.status not in ACTIVE_STATES:
+        # Any status owes what its open deadlines say (a decision not yet sent); a suspended case's
+        # resolution clocks are paused, so only its suspension decision to send can climb.
+        if case is None:
             continue
         permissions.check_can("escalate", actor, case)
         climbed = False
@@ -197,3 +199,66 @@ def case_flag_stalled_many(
         _write(cases, events, ["stalled_since"], actor)
         effects.case_changed([c.pk for c in cases], events=events, cases=cases)
     return flags
+
+
+def deadlines_lapse_many(
+    *,
+    deadlines: Sequence[Deadline],
+    locked: dict[int, Case],
+    notices: Sequence[effects.DeadlineNotice] = (),
+    at: dt.datetime,
+    actor: Actor = SYSTEM,
+) -> list[Deadline]:
+    """Close the windows that have run out (the sweep, for deadlines the agency does not owe): a
+    citizen's own time limit lapses (``ended``, reason ``lapsed``: a second complaint was not filed
+    within K8/K2, an ending notice was not answered within K13 — Law on Complaints 2011 Arts 11(8),
+    33, 48), a decision's effect date is reached (``met``: K11, Art 44). One internal event per
+    deadline; then the port (with the sweep's warnings)."""
+    by_case: dict[int, list[Deadline]] = {}
+    for deadline in deadlines:
+        by_case.setdefault(deadline.case_id, []).append(deadline)
+    events: list[CaseEvent] = []
+    changed: list[Case] = []
+    for case_id, rows in sorted(by_case.items()):
+        case = locked.get(case_id)
+        if case is None:
+            continue
+        permissions.check_can("escalate", actor, case)
+        for deadline in rows:
+            fresh = Deadline.objects.select_for_update().get(pk=deadline.pk)
+            if fresh.state != Deadline.State.OPEN:
+                continue
+            effect = fresh.bearer == "event"
+            fresh.met_at = fresh.due_at
+            fresh.missed = False
+            if effect:
+                fresh.state = Deadline.State.MET
+            else:
+                fresh.state, fresh.end_reason = Deadline.State.ENDED, Deadline.EndReason.LAPSED
+            setattr(fresh, "_change_reason", "took effect" if effect else "lapsed")  # noqa: B010
+            fresh.save()
+            events.append(
+                event_build(
+                    case=case,
+                    kind="decision.effective" if effect else "deadline.lapsed",
+                    actor_role="system",
+                    data={
+                        "rule": fresh.rule_code,
+                        "due_date": fresh.due_date.isoformat(),
+                        "deadline": fresh.pk,
+                    },
+                )
+            )
+        if events and events[-1].case_id == case.pk:
+            setattr(case, "_change_reason", "time limit passed")  # noqa: B010
+            changed.append(case)
+    if changed:
+        _write(changed, events, [], actor)
+    if changed or notices:
+        effects.case_changed(
+            sorted({c.pk for c in changed} | {n.case.pk for n in notices}),
+            events=events,
+            notices=notices,
+            cases=changed,
+        )
+    return [d for d in deadlines if d.case_id in {c.pk for c in changed}]

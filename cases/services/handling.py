@@ -126,6 +126,8 @@ def case_schedule_dialogue(
         visibility=Visibility.COMPLAINANT,
         data={"when": when.isoformat(), "place": place, "agenda": agenda},
     )
+    dl.deadlines_end(case, Deadline.EndReason.SUPERSEDED, ["K15"])  # a dialogue moved: a new notice
+    dl.deadlines_on_dialogue(case, timezone.localdate(when))
     return save(case, actor, "dialogue scheduled", ["status"], [event])
 
 
@@ -210,6 +212,7 @@ def case_resume(*, case: Case, actor: Actor, note: str = "", expected_version: i
     case.status_before_suspension = ""
     event = record(case, "case.resumed", actor, visibility=Visibility.COMPLAINANT, data={"note": note})
     dl.deadlines_resume(case)
+    dl.deadlines_on_resume(case)
     return save(case, actor, "resumed", ["status", "status_before_suspension"], [event])
 
 
@@ -280,6 +283,7 @@ def case_terminate(
     )
     dl.deadlines_end(case, Deadline.EndReason.TERMINATED)
     dl.deadlines_on_suspend_or_end(case)
+    dl.deadlines_on_ending_notice(case)
     return save(case, actor, f"terminated: {reason.code}", ["status", "reason_code", "reason_text"], [event])
 
 
@@ -391,6 +395,16 @@ def first_level_facts(case: Case) -> tuple[dt.date | None, dt.date | None]:
     return due, None
 
 
+def _resolution_limit_passed(case: Case) -> bool:
+    """The denunciation's resolution limit (T4, with its extensions) has passed unmet."""
+    return Deadline.objects.filter(
+        case=case,
+        rule_code__in=sorted(rules.RESOLUTION_RULES),
+        state=Deadline.State.OPEN,
+        due_at__lt=timezone.now(),
+    ).exists()
+
+
 def second_level_verdict(case: Case, today: dt.date | None = None) -> rules.Verdict:
     due, received = first_level_facts(case)
     return rules.second_level_allowed(
@@ -424,6 +438,15 @@ def case_open_second_level(
         require_verdict(second_level_verdict(first, received_on))
     elif first.status not in (S.CONCLUDED, S.PUBLISHED, S.CLOSED, S.ACCEPTED, S.VERIFYING):
         raise ValidationError(_("Hồ sơ tố cáo chưa được thụ lý."))
+    elif first.status in (S.ACCEPTED, S.VERIFYING) and not _resolution_limit_passed(first):
+        # Before a conclusion the superior takes a follow-up only once the resolution limit has
+        # passed (Law on Denunciations 2018 Art 38(1)-(2), T10); after it, a re-denunciation (Art 37).
+        raise ValidationError(
+            _(
+                "Thời hạn giải quyết tố cáo chưa hết: người tố cáo chỉ tố cáo tiếp khi quá thời hạn mà "
+                "tố cáo chưa được giải quyết (Luật Tố cáo 2018, Điều 38)."
+            )
+        )
     superior = first.authority.parent if first.authority is not None else None
     if superior is None:
         raise ValidationError(_("Không có cơ quan cấp trên trực tiếp."))
@@ -460,6 +483,8 @@ def case_open_second_level(
         received_at=received_at,
         previous_case=first,
         complaint_level=Case.Level.SECOND if first.kind == K.COMPLAINT else "",
+        discipline=first.discipline,
+        dismissal=first.dismissal,
     )
     linked = record(
         first,
@@ -468,6 +493,8 @@ def case_open_second_level(
         visibility=Visibility.COMPLAINANT,
         data={"later_case": result.case.reference},
     )
+    if first.kind == K.COMPLAINT:
+        dl.deadlines_on_second_level(first)
     save(first, actor, f"second level {result.case.reference}", [], [linked])
     return result
 

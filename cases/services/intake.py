@@ -126,12 +126,17 @@ def case_submit(
     received_at: dt.datetime | None = None,
     previous_case: Case | None = None,
     complaint_level: str = "",
+    discipline: bool = False,
+    dismissal: bool = False,
 ) -> SubmitResult:
     """Register a letter, visit or online submission: the case, its parties (identity encrypted),
     attachments, the first event and the receipt deadlines (K3 / T1 / R4; R1 for visits:
     Law on Complaints Art 27, Law on Denunciations Art 24(1), Law on Citizen Reception Art 28(1)).
 
-    ``actor``: the intake officer (a staff user), ``Citizen.filing()`` online, or ``SYSTEM``."""
+    ``actor``: the intake officer (a staff user), ``Citizen.filing()`` online, or ``SYSTEM``.
+    ``discipline``: a cadre's or civil servant's complaint against a disciplinary decision on them
+    (Law on Complaints 2011 Arts 47-58: K6, then K2); ``dismissal``: the penalty was dismissal (Art
+    48). Both only for complaints; staff may correct them at classification."""
     errors = _validate_submission(kind, parties, subject, description, contested_act)
     if errors:
         raise ValidationError(_("Thông tin đơn chưa hợp lệ."), field_errors=errors)
@@ -161,6 +166,8 @@ def case_submit(
         accused_position=accused_position.strip(),
         accused_authority=accused_authority,
         remote_area=bool(authority and authority.remote_area),
+        discipline=kind == K.COMPLAINT and discipline,
+        dismissal=kind == K.COMPLAINT and discipline and dismissal,
         last_activity_at=now,
     )
     user = history_user(actor)

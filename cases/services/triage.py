@@ -35,10 +35,17 @@ def case_classify(
     accused_authority: Authority | None = None,
     accused_user: User | None = None,
     accused_name: str | None = None,
+    discipline: bool | None = None,
+    dismissal: bool | None = None,
+    multi_site: bool | None = None,
+    out_of_competence: bool | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """Classify a letter (xử lý đơn; Circular 05/2021/TT-TTCP): kind, competent authority,
-    complexity (Decree 31/2019 Art 3 for denunciations), remote area, accused."""
+    complexity (Decree 31/2019 Art 3 for denunciations), remote area, accused; the discipline track
+    of a complaint (Law on Complaints 2011 Arts 47-58) and a dismissal (Art 48); a denunciation to
+    verify at several places (T1 to 10 working days, Law on Denunciations 2018 Art 24(1)); outside
+    the body's competence (transfer within 5 working days, Art 24(2), T2)."""
     case = lock(case, expected_version)
     permissions.check_can("classify", actor, case)
     changes: dict[str, object] = {}
@@ -69,8 +76,26 @@ def case_classify(
         case.accused_user = accused_user
     if accused_name is not None:
         case.accused_name = clean_text("accused_name", accused_name)
+    flags = {
+        "discipline": discipline,
+        "dismissal": dismissal,
+        "multi_site": multi_site,
+        "out_of_competence": out_of_competence,
+    }
+    for name, value in flags.items():
+        if value is not None and bool(value) != getattr(case, name):
+            if name in ("discipline", "dismissal") and case.kind != K.COMPLAINT:
+                continue
+            if name in ("multi_site", "out_of_competence") and case.kind != K.DENUNCIATION:
+                continue
+            changes[name] = [getattr(case, name), bool(value)]
+            setattr(case, name, bool(value))
     event = record(case, "case.classified", actor, data={"changes": changes})
+    if "discipline" in changes:
+        dl.deadlines_on_track_change(case)
     dl.deadlines_recompute_variants(case)
+    if case.out_of_competence and case.status == S.RECEIVED:
+        dl.deadlines_on_out_of_competence(case)
     return save(
         case,
         actor,
@@ -84,6 +109,10 @@ def case_classify(
             "accused_authority",
             "accused_user",
             "accused_name",
+            "discipline",
+            "dismissal",
+            "multi_site",
+            "out_of_competence",
         ],
         [event],
     )

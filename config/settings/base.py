@@ -222,11 +222,8 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 # Public reference prefix for case numbers, e.g. HN-2026-000123.
 CASE_REFERENCE_PREFIX = env("CASE_REFERENCE_PREFIX", default="HN")
 
-# Working-day calendar: whether a day off marked confirmed=false in the Holiday table (e.g. 24/11,
-# Vietnam Culture Day, until a law is verified) counts as a day off. False: it counts as a working
-# day, which gives the stricter, earlier deadline; an administrator confirms the row once the official
-# notice is verified and the open deadlines are recomputed. See cases/data/README.md.
-CALENDAR_INCLUDE_UNCONFIRMED = env.bool("CALENDAR_INCLUDE_UNCONFIRMED", default=False)
+# Working-day calendar: a row not yet confirmed (confirmed=false) is read the way that protects the
+# citizen, per deadline (cases.deadlines.reading_for); there is no switch. See cases/data/README.md.
 
 LOGGING = {
     "version": 1,

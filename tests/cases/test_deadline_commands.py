@@ -1,5 +1,6 @@
 """The working-day calendar in the database: import_holidays, compute_deadline, recomputation of
-open deadlines when the calendar changes, and unconfirmed days (CALENDAR_INCLUDE_UNCONFIRMED)."""
+open deadlines when the calendar changes, and unconfirmed days (read per bearer: the agency's limits
+end earlier, the citizen's later)."""
 
 import datetime as dt
 import os
@@ -12,7 +13,6 @@ import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 from wagtail.models import ModelLogEntry
 
 from cases import calendar_services
@@ -24,7 +24,7 @@ from tests.cases.test_services import at, submit
 
 ROOT = Path(settings.BASE_DIR)
 SHIPPED_CSV = ROOT / "cases" / "data" / "holidays_vn_2025_2027.csv"
-SHIPPED_ROWS = 44
+SHIPPED_ROWS = 47
 HEADER = "date,kind,name,source,confirmed\n"
 
 
@@ -83,7 +83,7 @@ def test_import_adds_every_row_then_a_second_run_changes_nothing(db):
     assert Holiday.objects.count() == SHIPPED_ROWS
     culture_day = Holiday.objects.get(date=dt.date(2026, 11, 24))
     assert (culture_day.kind, culture_day.confirmed) == ("holiday", False)
-    assert "legal basis unconfirmed" in culture_day.source
+    assert "chưa xác minh" in culture_day.source  # staff read the doubt in the source column
     assert Holiday.objects.get(date=dt.date(2026, 2, 16)).confirmed is True
     holiday_type = ContentType.objects.get_for_model(Holiday)
     audit = ModelLogEntry.objects.filter(content_type=holiday_type)
@@ -102,12 +102,11 @@ def test_import_adds_every_row_then_a_second_run_changes_nothing(db):
 def test_import_prints_one_line_per_change_and_leaves_the_rest(db, tmp_path):
     run("import_holidays", SHIPPED_CSV)
     text = SHIPPED_CSV.read_text(encoding="utf-8")
-    culture = (
-        "2026-11-24,holiday,Ngày Văn hóa Việt Nam (Vietnam Culture Day),proposed; python holidays 0.108 "
-        "lists it; legal basis unconfirmed (brief 7.3 [U]); verify against MoHA notice,false"
-    )
-    assert culture in text
-    confirmed = "2026-11-24,holiday,Ngày Văn hóa Việt Nam (Vietnam Culture Day),Nghị quyết (test),true"
+    lines = text.splitlines()
+    row = next(i for i, line in enumerate(lines, start=1) if line.startswith("2026-11-24,"))
+    culture = lines[row - 1]
+    assert culture.endswith(",false")
+    confirmed = "2026-11-24,holiday,Ngày Văn hóa Việt Nam (thứ Ba),Nghị quyết (test),true"
     path = tmp_path / "confirmed.csv"
     path.write_text(text.replace(culture, confirmed), encoding="utf-8")
     version = working_calendar().version
@@ -117,7 +116,7 @@ def test_import_prints_one_line_per_change_and_leaves_the_rest(db, tmp_path):
     lines = change_lines(out)
     assert len(lines) == 1
     assert lines[0].startswith("Sửa / changed: 2026-11-24 holiday")
-    assert "confirmed false → true" in lines[0] and "(dòng / row 30)" in lines[0]
+    assert "confirmed false → true" in lines[0] and f"(dòng / row {row})" in lines[0]
     assert f"changed 1, removed 0; {SHIPPED_ROWS - 1} unchanged" in out
     assert Holiday.objects.get(date=dt.date(2026, 11, 24)).confirmed is True
     # A confirmed day off is now used: the calendar version moves.
@@ -129,13 +128,13 @@ def test_import_without_optional_columns_keeps_existing_source_and_flag(db, tmp_
     run("import_holidays", SHIPPED_CSV)
     path = csv_file(
         tmp_path,
-        "2026-11-24,holiday,Ngày Văn hóa Việt Nam (Vietnam Culture Day)\n2026-06-01,holiday,Ngày thử\n",
+        "2026-11-24,holiday,Ngày Văn hóa Việt Nam (thứ Ba)\n2026-06-01,holiday,Ngày thử\n",
         header="date,kind,name\n",
     )
     out, _ = run("import_holidays", path)
     assert [line.split(":")[0] for line in change_lines(out)] == ["Thêm / added"]
     culture_day = Holiday.objects.get(date=dt.date(2026, 11, 24))
-    assert culture_day.confirmed is False and culture_day.source.startswith("proposed")
+    assert culture_day.confirmed is False and culture_day.source.startswith("Nghị quyết 80-NQ/TW")
     assert Holiday.objects.get(date=dt.date(2026, 6, 1)).confirmed is True
 
 
@@ -232,8 +231,7 @@ def test_prune_removes_days_of_the_covered_years_that_the_file_no_longer_lists(d
     path.write_text("".join(only_2026), encoding="utf-8")
     out, _ = run("import_holidays", path, "--prune")
     assert change_lines(out) == [
-        "Xoá / removed: 2026-11-24 holiday «Ngày Văn hóa Việt Nam (Vietnam Culture Day)» "
-        "[chưa xác nhận / unconfirmed]"
+        "Xoá / removed: 2026-11-24 holiday «Ngày Văn hóa Việt Nam (thứ Ba)» [chưa xác nhận / unconfirmed]"
     ]
     assert Holiday.objects.count() == SHIPPED_ROWS - 1
     assert Holiday.objects.filter(date=dt.date(2027, 11, 24)).exists()  # 2027 is not in the file
@@ -271,10 +269,10 @@ def test_prune_removes_days_of_the_covered_years_that_the_file_no_longer_lists(d
         ),
         (["R4", "2026-03-02"], "2026-03-16", ["WARNING: quy tắc R4 chưa được xác nhận", "[U]"]),
         (["T4", "2027-12-15"], "2028-01-14", ["leaves the calendar's coverage", "provisional"]),
-        # At least 5 days before a dialogue on 07/09: 02/09 is National Day → back to 01/09 (the
-        # adjacent National Day holiday is unconfirmed in the shipped file, so a working day).
-        (["K15", "2026-09-07"], "2026-09-01", ["rolled back: 2026-09-02"]),
-        (["k3", "2026-03-10"], "2026-03-24", ["version of 2012-07-01"]),
+        # At least 5 days before a dialogue on 07/09: 02/09 is National Day, 01/09 the adjacent day
+        # off and 31/08 swapped off (Notice 9441/TB-BNV) → back to Fri 28/08.
+        (["K15", "2026-09-07"], "2026-08-28", ["rolled back: 2026-09-02"]),
+        (["k3", "2026-03-10"], "2026-03-24", ["version of 2020-12-10", "Nghị định 124/2020"]),
         (["K3", "2026-07-01"], "2026-07-10", ["version of 2026-07-01", "limit: 7 ngày làm việc"]),
     ],
 )
@@ -391,23 +389,22 @@ def test_a_deadline_already_met_late_stays_missed_when_the_calendar_changes(worl
     assert (late_k3.due_date, late_k3.missed, late_k3.state) == (dt.date(2026, 3, 24), True, "met")
 
 
-def test_an_unconfirmed_day_off_is_ignored_until_confirmed(world, tmp_path):
+def test_an_unconfirmed_day_off_makes_the_agencys_limit_provisional_until_confirmed(world, tmp_path):
     k3 = Deadline.objects.get(case=submit(world, received_at=at(2026, 3, 10)).case, rule_code="K3")
     path = csv_file(tmp_path, "2026-03-16,holiday,Ngày nghỉ dự kiến (test),chưa có văn bản,false\n")
 
     out, _ = run("import_holidays", path)
 
-    assert "calendar version unchanged" in out and "Checked 0 open deadline(s)" in out
+    # The agency's limit reads the unconfirmed Monday as worked: the date stays, but it now rests on
+    # that day, so it is provisional and names it.
+    assert "Checked 1 open deadline(s); 0 in 0 case(s) moved" in out
     k3.refresh_from_db()
-    assert k3.due_date == dt.date(2026, 3, 24)
-    assert working_calendar().is_working_day(dt.date(2026, 3, 16))
+    assert (k3.due_date, k3.unconfirmed_days) == (dt.date(2026, 3, 24), ["2026-03-16"])
+    assert working_calendar("agency").is_working_day(dt.date(2026, 3, 16))
+    assert not working_calendar("citizen").is_working_day(dt.date(2026, 3, 16))
     out, _ = run("compute_deadline", "K3", "2026-03-10")
     assert out.splitlines()[0] == "2026-03-24"
-    assert "ngày nghỉ chưa xác nhận (2026-03-16)" in out
-    assert (
-        "unconfirmed day(s) off (2026-03-16) are counted as working days; "
-        "if confirmed, the due date would be 2026-03-25"
-    ) in out
+    assert "(2026-03-16)" in out and "the other reading gives 2026-03-25" in out
 
     # The administrator verifies the notice and confirms the row: the deadline moves.
     admin = world.user("administrator")
@@ -432,42 +429,27 @@ def test_an_unconfirmed_day_off_is_ignored_until_confirmed(world, tmp_path):
     assert report.recompute["moved"] == 1
     k3.refresh_from_db()
     assert (k3.due_date, k3.original_due_date) == (dt.date(2026, 3, 25), dt.date(2026, 3, 24))
+    assert k3.unconfirmed_days == []
     log = ModelLogEntry.objects.get(
         action="wagtail.edit", object_id=str(Holiday.objects.get(date="2026-03-16").pk)
     )
     assert log.user_id == admin.pk
 
 
-@override_settings(CALENDAR_INCLUDE_UNCONFIRMED=True)
-def test_with_the_setting_on_an_unconfirmed_day_off_counts(world, tmp_path):
-    k3 = Deadline.objects.get(case=submit(world, received_at=at(2026, 3, 10)).case, rule_code="K3")
-    path = csv_file(tmp_path, "2026-03-16,holiday,Ngày nghỉ dự kiến (test),chưa có văn bản,false\n")
-    out, _ = run("import_holidays", path)
-    assert "1 in 1 case(s) moved" in out
-    k3.refresh_from_db()
-    assert k3.due_date == dt.date(2026, 3, 25)
-
-
 def test_unconfirmed_days_in_the_shipped_calendar(shipped_calendar):
     culture_day = dt.date(2026, 11, 24)
-    makeup_saturday = dt.date(2026, 8, 22)  # unconfirmed, but a make-up day only ever shortens
-    strict = working_calendar()
-    assert strict.is_working_day(culture_day) and strict.is_working_day(makeup_saturday)
+    agency, citizen = working_calendar("agency"), working_calendar("citizen")
+    assert agency.version != citizen.version
+    assert agency.is_working_day(culture_day) and not citizen.is_working_day(culture_day)
     out, _ = run("compute_deadline", "R1", "2026-11-20")
     assert out.splitlines()[0] == "2026-12-04"
-    assert (
-        "unconfirmed day(s) off (2026-11-24) are counted as working days; "
-        "if confirmed, the due date would be 2026-12-07"
-    ) in out
-    assert "unconfirmed days off count as working days" in out
-    with override_settings(CALENDAR_INCLUDE_UNCONFIRMED=True):
-        relaxed = working_calendar()
-        assert relaxed.version != strict.version
-        assert not relaxed.is_working_day(culture_day) and relaxed.is_working_day(makeup_saturday)
-        out, _ = run("compute_deadline", "R1", "2026-11-20")
-        assert out.splitlines()[0] == "2026-12-07"
-        assert "WARNING" not in out
-        assert "unconfirmed days off count as days off" in out
+    assert "(2026-11-24)" in out and "the other reading gives 2026-12-07" in out
+    assert "unconfirmed days off count as working days (a limit the agency must meet)" in out
+    out, _ = run("compute_deadline", "R1", "2026-11-20", "--reading", "citizen")
+    assert out.splitlines()[0] == "2026-12-07"
+    assert "the other reading gives 2026-12-04" in out
+    out, _ = run("compute_deadline", "R1", "2026-03-02")  # no unconfirmed day in the span
+    assert "PROVISIONAL" not in out
 
 
 def test_only_calendar_managers_may_change_the_calendar(world):
@@ -488,19 +470,20 @@ def test_only_calendar_managers_may_change_the_calendar(world):
     assert [c.date for c in report.added] == [dt.date(2026, 3, 16)]
 
 
-def test_recompute_after_switching_the_setting(world, tmp_path):
+def test_confirming_a_day_recomputes_and_clears_the_provisional_mark(world, tmp_path):
     Holiday.objects.filter(date=dt.date(2026, 11, 24)).update(confirmed=False)
     k3 = Deadline.objects.get(case=submit(world, received_at=at(2026, 11, 20)).case, rule_code="K3")
-    # K3 from 01/07/2026: 7 working days after Fri 20/11, with 24/11 (unconfirmed) counted → Tue 01/12.
-    assert k3.due_date == dt.date(2026, 12, 1)
+    # K3 from 01/07/2026: 7 working days after Fri 20/11, with 24/11 (unconfirmed) worked → Tue 01/12.
+    assert (k3.due_date, k3.unconfirmed_days) == (dt.date(2026, 12, 1), ["2026-11-24"])
     empty = csv_file(tmp_path, "")
-    with override_settings(CALENDAR_INCLUDE_UNCONFIRMED=True):
-        out, _ = run("import_holidays", empty)
-        assert "No changes" in out and "Checked" not in out  # nothing changed: nothing recomputed
-        out, _ = run("import_holidays", empty, "--recompute")
-    assert "Checked 1 open deadline(s); 1 in 1 case(s) moved." in out
+    out, _ = run("import_holidays", empty)
+    assert "No changes" in out and "Checked" not in out  # nothing changed: nothing recomputed
+    confirmed = csv_file(tmp_path, "2026-11-24,holiday,Ngày Văn hoá Việt Nam,Thông báo (test),true\n")
+    out, _ = run("import_holidays", confirmed)
+    assert "1 in 1 case(s) moved." in out
     k3.refresh_from_db()
     assert (k3.due_date, k3.original_due_date) == (dt.date(2026, 12, 2), dt.date(2026, 12, 1))
+    assert k3.unconfirmed_days == []
 
 
 def test_the_admin_forms_get_the_same_day_rules(db):

@@ -113,14 +113,17 @@ def test_ladder_is_configurable_per_authority(world, frozen):
     assert Case.objects.get(pk=case.pk).escalation_level == 2
 
 
-def test_suspended_cases_are_not_escalated(world, frozen):
+def test_a_suspended_case_escalates_only_its_suspension_decision(world, frozen):
+    """The resolution clock stops (Law on Denunciations Art 34(2)); the suspension decision must
+    still go out within 5 working days (Art 34(4), T5)."""
     case = accepted_denunciation(world, frozen)
     frozen(at(2026, 3, 10))
     services.case_suspend(case=case, actor=world.user(Role.HEAD_OF_UNIT), reason_code="TC-34-1-b")
     frozen(at(2026, 5, 4))
-    report = escalation_sweep()
-    assert report.escalations == 0
-    assert not Escalation.objects.filter(case=case).exists()
+    escalation_sweep()
+    climbed = set(Escalation.objects.filter(case=case).values_list("deadline__rule_code", flat=True))
+    assert climbed == {"T5"}
+    assert Deadline.objects.get(case=case, rule_code="T4").state == Deadline.State.PAUSED
 
 
 def test_dry_run_changes_nothing(world, frozen):

@@ -2,20 +2,20 @@
 [--second-level] [--dismissal] [--multi-site] [--extensions N|D1,D2] [--paused FROM:TO ...]
 
 Prints the due date (YYYY-MM-DD) on the first line, then how it was counted, using the working-day
-calendar in the database (``cases.deadline_services.working_calendar``). For checking a date by
-hand, answering a citizen, or auditing a stored deadline."""
+calendar in the database (``cases.deadline_services.working_calendar``) read as the rule's bearer
+requires: an unconfirmed day off is a working day for a limit the agency must meet and a day off for
+one the citizen must meet (``deadlines.reading_for``); ``--reading`` shows the other reading. For
+checking a date by hand, answering a citizen, or auditing a stored deadline."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import deadlines as engine
-from cases.deadline_services import OFF_KINDS, working_calendar
-from cases.models import Holiday
+from cases.deadline_services import unconfirmed_days, working_calendar
 
 UNIT_TEXT = {
     "calendar_days": ("ngày", "calendar days"),
@@ -134,6 +134,12 @@ class Command(BaseCommand):
             help="khoảng tạm dừng, tính cả hai đầu, không tính vào thời hạn / suspension, both days "
             "included, not counted",
         )
+        parser.add_argument(
+            "--reading",
+            choices=["agency", "citizen"],
+            help="cách đọc ngày nghỉ chưa xác nhận (mặc định theo người phải thực hiện thời hạn) / how "
+            "unconfirmed days are read (default: as the rule's bearer requires)",
+        )
 
     def handle(self, *args, **options):
         code = options["rule"].strip().upper()
@@ -155,44 +161,37 @@ class Command(BaseCommand):
             "extensions": extensions,
             "paused": pauses,
         }
-        calendar = working_calendar()
+        reading = options.get("reading") or engine.reading_for(rule.bearer)
+        calendar = working_calendar(reading)
         try:
             due = engine.compute_due(rule, start, calendar, **variants)
         except engine.DeadlineError as exc:  # unknown variant, no numeric limit, extension refused
             raise CommandError(str(exc)) from exc
         except ValueError as exc:
             raise CommandError(f"Không tính được hạn. / Cannot compute the due date: {exc}") from exc
-        for line in self.describe(due, calendar, pauses):
+        for line in self.describe(due, calendar, pauses, reading):
             self.stdout.write(line)
-        for line in self.unconfirmed_warning(due, variants):
+        for line in self.unconfirmed_warning(due, variants, reading):
             self.stdout.write(line)
 
-    def unconfirmed_warning(self, due: engine.DueDate, variants: dict) -> list[str]:
-        """With unconfirmed days off counted as working days (the default), say when confirming
-        them would change this due date, and to what."""
-        if getattr(settings, "CALENDAR_INCLUDE_UNCONFIRMED", False):
-            return []
-        unconfirmed = Holiday.objects.filter(confirmed=False, kind__in=OFF_KINDS)
-        if not unconfirmed.exists():
-            return []
-        relaxed = engine.WorkingCalendar(Holiday.objects.values_list("date", "kind"))
-        other = engine.compute_due(due.rule, due.trigger_date, relaxed, **variants)
+    def unconfirmed_warning(self, due: engine.DueDate, variants: dict, reading: engine.Reading) -> list[str]:
+        """When the other reading of the unconfirmed days gives another date, the date is
+        provisional: name the days and the other date."""
+        other_reading: engine.Reading = "citizen" if reading == "agency" else "agency"
+        other = engine.compute_due(due.rule, due.trigger_date, working_calendar(other_reading), **variants)
         if other.due_date == due.due_date:
             return []
         dates = (due.trigger_date, due.due_date, other.due_date)
-        lo, hi = min(dates), max(dates)
-        days = ", ".join(
-            d.isoformat()
-            for d in unconfirmed.filter(date__range=(lo, hi)).order_by("date").values_list("date", flat=True)
-            if d.weekday() < 5
-        )
+        days = ", ".join(d.isoformat() for d in unconfirmed_days() if min(dates) <= d <= max(dates))
         return [
-            f"CẢNH BÁO / WARNING: ngày nghỉ chưa xác nhận ({days}) đang được tính là ngày làm việc; nếu "
-            f"được xác nhận, hạn sẽ là {other.due_date.isoformat()} / unconfirmed day(s) off ({days}) are "
-            f"counted as working days; if confirmed, the due date would be {other.due_date.isoformat()}"
+            f"TẠM TÍNH / PROVISIONAL: hạn phụ thuộc ngày chưa được công bố chính thức ({days}); cách đọc "
+            f"còn lại cho {other.due_date.isoformat()} / the date depends on day(s) not yet officially "
+            f"announced ({days}); the other reading gives {other.due_date.isoformat()}"
         ]
 
-    def describe(self, due: engine.DueDate, calendar: engine.WorkingCalendar, pauses) -> list[str]:
+    def describe(
+        self, due: engine.DueDate, calendar: engine.WorkingCalendar, pauses, reading: engine.Reading
+    ) -> list[str]:
         rule = due.rule
         unit_vi, unit_en = UNIT_TEXT[rule.unit]
         lines = [
@@ -247,7 +246,6 @@ class Command(BaseCommand):
                 f"Dời hạn / rolled back: {due.rolled_back_from.isoformat()} không phải ngày làm việc, hạn là "
                 f"ngày làm việc liền trước / is not a working day, so the last working day before it applies"
             )
-        include = getattr(settings, "CALENDAR_INCLUDE_UNCONFIRMED", False)
         coverage = (
             f"{calendar.coverage[0].isoformat()}..{calendar.coverage[1].isoformat()}"
             if calendar.coverage
@@ -256,10 +254,11 @@ class Command(BaseCommand):
         lines.append(
             f"Lịch / calendar: phiên bản / version {due.calendar_version}; phạm vi / coverage {coverage}; "
             + (
-                "ngày nghỉ chưa xác nhận được tính là ngày nghỉ / unconfirmed days off count as days off"
-                if include
-                else "ngày nghỉ chưa xác nhận được tính là ngày làm việc / unconfirmed days off count as "
-                "working days"
+                "ngày nghỉ chưa xác nhận được tính là ngày nghỉ (thời hạn của người dân) / unconfirmed "
+                "days off count as days off (a limit the citizen must meet)"
+                if reading == "citizen"
+                else "ngày nghỉ chưa xác nhận được tính là ngày làm việc (thời hạn của cơ quan) / "
+                "unconfirmed days off count as working days (a limit the agency must meet)"
             )
         )
         if rule.confidence == "U":

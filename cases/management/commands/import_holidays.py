@@ -37,9 +37,9 @@ class Command(BaseCommand):
             "--recompute",
             action="store_true",
             help=(
-                "tính lại thời hạn kể cả khi lịch không đổi (ví dụ sau khi đổi CALENDAR_INCLUDE_UNCONFIRMED) "
-                "/ recompute open deadlines even if the file changes nothing (e.g. after switching "
-                "CALENDAR_INCLUDE_UNCONFIRMED)"
+                "tính lại thời hạn kể cả khi lịch không đổi (ví dụ sau khi sửa bảng quy tắc thời hạn) "
+                "/ recompute open deadlines even if the file changes nothing (e.g. after correcting the "
+                "rule table)"
             ),
         )
 
