@@ -5,6 +5,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
 from .admin import urls as workspace_urls
 from .admin.listing import intake_allowed, sees_cases
@@ -101,3 +102,29 @@ def register_case_menu():
 @hooks.register("register_admin_viewset")
 def register_reference_data():
     return ReferenceDataGroup()
+
+
+class RoleHomePanel(Component):
+    """The role's tasks and counts (``cases.admin.home``) instead of Wagtail's page dashboard."""
+
+    name = "kntc_role_home"
+    order = 10
+    template_name = "cases/admin/home_panel.html"
+
+    def get_context_data(self, parent_context):
+        from .admin import home
+
+        request = parent_context["request"]
+        return {
+            "request": request,
+            "sections": home.sections_for(request.user),
+            "roles": home.role_labels(request.user),
+            "sweep": home.sweep_summary(request.user),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def role_home_panels(request, panels):
+    # Wagtail's own panels are about pages (drafts, recent edits, locked pages): none of them is
+    # a task of the workspace's staff.
+    panels[:] = [RoleHomePanel()] if sees_cases(request.user) else []

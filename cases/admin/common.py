@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, selectors
+from .. import names, permissions, selectors
 from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Membership, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
@@ -44,7 +44,7 @@ def user_display(user) -> str:
     if user is None:
         return str(_("Hệ thống"))
     # Vietnamese order: family and middle names first, then the given name.
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return names.full_name(user) or user.get_username()
 
 
 def is_auditor(user) -> bool:

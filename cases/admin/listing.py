@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cached_property
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
@@ -18,6 +19,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -151,6 +153,9 @@ class CaseFilterSet(WagtailFilterSet):
     duplicate = django_filters.ChoiceFilter(
         label=_("Nghi trùng"), choices=YES_NO, field_name="duplicate_suspected", method="filter_duplicate"
     )
+    proposed = django_filters.ChoiceFilter(
+        label=_("Đã phân loại, chờ quyết định thụ lý"), choices=YES_NO, method="filter_proposed"
+    )
 
     class Meta:
         model = Case
@@ -224,6 +229,9 @@ class CaseFilterSet(WagtailFilterSet):
     def filter_duplicate(self, queryset, name, value):
         return queryset.filter(reporting.duplicates_q()) if value == "1" else queryset
 
+    def filter_proposed(self, queryset, name, value):
+        return queryset.filter(reporting.proposed_for_acceptance_q()) if value == "1" else queryset
+
 
 # ---------------------------------------------------------------------------------- columns
 
@@ -281,6 +289,48 @@ PRESETS = {
     "duplicates": {"title": _("Nghi trùng"), "url": "cases_admin:duplicates_queue"},
 }
 DUE_SOON_DAYS = 3
+
+
+def preset_queryset(user, preset: str, now: dt.datetime | None = None):
+    """The cases of a ready-made list for ``user``, before the filters: the one definition the
+    list and the home page's tiles share."""
+    qs = scoped_cases(user)
+    now = now or timezone.now()
+    if preset == "mine":
+        qs = qs.filter(assignee=user, status__in=OPEN_STATES)
+    elif preset == "triage":
+        qs = qs.filter(status=S.RECEIVED)
+    elif preset == "due_soon":
+        qs = qs.filter(
+            next_due_at__gte=now, next_due_at__lt=working_day_end(timezone.localdate(now), DUE_SOON_DAYS)
+        )
+    elif preset == "overdue":
+        qs = qs.filter(reporting.overdue_q(now))
+    elif preset == "duplicates":
+        qs = qs.filter(reporting.duplicates_q())
+    return qs
+
+
+def list_url(preset: str, params: dict | None = None) -> str:
+    url = reverse(PRESETS[preset]["url"])
+    if params:
+        url += "?" + urlencode(params, doseq=True)
+    return url
+
+
+def filtered_cases(user, preset: str = "all", params: dict | None = None):
+    """What the list at ``list_url(preset, params)`` shows ``user`` (same base queryset, same
+    filter set), for the counts of the home page: a tile and its list cannot disagree."""
+    request = HttpRequest()
+    request.user = user
+    query = QueryDict(mutable=True)
+    for key, value in (params or {}).items():
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)])
+    request.GET = query
+    filters = CaseFilterSet(query, queryset=preset_queryset(user, preset), request=request)
+    if not filters.is_valid():
+        return Case.objects.none()
+    return filters.filter_queryset(preset_queryset(user, preset))
 
 
 class CaseIndexView(BaseListingView):
@@ -392,20 +442,7 @@ class CaseIndexView(BaseListingView):
         return bulk_assign_allowed(self.request.user)
 
     def get_base_queryset(self):
-        qs = scoped_cases(self.request.user)
-        now = timezone.now()
-        if self.preset == "mine":
-            qs = qs.filter(assignee=self.request.user, status__in=OPEN_STATES)
-        elif self.preset == "triage":
-            qs = qs.filter(status=S.RECEIVED)
-        elif self.preset == "due_soon":
-            qs = qs.filter(
-                next_due_at__gte=now, next_due_at__lt=working_day_end(timezone.localdate(), DUE_SOON_DAYS)
-            )
-        elif self.preset == "overdue":
-            qs = qs.filter(reporting.overdue_q(now))
-        elif self.preset == "duplicates":
-            qs = qs.filter(reporting.duplicates_q())
+        qs = preset_queryset(self.request.user, self.preset)
         return qs.select_related("authority", "assignee").prefetch_related(
             Prefetch(
                 "deadlines",
