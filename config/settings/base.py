@@ -127,6 +127,7 @@ WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
 # No avatars fetched from gravatar.com: it breaks offline and leaks hashes of staff e-mails.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_USER_LOGIN_FORM = "cases.admin.auth.LoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 STATIC_URL = "/static/"
@@ -246,5 +247,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The Elasticsearch client logs every request at INFO.
         "elastic_transport": {"level": "WARNING"},
+        # Wagtail's reference-index tasks log every run at INFO (hundreds of lines in seed_demo).
+        "django_tasks": {"level": "WARNING"},
     },
 }
