@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - one catalogue entry per line reads best
 """Vietnamese for the parts of Wagtail's admin that staff read and Wagtail's own catalogue lacks
 (its ``vi`` catalogue covers about a tenth of the admin). ``python locale/wagtail_vi.py`` writes
 ``locale/vi/LC_MESSAGES/django.po`` and ``djangojs.po`` and compiles them; LOCALE_PATHS puts them
