@@ -17,7 +17,7 @@ from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
 
-from cases.links import public_base_url, tracking_url  # noqa: F401 - re-exported (one definition)
+from cases.links import public_base_url, tracking_url
 
 LANGUAGES = ("vi", "en")
 

@@ -15,9 +15,9 @@ from .. import permissions, rules, services
 from ..errors import ApplicationError
 from ..models import Authority, Case
 from . import common, staging
-from .widgets import DATE_HINT, DATETIME_HINT, DateInput, DateTimeInput
 from .forms import MultipleFileField
 from .listing import intake_allowed
+from .widgets import DATE_HINT, DATETIME_HINT, DateInput, DateTimeInput
 
 STAFF_CHANNELS = [(c, label) for c, label in Case.Channel.choices if c != Case.Channel.ONLINE]
 

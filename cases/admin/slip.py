@@ -8,6 +8,7 @@ file, a session or a log."""
 from __future__ import annotations
 
 import segno
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +21,9 @@ from . import common
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (segno, pure Python: no request leaves the site)."""
     svg = segno.make(url, error="m").svg_inline(scale=3, border=2, title=gettext("Mã QR trang tra cứu hồ sơ"))
-    return mark_safe(
-        svg.replace("<svg ", '<svg role="img" aria-label="%s" ' % gettext("Mã QR trang tra cứu"), 1)
-    )  # noqa: S308 - segno's own markup
+    label = escape(gettext("Mã QR trang tra cứu"))
+    # segno's own markup (the URL is encoded into path data, not copied as text); the label escaped.
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S308
 
 
 NEXT_STEPS = {
