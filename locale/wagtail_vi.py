@@ -35,6 +35,7 @@ DJANGO = {
     "Dashboard": "Trang chủ",
     "Search": "Tìm kiếm",
     "Search…": "Tìm kiếm…",
+    "Search term": "Từ khoá tìm kiếm",
     "Search all pages…": "Tìm kiếm…",
     "Help": "Trợ giúp",
     "Reports": "Báo cáo",

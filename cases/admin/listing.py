@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, Value
@@ -34,9 +35,10 @@ from wagtail.admin.views.generic.base import BaseListingView
 
 from .. import deadlines as engine
 from .. import permissions, reporting, rules, selectors, services, text_search
+from ..crypto import blind_index, name_index
 from ..deadline_services import working_calendar
 from ..errors import ApplicationError
-from ..models import Authority, Case, Deadline
+from ..models import Authority, Case, Deadline, Party, ReferenceCounter
 from ..workflow import OPEN_STATES
 from . import common
 
@@ -44,6 +46,67 @@ S = Case.Status
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 REFERENCE_RE = re.compile(r"^[A-Za-z]{1,10}-\d{4}-\d{1,9}$")
+SHORT_REFERENCE_RE = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<number>\d{1,9})$")
+DIGITS_RE = re.compile(r"^[\d-]+$")
+NATIONAL_ID_RE = re.compile(r"^\d{9}$|^\d{12}$")  # CMND (9 digits) or CCCD / personal ID (12)
+FIRST_REFERENCE_YEAR = 2020
+
+
+def short_references(text: str) -> list[str]:
+    """ "38", "000038" or "2026-38" as the full references they can be (every prefix in use,
+    every year since the first), for an exact look-up on the unique index."""
+    match = SHORT_REFERENCE_RE.match(text.strip())
+    if not match:
+        return []
+    number = int(match.group("number"))
+    if number == 0:
+        return []
+    this_year = timezone.localdate().year
+    years = [int(match.group("year"))] if match.group("year") else range(FIRST_REFERENCE_YEAR, this_year + 1)
+    prefixes = {settings.CASE_REFERENCE_PREFIX.upper()} | {
+        p.upper() for p in ReferenceCounter.objects.values_list("prefix", flat=True).distinct()
+    }
+    return [f"{prefix}-{year}-{number:06d}" for prefix in sorted(prefixes) for year in years]
+
+
+def identity_scope_q(user) -> Q | None:
+    """The cases whose senders' identity ``user`` may see (``permissions.user_can_view_identity``
+    in bulk), or None when there are none: searching by ID number or name is for them only."""
+    if not user.has_perm("cases.view_identity") or permissions.is_auditor(user):
+        return None
+    if user.is_superuser:
+        return Q()
+    paths = [p for r, p in permissions._memberships(user) if r in permissions.ACTION_ROLES["view_identity"]]
+    if not paths:
+        return None
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(authority__path__startswith=path)
+        if path.count("/") == 2:
+            condition |= Q(authority__isnull=True)
+    return condition
+
+
+def special_search_q(user, text: str) -> Q:
+    """Short references for everyone; a national ID number (through the blind index, never
+    decrypting) and a sender's full name (through its blind index, accents folded) only in the
+    cases whose identity the user may see."""
+    q = Q(pk__in=[])
+    refs = short_references(text.replace(" ", ""))
+    if refs:
+        q |= Q(reference__in=refs)
+    scope = identity_scope_q(user)
+    if scope is None:
+        return q
+    compact = text.replace(" ", "").replace(".", "")
+    if NATIONAL_ID_RE.match(compact):
+        cases = Party.objects.filter(national_id_digest=blind_index(compact)).values("case_id")
+        q |= Q(pk__in=cases) & scope
+    elif len(text.split()) >= 2 and not any(ch.isdigit() for ch in text):
+        digest = name_index(text)
+        if digest:
+            q |= Q(pk__in=Party.objects.filter(full_name_digest=digest).values("case_id")) & scope
+    return q
 
 
 # ------------------------------------------------------------------------------- pagination
@@ -456,12 +519,25 @@ class CaseIndexView(BaseListingView):
             return queryset.none()
         return super().filter_queryset(queryset)
 
+    def get_search_form(self):
+        from wagtail.admin.forms.search import SearchForm
+
+        placeholder = gettext("Mã hồ sơ (38 hoặc HN-2026-000038), tiêu đề, nội dung, CCCD, họ tên…")
+        data = self.request.GET if self.search_kwarg in self.request.GET else None
+        form = SearchForm(data, placeholder=placeholder)
+        form.fields["q"].label = gettext("Tìm hồ sơ")
+        return form
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
         text = self.search_query.strip()
         if REFERENCE_RE.match(text):
             return queryset.filter(reference__iexact=text)
+        special = special_search_q(self.request.user, text)
+        if DIGITS_RE.match(text.replace(" ", "").replace(".", "")):
+            # Numbers are references or ID numbers: never sent to the full-text engine.
+            return queryset.filter(special)
         try:
             ids = text_search.case_ids_matching(text, limit=1000)
         except text_search.TextSearchUnavailable:
@@ -469,8 +545,8 @@ class CaseIndexView(BaseListingView):
                 self.request,
                 gettext("Máy tìm kiếm tạm thời không hoạt động; chỉ tìm theo mã hồ sơ."),
             )
-            return queryset.filter(reference__iexact=text)
-        return queryset.filter(pk__in=ids)
+            return queryset.filter(special)
+        return queryset.filter(Q(pk__in=ids) | special)
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
