@@ -171,6 +171,9 @@ class AssignForm(ActionForm):
         super().__init__(*args, case=case, user=user, **kwargs)
         self.fields["assignee"].queryset = common.assignee_candidates(case)
         self.fields["assignee"].label_from_instance = common.user_display
+        from .candidates import apply_to  # unit, workload, conflicts of interest (shown disabled)
+
+        self.candidates = apply_to(self.fields["assignee"], case)
 
 
 class VerifyForm(ActionForm):

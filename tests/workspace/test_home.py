@@ -89,3 +89,28 @@ def test_head_sees_overdue_by_person_and_the_last_sweep(world, login):
     for href, count, _name in people:
         assert _listed(client, href.replace("&amp;", "&")) == int(count)
     assert case.reference
+
+
+def test_assignment_lists_unit_workload_and_conflicts(world, login):
+    from cases.roles import membership_grant
+    from tests.factories import UserFactory
+
+    case = accepted(world, kind="complaint", assign=False)
+    accused = UserFactory(username="bi_to_cao", first_name="Bình", last_name="Trần Văn")
+    membership_grant(user=accused, authority=world.hn_sxd, role=Role.INSPECTOR)
+    case = fresh(case)
+    case.accused_user = accused
+    case._change_reason = "test"
+    case.save(update_fields=["accused_user"])
+    accepted(world)  # one open case for the inspector
+    html = (
+        login(world.user(Role.HEAD_OF_UNIT))
+        .get(f"/admin/cases/{case.reference}/action/assign/")
+        .content.decode()
+    )
+    inspector = world.user(Role.INSPECTOR)
+    option = re.search(rf'<option value="{inspector.pk}"[^>]*>([^<]+)</option>', html).group(1)
+    assert "Sở Xây dựng Hà Nội" in option and "1 hồ sơ đang xử lý" in option
+    refused = re.search(rf'<option value="{accused.pk}"([^>]*)>([^<]+)</option>', html)
+    assert "disabled" in refused.group(1) and "là người bị khiếu nại/tố cáo" in refused.group(2)
+    assert "Trần Văn Bình" in html  # family name first
