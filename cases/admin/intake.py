@@ -71,7 +71,7 @@ class RegisterForm(forms.Form):
         self.fields["authority"].queryset = Authority.objects.filter(
             pk__in=[a.pk for a in common.authorities_in_scope(user) if permissions.can_register_for(user, a)]
         ).order_by("path")
-        self.fields["authority"].label_from_instance = lambda a: f"{a.code} — {a.display_name(common.lang())}"
+        self.fields["authority"].label_from_instance = lambda a: a.display_name(common.lang())
         self.fields["accused_authority"].label_from_instance = self.fields["authority"].label_from_instance
 
 

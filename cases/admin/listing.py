@@ -228,7 +228,7 @@ class CaseFilterSet(WagtailFilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
         self.filters["authority"].extra["choices"] = [
-            (a.code, f"{a.code} — {a.display_name(common.lang())}") for a in common.authorities_in_scope(user)
+            (a.code, a.display_name(common.lang())) for a in common.authorities_in_scope(user)
         ]
         self.filters["assignee"].extra["choices"] = [
             ("me", gettext("Tôi")),
@@ -320,6 +320,10 @@ class DueColumn(Column):
 
 class StatusColumn(Column):
     cell_template_name = "cases/admin/cells/status.html"
+
+
+class EscalationColumn(Column):
+    cell_template_name = "cases/admin/cells/escalation.html"
 
 
 def _due_view(case: Case, today: dt.date, cal) -> dict | None:
@@ -447,7 +451,9 @@ class CaseIndexView(BaseListingView):
             Column(
                 "authority",
                 label=gettext("Cơ quan"),
-                accessor=lambda c: c.authority.code if c.authority is not None else "—",
+                accessor=lambda c: (
+                    c.authority.display_name(common.lang()) if c.authority is not None else "—"
+                ),
             ),
             Column(
                 "assignee",
@@ -455,7 +461,7 @@ class CaseIndexView(BaseListingView):
                 accessor=lambda c: common.user_display(c.assignee) if c.assignee_id else "—",
             ),
             DueColumn("next_due_at", label=gettext("Hạn gần nhất"), sort_key="next_due_at"),
-            Column("escalation_level", label=gettext("Cảnh báo"), sort_key="escalation_level"),
+            EscalationColumn("escalation_level", label=gettext("Cảnh báo"), sort_key="escalation_level"),
             Column(
                 "received_at",
                 label=gettext("Ngày nhận"),

@@ -114,3 +114,46 @@ def test_assignment_lists_unit_workload_and_conflicts(world, login):
     refused = re.search(rf'<option value="{accused.pk}"([^>]*)>([^<]+)</option>', html)
     assert "disabled" in refused.group(1) and "là người bị khiếu nại/tố cáo" in refused.group(2)
     assert "Trần Văn Bình" in html  # family name first
+
+
+def test_one_timeline_entry_per_action_and_reveals_on_it(world, login):
+    case = accepted(world, assign=False)
+    head = world.user(Role.HEAD_OF_UNIT)
+    client = login(head)
+    client.post(
+        f"/admin/cases/{case.reference}/parties/{case.parties.get().pk}/reveal/",
+        {"reason": "Liên hệ người tố cáo để bổ sung"},
+    )
+    html = client.get(f"/admin/cases/{case.reference}/").content.decode()
+    timeline = html[html.index('data-testid="timeline"') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert timeline.count("<strong>Thụ lý</strong>") == 1
+    assert "Thay đổi hồ sơ" not in timeline  # the acceptance's diff is inside its entry
+    assert "Đã thụ lý" in timeline  # status change shown within the acceptance
+    assert "Xem nhân thân người gửi đơn" in timeline and "Liên hệ người tố cáo để bổ sung" in timeline
+
+
+def test_duplicates_page_says_which_case_closes_and_clears(world, login):
+    first = make_case(world, kind="denunciation")
+    second = make_case(world, kind="denunciation")
+    second = fresh(second)
+    assert second.duplicate_suspected
+    client = login(world.user(Role.INTAKE))
+    html = client.get(f"/admin/cases/{second.reference}/duplicates/").content.decode()
+    assert f"Gộp {second.reference} vào {first.reference}" in html
+    preview = client.get(
+        f"/admin/cases/{second.reference}/duplicates/{first.reference}/merge/"
+    ).content.decode()
+    assert (
+        f"Hồ sơ {second.reference} sẽ kết thúc (gộp) và trỏ về hồ sơ {first.reference}; "
+        f"hồ sơ {first.reference} tiếp tục được giải quyết."
+    ) in preview
+    response = client.post(
+        f"/admin/cases/{second.reference}/duplicates/clear/",
+        {"note": "Khác nội dung tố cáo", "version": second.version},
+    )
+    assert response.status_code == 302
+    assert not fresh(second).duplicate_suspected
+    assert second.reference not in {
+        c.reference for c in client.get("/admin/cases/duplicates/").context["object_list"]
+    }
