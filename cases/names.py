@@ -21,4 +21,4 @@ def _get_full_name(self) -> str:
 def install() -> None:
     from django.contrib.auth import get_user_model
 
-    get_user_model().get_full_name = _get_full_name
+    get_user_model().get_full_name = _get_full_name  # type: ignore[method-assign]

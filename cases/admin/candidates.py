@@ -5,6 +5,7 @@ cases they are handling now, and those the conflict-of-interest rule refuses
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.db.models import Count, Q
@@ -18,7 +19,7 @@ from . import common
 
 @dataclass
 class Candidate:
-    user: object
+    user: Any
     name: str
     unit: str
     open_cases: int

@@ -379,7 +379,7 @@ def preset_queryset(user, preset: str, now: dt.datetime | None = None):
 
 
 def list_url(preset: str, params: dict | None = None) -> str:
-    url = reverse(PRESETS[preset]["url"])
+    url = reverse(str(PRESETS[preset]["url"]))
     if params:
         url += "?" + urlencode(params, doseq=True)
     return url
