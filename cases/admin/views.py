@@ -28,7 +28,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from .. import permissions, selectors, services
 from ..duplicates import find_duplicates
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
-from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
+from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role, Visibility
 from . import common
 from .actions import ACTIONS, ANNOTATIONS, available_actions
 from .forms import RevealForm
@@ -591,26 +591,54 @@ def export_view(request, reference, fmt):
     else:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["at", "source", "kind", "actor", "visibility", "details", "changes", "reason"])
+        # Vietnamese labels for people, the codes beside them for machines.
+        writer.writerow(
+            [
+                gettext("Thời điểm"),
+                gettext("Nguồn"),
+                gettext("Mã sự kiện"),
+                gettext("Sự kiện"),
+                gettext("Người thực hiện"),
+                gettext("Phạm vi xem"),
+                gettext("Chi tiết"),
+                gettext("Thay đổi"),
+                gettext("Lý do"),
+            ]
+        )
+        sources = {
+            "event": gettext("Sự kiện"),
+            "history": gettext("Lịch sử thay đổi"),
+            "access_log": gettext("Nhật ký truy cập"),
+        }
+        visibilities = dict(Visibility.choices)
+        actions = dict(IdentityAccessLog.Action.choices)
+
+        def when(iso: str) -> str:
+            from datetime import datetime
+
+            return timezone.localtime(datetime.fromisoformat(iso)).strftime("%d/%m/%Y %H:%M:%S")
+
         for row in payload["timeline"]:
             writer.writerow(
                 [
-                    row["at"],
-                    row["source"],
+                    when(row["at"]),
+                    sources.get(row["source"], row["source"]),
                     row["kind"],
+                    str(common.EVENT_LABELS.get(row["kind"], row["kind"])),
                     row["actor"],
-                    row["visibility"],
+                    str(visibilities.get(row["visibility"], row["visibility"])),
                     json.dumps(row["data"], ensure_ascii=False, default=str),
                     json.dumps(row["changes"], ensure_ascii=False),
-                    row["reason"],
+                    common.reason_label(row["reason"]),
                 ]
             )
         for log in payload["access_log"]:
             writer.writerow(
                 [
-                    log["at"],
-                    "access_log",
+                    when(log["at"]),
+                    sources["access_log"],
                     log["action"],
+                    str(actions.get(log["action"], log["action"])),
                     log["user"],
                     "",
                     log["party"] or "",
