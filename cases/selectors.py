@@ -235,7 +235,11 @@ _PUBLIC_DATA_KEYS = {
 
 def _public_data(event: CaseEvent) -> dict:
     keys = _PUBLIC_DATA_KEYS.get(event.kind, set())
-    return {k: v for k, v in event.data.items() if k in keys}
+    shown = {k: v for k, v in event.data.items() if k in keys}
+    if event.kind == "attachment.added" and event.actor_role == "citizen" and event.data.get("note"):
+        # The citizen's own words sent with their files (never a note staff wrote).
+        shown["citizen_note"] = event.data["note"]
+    return shown
 
 
 def _public_actor(event: CaseEvent) -> str:
