@@ -127,7 +127,7 @@ def test_inspector_handles_the_case_waiting_for_them(transactional_db, world, wa
     walk.check("inspector-verify-form")
     page.locator("[data-testid=action-form] button[type=submit]").click()
     page.wait_for_selector("[data-testid=case-status]")
-    assert page.get_by_test_id("case-status").inner_text().strip() == "Đang xác minh"
+    assert page.get_by_test_id("case-status").text_content().strip() == "Đang xác minh"
     page.get_by_label("Ghi chú mới").fill("Đã hẹn làm việc ngày 05/12/2026.")
     page.get_by_role("button", name="Lưu ghi chú").click()
     page.wait_for_selector("text=Đã hẹn làm việc ngày 05/12/2026.")
@@ -164,7 +164,7 @@ def test_head_assigns_and_approves(transactional_db, world, walk):
     walk.check("head-accept-form")
     page.locator("[data-testid=action-form] button[type=submit]").click()
     page.wait_for_selector("[data-testid=case-status]")
-    assert page.get_by_test_id("case-status").inner_text().strip() == "Đã thụ lý"
+    assert page.get_by_test_id("case-status").text_content().strip() == "Đã thụ lý"
     walk.check("head-accepted-case")
     page.goto("/admin/")
     assert page.locator('[data-tile="proposed"] [data-testid=count]').inner_text() == "0"
