@@ -150,6 +150,11 @@ DJANGO = {
     "Your username (in case you've forgotten):": "Tên đăng nhập của bạn (nếu đã quên):",
 }
 
+# msgid -> (msgid_plural, msgstr): Vietnamese has one plural form.
+PLURALS = {
+    "There is %(counter)s match": ("There are %(counter)s matches", "Có %(counter)s kết quả"),
+}
+
 # Strings the admin's JavaScript translates (the djangojs catalogue).
 DJANGOJS = {
     "Search": "Tìm kiếm",
@@ -177,7 +182,7 @@ DJANGOJS = {
 }
 
 
-def _write(domain: str, entries: dict[str, str], folder: Path) -> None:
+def _write(domain: str, entries: dict[str, str], folder: Path, plurals: dict | None = None) -> None:
     import polib
 
     po = polib.POFile()
@@ -188,6 +193,8 @@ def _write(domain: str, entries: dict[str, str], folder: Path) -> None:
     }
     for msgid, msgstr in entries.items():
         po.append(polib.POEntry(msgid=msgid, msgstr=msgstr))
+    for msgid, (plural, msgstr) in (plurals or {}).items():
+        po.append(polib.POEntry(msgid=msgid, msgid_plural=plural, msgstr_plural={0: msgstr}))
     po.save(str(folder / f"{domain}.po"))
     po.save_as_mofile(str(folder / f"{domain}.mo"))
 
@@ -195,5 +202,5 @@ def _write(domain: str, entries: dict[str, str], folder: Path) -> None:
 if __name__ == "__main__":
     out = Path(__file__).resolve().parent / "vi" / "LC_MESSAGES"
     out.mkdir(parents=True, exist_ok=True)
-    _write("django", DJANGO, out)
+    _write("django", DJANGO, out, PLURALS)
     _write("djangojs", DJANGOJS, out)

@@ -292,9 +292,17 @@ def overview(request, scope):
             "now": now,
             "export_csv": _with(request, export="csv"),
             "export_xlsx": _with(request, export="xlsx"),
+            "sweep": _last_sweep(now),
         },
         "overview",
     )
+
+
+def _last_sweep(now):
+    from cases.monitoring.services import last_sweep
+
+    run = last_sweep()
+    return {"run": run, "stale": run is None or run.started_at < now - timedelta(hours=1)}
 
 
 def _with(request, **params) -> str:

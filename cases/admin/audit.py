@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 
 from ..models import IdentityAccessLog
 from . import common
-from .listing import CappedPaginator
+from .listing import CappedPaginator, LabelledColumn
 from .views import access_log_scope
 
 ALL = "all"
@@ -123,17 +123,17 @@ class AccessLogView(BaseListingView):
     @property
     def columns(self):
         return [
-            Column(
+            LabelledColumn(
                 "created_at",
                 label=gettext("Thời gian"),
                 accessor=lambda log: timezone.localtime(log.created_at).strftime("%d/%m/%Y %H:%M:%S"),
             ),
-            Column(
+            LabelledColumn(
                 "user",
                 label=gettext("Cán bộ"),
                 accessor=lambda log: f"{common.user_display(log.user)} ({log.user.get_username()})",
             ),
-            Column("action", label=gettext("Thao tác"), accessor="get_action_display"),
+            LabelledColumn("action", label=gettext("Thao tác"), accessor="get_action_display"),
             TitleColumn(
                 "case",
                 label=gettext("Hồ sơ"),
@@ -142,10 +142,10 @@ class AccessLogView(BaseListingView):
                 get_url=lambda log: reverse("cases_admin:detail", args=[log.case.reference]),
             ),
             # The party's role and position, never its name.
-            Column(
+            LabelledColumn(
                 "party",
                 label=gettext("Người gửi đơn"),
                 accessor=lambda log: str(log.party) if log.party_id else "",
             ),
-            Column("reason", label=gettext("Lý do"), accessor="reason"),
+            LabelledColumn("reason", label=gettext("Lý do"), accessor="reason"),
         ]

@@ -309,7 +309,13 @@ class CheckboxColumn(BaseColumn):
         )
 
 
-class DueColumn(Column):
+class LabelledColumn(Column):
+    """A cell that carries its column's label, so a phone can show each row as a labelled block."""
+
+    cell_template_name = "cases/admin/cells/labelled.html"
+
+
+class DueColumn(LabelledColumn):
     cell_template_name = "cases/admin/cells/due.html"
 
     def get_cell_context_data(self, instance, parent_context):
@@ -318,11 +324,11 @@ class DueColumn(Column):
         return context
 
 
-class StatusColumn(Column):
+class StatusColumn(LabelledColumn):
     cell_template_name = "cases/admin/cells/status.html"
 
 
-class EscalationColumn(Column):
+class EscalationColumn(LabelledColumn):
     cell_template_name = "cases/admin/cells/escalation.html"
 
 
@@ -445,24 +451,24 @@ class CaseIndexView(BaseListingView):
                 classname="kntc-nowrap",
                 get_url=lambda c: reverse("cases_admin:detail", args=[c.reference]),
             ),
-            Column("subject", label=gettext("Tiêu đề"), accessor=lambda c: c.subject[:90]),
-            Column("kind", label=gettext("Loại"), accessor="get_kind_display"),
+            LabelledColumn("subject", label=gettext("Tiêu đề"), accessor=lambda c: c.subject[:90]),
+            LabelledColumn("kind", label=gettext("Loại"), accessor="get_kind_display"),
             StatusColumn("status", label=gettext("Trạng thái"), accessor="get_status_display"),
-            Column(
+            LabelledColumn(
                 "authority",
                 label=gettext("Cơ quan"),
                 accessor=lambda c: (
                     c.authority.display_name(common.lang()) if c.authority is not None else "—"
                 ),
             ),
-            Column(
+            LabelledColumn(
                 "assignee",
                 label=gettext("Người xử lý"),
                 accessor=lambda c: common.user_display(c.assignee) if c.assignee_id else "—",
             ),
             DueColumn("next_due_at", label=gettext("Hạn gần nhất"), sort_key="next_due_at"),
             EscalationColumn("escalation_level", label=gettext("Cảnh báo"), sort_key="escalation_level"),
-            Column(
+            LabelledColumn(
                 "received_at",
                 label=gettext("Ngày nhận"),
                 sort_key="received_at",
@@ -470,7 +476,7 @@ class CaseIndexView(BaseListingView):
             ),
         ]
         cols.append(
-            Column(
+            LabelledColumn(
                 "duplicate_suspected",
                 label=gettext("Nghi trùng"),
                 accessor=lambda c: gettext("Có") if c.duplicate_suspected else "",
