@@ -73,8 +73,19 @@ class Walk:
         self.shot(name)
 
     def shot(self, name: str) -> None:
+        """The whole page: Wagtail scrolls inside its layout, so the viewport grows to the content
+        for the picture and shrinks back after."""
         safe = re.sub(r"[^a-z0-9-]+", "-", name.lower())
+        size = SIZES[self.size]
+        height = self.page.evaluate(
+            "Math.max(...Array.from(document.querySelectorAll('body, body *'))"
+            ".map(e => e.scrollHeight || 0).slice(0, 4000), 0)"
+        )
+        self.page.set_viewport_size(
+            {"width": size["width"], "height": max(size["height"], min(int(height), 8000))}
+        )
         self.page.screenshot(path=str(self.folder / f"{safe}-{self.size}.png"), full_page=True)
+        self.page.set_viewport_size(size)
 
     def finish(self) -> None:
         assert self.external == [], f"requests outside the site: {self.external}"
