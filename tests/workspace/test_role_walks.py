@@ -169,6 +169,9 @@ def test_head_assigns_and_approves(transactional_db, world, walk):
     page.goto("/admin/")
     assert page.locator('[data-tile="proposed"] [data-testid=count]').inner_text() == "0"
     assert page.locator('[data-tile="unassigned"] [data-testid=count]').inner_text() == "1"  # the new one
+    page.get_by_role("link", name=re.compile("^Hộp thư")).first.click()
+    page.wait_for_url(re.compile(r"/admin/notifications/"))
+    walk.check("head-inbox")
 
 
 def test_auditor_drills_from_a_tile_to_a_case_and_exports(transactional_db, world, walk):
@@ -183,6 +186,11 @@ def test_auditor_drills_from_a_tile_to_a_case_and_exports(transactional_db, worl
     page = walk.page
     login(walk, world.user(Role.AUDITOR).username)
     walk.check("auditor-home")
+    assert page.get_by_test_id("last-sweep").is_visible()
+    page.get_by_role("link", name="Bảng giám sát tồn đọng").click()
+    page.wait_for_url(re.compile(r"/admin/oversight/"))
+    walk.check("auditor-oversight")
+    page.goto("/admin/")
     assert page.locator('[data-tile="overdue"] [data-testid=count]').inner_text() == "1"
     open_tile(walk, "overdue")
     walk.check("auditor-overdue-list")
