@@ -238,6 +238,9 @@ def _present_value(key: str, value):
         return _choice_label(Case.Outcome.choices, value)
     if key == "kind":
         return _choice_label(Case.Kind.choices, value)
+    if key in ("authority", "to") and isinstance(value, str):
+        found = Authority.objects.filter(code=value).first()
+        return found.display_name(lang()) if found else value
     if key == "channel" and value in Case.Channel.values:
         return _choice_label(Case.Channel.choices, value)
     if key == "changes" and isinstance(value, dict):
