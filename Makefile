@@ -18,16 +18,7 @@ $(VENV)/.installed: requirements.txt
 venv: $(VENV)/.installed
 
 run: venv
-	mkdir -p var
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py migrate --noinput -v 0
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py import_holidays cases/data/holidays_vn_2025_2027.csv
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py seed_demo
-	@echo ""
-	@echo "  Public site:  http://127.0.0.1:$(PORT)/"
-	@echo "  Staff admin:  http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Demo logins (password: demo): intake, inspector, head, director, auditor, admin"
-	@echo ""
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) PY=$(PY) bash scripts/run.sh
 
 test: venv
 	bash scripts/test.sh

@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
     verbose_name = _("Hồ sơ khiếu nại, tố cáo")
 
     def ready(self) -> None:
+        from . import names
         from .roles import ensure_role_groups
+
+        names.install()  # family name first wherever Django or Wagtail prints a user's name
 
         # After every migrate (the permissions exist by then): groups follow cases.roles.
         post_migrate.connect(ensure_role_groups, sender=self, dispatch_uid="cases.ensure_role_groups")

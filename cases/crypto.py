@@ -46,6 +46,15 @@ def blind_index(value: str) -> str:
     return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
 
 
+def name_index(full_name: str) -> str:
+    """Blind index of a person's full name, accents and case folded ("nguyen van an" and
+    "Nguyễn Văn An" give the same digest), so staff who may see identity can find a sender by
+    name without decrypting anyone's name."""
+    text = unicodedata.normalize("NFKD", (full_name or "").replace("đ", "d").replace("Đ", "D"))
+    folded = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return blind_index("NAME:" + folded) if folded.strip() else ""
+
+
 class EncryptedTextField(models.TextField):
     """A text column that stores only ciphertext. Lookups other than isnull make no sense on it."""
 

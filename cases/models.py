@@ -370,6 +370,10 @@ class Party(models.Model):
     phone = EncryptedTextField(_("điện thoại"), blank=True)
     email = EncryptedTextField(_("thư điện tử"), blank=True)
     national_id_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # crypto.name_index of the full name: the workspace finds a sender by name through it.
+    full_name_digest = models.CharField(
+        max_length=64, blank=True, default="", db_default="", db_index=True, editable=False
+    )
     # Law on Denunciations Art 47(2): identity is protected unless the denouncer discloses it.
     identity_disclosed = models.BooleanField(_("đồng ý công khai danh tính"), default=False)
     language = models.CharField(max_length=5, default="vi")

@@ -124,6 +124,16 @@ def duplicates_q() -> Q:
     return Q(duplicate_suspected=True, status__in=sorted(BACKLOG_STATUSES))
 
 
+def proposed_for_acceptance_q() -> Q:
+    """Letters classified by the letter-handling officer and still waiting for the head's decision
+    to accept, refuse or transfer (Circular 05/2021/TT-TTCP: the officer proposes, the head
+    decides): received, with a ``case.classified`` event."""
+    from .models import CaseEvent
+
+    classified = CaseEvent.objects.filter(case=OuterRef("pk"), kind="case.classified")
+    return Q(status="received") & Q(Exists(classified))
+
+
 # ------------------------------------------------------------------------------ stalled
 
 

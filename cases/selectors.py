@@ -133,9 +133,34 @@ def _history_changes(record, identity_ok: bool) -> list[dict]:
     return changes
 
 
-def case_timeline(*, case: Case, viewer) -> list[TimelineEntry]:
+MERGE_WINDOW = dt.timedelta(seconds=5)
+
+
+def _merge_history(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """One entry per action: a service writes its event and its rows' history records in one
+    transaction, by one actor, within moments; each history entry joins the nearest such event
+    (its changes appended, its reason kept), and stays on its own when there is none."""
+    events = [e for e in entries if e.source == "event"]
+    merged: list[TimelineEntry] = []
+    for entry in entries:
+        if entry.source != "history":
+            merged.append(entry)
+            continue
+        near = [e for e in events if e.actor == entry.actor and abs(e.at - entry.at) <= MERGE_WINDOW]
+        if not near:
+            merged.append(entry)
+            continue
+        target = min(near, key=lambda e: abs(e.at - entry.at))
+        target.changes.extend(entry.changes)
+        if entry.reason and not target.reason:
+            target.reason = entry.reason
+    return merged
+
+
+def case_timeline(*, case: Case, viewer, merged: bool = False) -> list[TimelineEntry]:
     """Events and field-level history diffs as one list, oldest first, filtered for the viewer.
 
+    ``merged``: history diffs joined to the event of the same action (the workspace's timeline).
     ``viewer`` is a staff user (sees internal events and diffs; identity diffs masked unless they
     hold the identity permission), or the strings "complainant" / "public" (only the events meant
     for them; no history diffs, no internal notes, nobody's identity)."""
@@ -164,7 +189,7 @@ def case_timeline(*, case: Case, viewer) -> list[TimelineEntry]:
             (Deadline.history.filter(case_id=case.pk), "deadline"),
         ):
             for record in model_history.select_related("history_user").order_by("history_date"):
-                changes = _history_changes(record, identity_ok)
+                changes = [{**c, "model": label} for c in _history_changes(record, identity_ok)]
                 if not changes:
                     continue
                 entries.append(
@@ -179,7 +204,7 @@ def case_timeline(*, case: Case, viewer) -> list[TimelineEntry]:
                     )
                 )
     entries.sort(key=lambda e: (e.at, 0 if e.source == "event" else 1))
-    return entries
+    return _merge_history(entries) if merged and staff else entries
 
 
 # What a complainant sees of an event's data: never staff names, notes to staff or other parties.
@@ -210,7 +235,11 @@ _PUBLIC_DATA_KEYS = {
 
 def _public_data(event: CaseEvent) -> dict:
     keys = _PUBLIC_DATA_KEYS.get(event.kind, set())
-    return {k: v for k, v in event.data.items() if k in keys}
+    shown = {k: v for k, v in event.data.items() if k in keys}
+    if event.kind == "attachment.added" and event.actor_role == "citizen" and event.data.get("note"):
+        # The citizen's own words sent with their files (never a note staff wrote).
+        shown["citizen_note"] = event.data["note"]
+    return shown
 
 
 def _public_actor(event: CaseEvent) -> str:

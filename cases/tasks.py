@@ -21,9 +21,9 @@ def event_chain_verify_task() -> dict:
 @shared_task(name="cases.tasks.escalation_sweep_task", acks_late=True)
 def escalation_sweep_task() -> dict:
     """Every 15 minutes (config/settings/base.py CELERY_BEAT_SCHEDULE): warn, escalate, flag stalled."""
-    from cases.escalation import escalation_sweep
+    from cases.monitoring.services import escalation_sweep_recorded
 
-    report = escalation_sweep()
+    report = escalation_sweep_recorded()
     return {
         "examined": report.examined,
         "warnings": report.warnings,

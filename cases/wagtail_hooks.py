@@ -119,10 +119,32 @@ class UnconfirmedCalendarPanel(Component):
         return {"warning": self.warning, "calendar_url": reverse("case-holidays:index")}
 
 
+class RoleHomePanel(Component):
+    """The role's tasks and counts (``cases.admin.home``) instead of Wagtail's page dashboard."""
+
+    name = "kntc_role_home"
+    order = 10
+    template_name = "cases/admin/home_panel.html"
+
+    def get_context_data(self, parent_context):
+        from .admin import home
+
+        request = parent_context["request"]
+        return {
+            "request": request,
+            "sections": home.sections_for(request.user),
+            "roles": home.role_labels(request.user),
+            "sweep": home.sweep_summary(request.user),
+        }
+
+
 @hooks.register("construct_homepage_panels")
-def add_unconfirmed_calendar_panel(request, panels):
-    if not request.user.has_perm("cases.change_holiday"):
-        return
-    warning = unconfirmed_warning()
-    if warning:
-        panels.append(UnconfirmedCalendarPanel(warning))
+def role_home_panels(request, panels):
+    # Wagtail's own panels are about pages (drafts, recent edits, locked pages): none of them is
+    # a task of the workspace's staff.
+    panels[:] = [RoleHomePanel()] if sees_cases(request.user) else []
+    # Whoever may edit the calendar is warned of the days not yet officially confirmed.
+    if request.user.has_perm("cases.change_holiday"):
+        warning = unconfirmed_warning()
+        if warning:
+            panels.insert(0, UnconfirmedCalendarPanel(warning))

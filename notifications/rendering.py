@@ -17,6 +17,8 @@ from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
 
+from cases.links import public_base_url, tracking_url
+
 LANGUAGES = ("vi", "en")
 
 # Complainant-visible events that deserve a message to the citizen (the event kind is the template).
@@ -102,16 +104,6 @@ class Rendered:
 def normalise_language(language: str | None) -> str:
     language = (language or "").lower()[:2]
     return language if language in LANGUAGES else "vi"
-
-
-def public_base_url() -> str:
-    return getattr(settings, "PUBLIC_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL
-
-
-def tracking_url(reference: str) -> str:
-    """Where a citizen follows their case. Never carries the access key."""
-    pattern = getattr(settings, "CASE_TRACKING_URL", "/tra-cuu/?ma={reference}")
-    return urljoin(public_base_url(), pattern.format(reference=reference))
 
 
 def unsubscribe_token(party_id: int) -> str:

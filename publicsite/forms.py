@@ -453,6 +453,31 @@ class ContentForm(AccessibleForm):
         if kind == CaseKind.PETITION:
             self.fields["accused_name"].label = pgettext_lazy("public", "Cơ quan, người liên quan (nếu có)")
         if kind in (CaseKind.DENUNCIATION, CaseKind.ANONYMOUS_REPORT):
+            self.fields["subject"].help_text = pgettext_lazy(
+                "public", "Một câu ngắn, ví dụ: Tố cáo cán bộ địa chính phường nhận tiền khi làm sổ đỏ."
+            )
+            self.fields["description"].help_text = pgettext_lazy(
+                "public",
+                "Người bị tố cáo đã làm gì, khi nào, ở đâu; ai biết sự việc; tài liệu, chứng cứ có được.",
+            )
+            self.fields["contested_act"].label = pgettext_lazy("public", "Hành vi vi phạm bị tố cáo")
+            self.fields["contested_act"].help_text = pgettext_lazy(
+                "public", "Hành vi cụ thể của người bị tố cáo, thời gian, địa điểm xảy ra."
+            )
+            self.fields["contested_act_known_on"].label = pgettext_lazy(
+                "public", "Ngày xảy ra hoặc biết hành vi (nếu có)"
+            )
+            self.fields["accused_name"].help_text = pgettext_lazy(
+                "public", "Họ tên, chức vụ của người bị tố cáo, hoặc tên cơ quan, tổ chức bị tố cáo."
+            )
+        elif kind == CaseKind.PETITION:
+            self.fields["subject"].help_text = pgettext_lazy(
+                "public", "Một câu ngắn, ví dụ: Kiến nghị sửa chữa hệ thống thoát nước ngõ 32."
+            )
+            self.fields["description"].help_text = pgettext_lazy(
+                "public", "Sự việc ông/bà phản ánh, nơi xảy ra và đề xuất, kiến nghị của ông/bà."
+            )
+        if kind in (CaseKind.DENUNCIATION, CaseKind.ANONYMOUS_REPORT):
             self.fields["accused_name"].label = pgettext_lazy("public", "Người, cơ quan bị tố cáo")
             self.fields["accused_name"].widget.attrs["aria-required"] = "true"
             self.fields["accused_name"].widget.attrs["required"] = True
@@ -531,7 +556,10 @@ class ContentForm(AccessibleForm):
 
 
 def _fold(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", name or "").casefold().split())
+    """A typed signature compared without case, spacing or diacritics: "nguyen van an" signs for
+    "Nguyễn Văn An" (many keyboards and phones type Vietnamese without accents)."""
+    text = unicodedata.normalize("NFKD", (name or "").replace("đ", "d").replace("Đ", "D"))
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).casefold().split())
 
 
 class ReviewForm(AccessibleForm):

@@ -132,4 +132,21 @@ class GuidePage(Page):
         from . import texts
 
         context["time_limits"] = texts.guide_time_limits() if self.depth <= 3 else []
+        home = self.get_ancestors().type(HomePage).last()
+        services = home.get_children().live().specific() if home is not None else []
+        context["service_pages"] = {p.specific_class.__name__: p for p in services}
+        context["laws"] = LAWS
         return context
+
+
+# The texts the guide is drawn from (number and name; the national database of legal documents
+# holds them all).
+LAWS = (
+    ("Luật Khiếu nại số 02/2011/QH13", "sửa đổi, bổ sung bởi Luật số 136/2025/QH15 (từ 01/7/2026)"),
+    ("Luật Tố cáo số 25/2018/QH14", ""),
+    ("Luật Tiếp công dân số 42/2013/QH13", ""),
+    ("Nghị định 124/2020/NĐ-CP", "hướng dẫn Luật Khiếu nại, sửa đổi bởi Nghị định 155/2026/NĐ-CP"),
+    ("Nghị định 31/2019/NĐ-CP", "hướng dẫn Luật Tố cáo"),
+    ("Thông tư 05/2021/TT-TTCP", "quy trình xử lý đơn khiếu nại, tố cáo, kiến nghị, phản ánh"),
+)
+LAW_DATABASE_URL = "https://vbpl.vn/"

@@ -250,6 +250,8 @@ def event_details(kind: str, data: dict) -> list[tuple[str, str]]:
         lines.append((pgettext("public", "Tài liệu"), ", ".join(data["names"])))
     if kind in ("note.added", "case.supplemented") and data.get("text"):
         lines.append((pgettext("public", "Nội dung"), data["text"]))
+    if kind == "attachment.added" and data.get("citizen_note"):
+        lines.append((pgettext("public", "Nội dung bổ sung"), data["citizen_note"]))
     if kind == "case.received" and data.get("attachments"):
         lines.append((pgettext("public", "Số tài liệu kèm theo"), str(data["attachments"])))
     return lines

@@ -446,10 +446,20 @@ def _revalidate(draft):
     return kind, people, content
 
 
+SHOWN_RECEIPT_KEY = "publicsite.shown_receipt_reference"
+
+
 def _intake_receipt(page, request):
     receipt = request.session.pop(intake.RECEIPT_KEY, None)
-    context = {"step": "receipt", "receipt": None}
+    context = {
+        "step": "receipt",
+        "receipt": None,
+        # After the one showing, a reload still says which case it was (never the key).
+        "shown_reference": request.session.get(SHOWN_RECEIPT_KEY, ""),
+        "tracking_page": _sibling(page, "trackingpage"),
+    }
     if receipt:
+        request.session[SHOWN_RECEIPT_KEY] = receipt["reference"]
         authority = Authority.objects.filter(code=receipt.get("authority_code") or "").first()
         english = texts.english()
         context.update(

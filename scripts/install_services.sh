@@ -31,3 +31,16 @@ if [ ! -s "$zip" ]; then
     -DoutputDirectory="$root/.cache" -Dmdep.overWriteIfNewer=true
 fi
 [ -s "$zip" ] || { echo "install_services: Elasticsearch zip missing after download" >&2; exit 1; }
+
+# axe-core for the accessibility checks of the browser tests, from the npm registry (cached).
+axe="$root/.cache/npm/node_modules/axe-core/axe.min.js"
+if [ ! -s "$axe" ] || ! grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$root/.cache/npm/node_modules/axe-core/package.json" 2>/dev/null; then
+  command -v npm >/dev/null || {
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null
+  }
+  echo "install_services: installing axe-core $AXE_CORE_VERSION (npm)"
+  mkdir -p "$root/.cache/npm"
+  npm install --silent --no-audit --no-fund --prefix "$root/.cache/npm" "axe-core@$AXE_CORE_VERSION" >/dev/null
+fi
+[ -s "$axe" ] || { echo "install_services: axe-core missing after npm install" >&2; exit 1; }

@@ -10,17 +10,22 @@ from datetime import date, datetime
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _yes_no(value: bool) -> str:
+    return gettext("Có") if value else gettext("Không")
+
+
 def _plain(value):
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
-        return value.isoformat()
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
-        return "1" if value else "0"
+        return _yes_no(value)
     if value is None:
         return ""
     return value
@@ -41,7 +46,9 @@ def _xlsx_value(value):
         return timezone.localtime(value).replace(tzinfo=None)
     if value is None:
         return ""
-    if isinstance(value, str | int | float | bool | date):
+    if isinstance(value, bool):
+        return _yes_no(value)
+    if isinstance(value, str | int | float | date):
         return value
     return str(value)
 

@@ -40,6 +40,23 @@ COLUMNS: tuple[tuple[str, object], ...] = (
 )
 
 
+# The exports: Vietnamese labels for people, the codes in their own columns for machines.
+EXPORT_COLUMNS: tuple[tuple[str, object], ...] = (
+    ("reference", _("Mã hồ sơ")),
+    ("status_label", _("Trạng thái")),
+    ("status", _("Mã trạng thái")),
+    ("kind_label", _("Loại đơn")),
+    ("kind", _("Mã loại đơn")),
+    ("authority_name", _("Cơ quan")),
+    ("authority", _("Mã cơ quan")),
+    *(
+        (k, label)
+        for k, label in COLUMNS
+        if k not in {"reference", "status", "kind", "authority", "authority_name"}
+    ),
+)
+
+
 def case_row(case: Case, *, now: datetime, calendar) -> dict:
     today = local_date(now)
     activity_day = local_date(case.last_activity_at)

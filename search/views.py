@@ -26,7 +26,7 @@ from .backends.base import SearchUnavailable
 from .backends.database import DatabaseBackend
 from .criteria import AGE_BUCKETS, StalledCriteria
 from .exports import export_response
-from .finder import COLUMNS, rows_for_ids
+from .finder import EXPORT_COLUMNS, rows_for_ids
 from .forms import OntimeFilterForm, OversightFilterForm, StalledFilterForm
 from .links import case_url, oversight_url
 from .oversight import (
@@ -292,9 +292,17 @@ def overview(request, scope):
             "now": now,
             "export_csv": _with(request, export="csv"),
             "export_xlsx": _with(request, export="xlsx"),
+            "sweep": _last_sweep(now),
         },
         "overview",
     )
+
+
+def _last_sweep(now):
+    from cases.monitoring.services import last_sweep
+
+    run = last_sweep()
+    return {"run": run, "stale": run is None or run.started_at < now - timedelta(hours=1)}
 
 
 def _with(request, **params) -> str:
@@ -321,12 +329,12 @@ def stalled(request, scope):
             request, "find_stalled", criteria=criteria, now=now, limit=EXPORT_LIMIT, calendar=calendar
         )
         rows = rows_for_ids(ids, now=now, queryset=scope.cases(), calendar=calendar)
-        keys = [k for k, _label in COLUMNS]
+        keys = [k for k, _label in EXPORT_COLUMNS]
         return export_response(
             fmt,
             "ho-so-ngung-tre",
             _("Hồ sơ ngưng trệ"),
-            [str(label) for _k, label in COLUMNS],
+            [str(label) for _k, label in EXPORT_COLUMNS],
             ([row[k] for k in keys] for row in rows),
         )
     try:
@@ -585,12 +593,23 @@ def top(request, scope):
         cases = top_cases(level, metric, open_only=open_only, kind=kind)
         sections.append({"metric": metric, "title": title, "cases": cases})
     if fmt := _export_format(request):
-        headers = [_("Chỉ số"), _("Mã hồ sơ"), _("Trạng thái"), _("Cơ quan"), _("Giá trị"), _("Tiêu đề")]
+        headers = [
+            _("Chỉ số"),
+            _("Mã hồ sơ"),
+            _("Trạng thái"),
+            _("Mã trạng thái"),
+            _("Cơ quan"),
+            _("Mã cơ quan"),
+            _("Giá trị"),
+            _("Tiêu đề"),
+        ]
         data = [
             [
                 str(s["title"]),
                 c.reference,
                 c.get_status_display(),
+                c.status,
+                c.authority.name_vi if c.authority_id else "",
                 c.authority.code if c.authority_id else "",
                 getattr(c, s["metric"]),
                 c.subject,

@@ -9,20 +9,29 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 
 from ..models import IdentityAccessLog
 from . import common
-from .listing import CappedPaginator
+from .listing import CappedPaginator, LabelledColumn
 from .views import access_log_scope
+
+ALL = "all"
 
 
 class AccessLogFilterSet(WagtailFilterSet):
-    action = django_filters.ChoiceFilter(label=_("Thao tác"), choices=IdentityAccessLog.Action.choices)
-    user = django_filters.CharFilter(
-        label=_("Cán bộ (tên đăng nhập)"), field_name="user__username", lookup_expr="iexact"
+    """Reveals of identity first: without a choice, the log shows the reveals only (the rare rows
+    that matter), and "Tất cả" brings back every opening and export."""
+
+    action = django_filters.ChoiceFilter(
+        label=_("Thao tác"),
+        choices=[*IdentityAccessLog.Action.choices, (ALL, _("Tất cả thao tác"))],
+        method="filter_action",
+        empty_label=None,
     )
+    user = django_filters.ChoiceFilter(label=_("Cán bộ"), method="filter_user")
+    reason = django_filters.CharFilter(label=_("Lý do có chứa"), field_name="reason", lookup_expr="icontains")
     case = django_filters.CharFilter(label=_("Mã hồ sơ"), field_name="case__reference", lookup_expr="iexact")
     created = django_filters.DateFromToRangeFilter(
         label=_("Thời gian"), field_name="created_at", widget=DateRangePickerWidget
@@ -31,6 +40,41 @@ class AccessLogFilterSet(WagtailFilterSet):
     class Meta:
         model = IdentityAccessLog
         fields: list[str] = []
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        if data is not None and not data.get("action"):
+            data = data.copy()
+            data["action"] = IdentityAccessLog.Action.REVEAL_IDENTITY
+        super().__init__(data, *args, request=request, **kwargs)
+        self.filters["user"].extra["choices"] = [
+            (str(u.pk), f"{common.user_display(u)} ({u.get_username()})")
+            for u in common.staff_in_scope(request.user)
+        ] + [
+            (str(u.pk), f"{common.user_display(u)} ({u.get_username()})") for u in _intake_staff(request.user)
+        ]
+
+    def filter_action(self, queryset, name, value):
+        return queryset if value == ALL else queryset.filter(action=value)
+
+    def filter_user(self, queryset, name, value):
+        return queryset.filter(user_id=int(value)) if str(value).isdigit() else queryset
+
+
+def _intake_staff(user):
+    from django.contrib.auth import get_user_model
+
+    from ..models import Role
+
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__active=True,
+            memberships__role__in=[Role.INTAKE, Role.ADMINISTRATOR],
+            memberships__authority__in=common.authorities_in_scope(user),
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 class AccessLogPaginator(CappedPaginator):
@@ -66,25 +110,30 @@ class AccessLogView(BaseListingView):
     def get_base_queryset(self):
         return access_log_scope(self.request.user).order_by("-created_at", "-pk")
 
+    def get_filterset_kwargs(self):
+        return {"data": self.request.GET, "request": self.request}
+
     def filter_queryset(self, queryset):
         if self.filters and not self.filters.is_valid():
             return queryset.none()
-        return super().filter_queryset(queryset)
+        if self.filters:
+            return self.filters.filter_queryset(queryset)
+        return queryset
 
     @property
     def columns(self):
         return [
-            Column(
+            LabelledColumn(
                 "created_at",
                 label=gettext("Thời gian"),
                 accessor=lambda log: timezone.localtime(log.created_at).strftime("%d/%m/%Y %H:%M:%S"),
             ),
-            Column(
+            LabelledColumn(
                 "user",
                 label=gettext("Cán bộ"),
                 accessor=lambda log: f"{common.user_display(log.user)} ({log.user.get_username()})",
             ),
-            Column("action", label=gettext("Thao tác"), accessor="get_action_display"),
+            LabelledColumn("action", label=gettext("Thao tác"), accessor="get_action_display"),
             TitleColumn(
                 "case",
                 label=gettext("Hồ sơ"),
@@ -93,10 +142,10 @@ class AccessLogView(BaseListingView):
                 get_url=lambda log: reverse("cases_admin:detail", args=[log.case.reference]),
             ),
             # The party's role and position, never its name.
-            Column(
+            LabelledColumn(
                 "party",
                 label=gettext("Người gửi đơn"),
                 accessor=lambda log: str(log.party) if log.party_id else "",
             ),
-            Column("reason", label=gettext("Lý do"), accessor="reason"),
+            LabelledColumn("reason", label=gettext("Lý do"), accessor="reason"),
         ]

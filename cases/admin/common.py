@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, selectors
+from .. import names, permissions, selectors
 from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Membership, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
@@ -44,7 +44,7 @@ def user_display(user) -> str:
     if user is None:
         return str(_("Hệ thống"))
     # Vietnamese order: family and middle names first, then the given name.
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+    return names.full_name(user) or user.get_username()
 
 
 def is_auditor(user) -> bool:
@@ -146,6 +146,8 @@ EVENT_LABELS = {
     "case.changed": _("Thay đổi hồ sơ"),
     "party.changed": _("Thay đổi thông tin người gửi đơn"),
     "deadline.changed": _("Thay đổi thời hạn"),
+    "identity.revealed": _("Xem nhân thân người gửi đơn"),
+    "case.duplicate_cleared": _("Xác nhận không trùng"),
 }
 
 DATA_LABELS = {
@@ -191,10 +193,15 @@ DATA_LABELS = {
     "level": _("Cấp"),
     "calendar_version": _("Phiên bản lịch"),
     "deadlines": _("Thời hạn"),
+    "party": _("Người gửi đơn số"),
 }
 
 # Keys whose meaning depends on the event.
-EVENT_DATA_LABELS = {("case.published", "channel"): _("Hình thức công khai")}
+EVENT_DATA_LABELS = {
+    ("case.published", "channel"): _("Hình thức công khai"),
+    ("identity.revealed", "reason"): _("Lý do xem"),
+    ("identity.revealed", "attachment"): _("Tài liệu đã mở"),
+}
 _USER_KEYS = {"assignee", "previous"}
 _HIDDEN_KEYS = {"attachment", "attachments_ids"}
 
@@ -231,6 +238,9 @@ def _present_value(key: str, value):
         return _choice_label(Case.Outcome.choices, value)
     if key == "kind":
         return _choice_label(Case.Kind.choices, value)
+    if key in ("authority", "to") and isinstance(value, str):
+        found = Authority.objects.filter(code=value).first()
+        return found.display_name(lang()) if found else value
     if key == "channel" and value in Case.Channel.values:
         return _choice_label(Case.Channel.choices, value)
     if key == "changes" and isinstance(value, dict):
@@ -334,7 +344,7 @@ def _present_change(model, change: dict) -> dict:
             return "—"
         if name in _FK_AUTHORITY:
             auth = Authority.objects.filter(pk=value).first()
-            return auth.code if auth else value
+            return auth.display_name(lang()) if auth else value
         if name in _FK_USER:
             return _user_name(value)
         if name == "status":
@@ -375,10 +385,12 @@ class TimelineRow:
 
 def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
     rows = []
-    for entry in selectors.case_timeline(case=case, viewer=viewer):
+    for entry in selectors.case_timeline(case=case, viewer=viewer, merged=True):
         details = []
         for key, value in (entry.data or {}).items():
-            if key in _HIDDEN_KEYS or (key == "attachments" and isinstance(value, list)):
+            if (key in _HIDDEN_KEYS and (entry.kind, key) not in EVENT_DATA_LABELS) or (
+                key == "attachments" and isinstance(value, list)
+            ):
                 continue
             shown = _present_value(key, value)
             if shown is None:
@@ -397,7 +409,7 @@ def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
                 visibility=entry.visibility,
                 source=entry.source,
                 details=details,
-                changes=[_present_change(model, c) for c in changes],
+                changes=[_present_change(_HISTORY_MODEL.get(c.get("model", ""), model), c) for c in changes],
                 reason=reason_label(entry.reason),
                 kind=entry.kind,
             )
@@ -441,3 +453,33 @@ COLOUR_CLASSES = {
     "paused": "kntc-due kntc-due--paused",
     "done": "kntc-due kntc-due--done",
 }
+
+
+ESCALATION_LEVELS = {
+    0: _("chưa chuyển cấp"),
+    1: _("cấp 1 — đã báo lãnh đạo đơn vị"),
+    2: _("cấp 2 — đã báo thủ trưởng cơ quan"),
+    3: _("cấp 3 — đã báo cơ quan cấp trên"),
+}
+
+
+def escalation_step_label(step: str) -> str:
+    if step.startswith("warn-"):
+        return str(_("Cảnh báo trước hạn %(n)s ngày làm việc")) % {"n": step.split("-", 1)[1]}
+    if step.startswith("L") and step[1:].isdigit():
+        return str(_("Quá hạn: chuyển %(level)s")) % {"level": ESCALATION_LEVELS.get(int(step[1:]), step)}
+    return step
+
+
+def escalation_rows(case: Case) -> list[dict]:
+    """The escalation steps the sweep (or a head) took for the case, oldest first."""
+    return [
+        {
+            "at": e.created_at,
+            "label": escalation_step_label(e.step),
+            "level": e.level,
+            "rule": e.deadline.rule_code,
+            "due_date": e.deadline.due_date,
+        }
+        for e in case.escalations.select_related("deadline").order_by("created_at", "pk")
+    ]

@@ -8,13 +8,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.widgets import AdminDateTimeInput
 
 from .. import rules
 from ..models import Authority, Case, Visibility
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
 from ..services import OUTCOMES as _OUTCOMES
 from . import common
+from .widgets import DATETIME_HINT, DateTimeInput
 
 
 class ActionForm(forms.Form):
@@ -197,6 +197,9 @@ class AssignForm(ActionForm):
         super().__init__(*args, case=case, user=user, **kwargs)
         self.fields["assignee"].queryset = common.assignee_candidates(case)
         self.fields["assignee"].label_from_instance = common.user_display
+        from .candidates import apply_to  # unit, workload, conflicts of interest (shown disabled)
+
+        self.candidates = apply_to(self.fields["assignee"], case)
 
 
 class VerifyForm(ActionForm):
@@ -220,7 +223,7 @@ class VerifyForm(ActionForm):
 
 
 class DialogueForm(ActionForm):
-    when = forms.DateTimeField(label=_("Thời gian đối thoại"), widget=AdminDateTimeInput)
+    when = forms.DateTimeField(label=_("Thời gian đối thoại"), widget=DateTimeInput, help_text=DATETIME_HINT)
     place = forms.CharField(label=_("Địa điểm"), max_length=rules.max_length("place"))
     agenda = forms.CharField(
         label=_("Nội dung đối thoại"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -331,7 +334,9 @@ class SecondLevelForm(ActionForm):
     description = forms.CharField(
         label=_("Nội dung đơn lần hai/tố cáo tiếp"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    received_at = forms.DateTimeField(label=_("Ngày nhận"), widget=AdminDateTimeInput, required=False)
+    received_at = forms.DateTimeField(
+        label=_("Ngày nhận"), widget=DateTimeInput, required=False, help_text=DATETIME_HINT
+    )
 
 
 class EscalateForm(ActionForm):

@@ -10,14 +10,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 
 from .. import permissions, rules, services
 from ..errors import ApplicationError
 from ..models import Authority, Case
-from . import common
+from . import common, staging
 from .forms import MultipleFileField
 from .listing import intake_allowed
+from .widgets import DATE_HINT, DATETIME_HINT, DateInput, DateTimeInput
 
 STAFF_CHANNELS = [(c, label) for c, label in Case.Channel.choices if c != Case.Channel.ONLINE]
 
@@ -26,9 +26,9 @@ class RegisterForm(forms.Form):
     channel = forms.ChoiceField(label=_("Hình thức nhận"), choices=STAFF_CHANNELS, initial=Case.Channel.POST)
     received_at = forms.DateTimeField(
         label=_("Thời điểm nhận"),
-        widget=AdminDateTimeInput,
+        widget=DateTimeInput,
         required=False,
-        help_text=_("Để trống nếu là bây giờ."),
+        help_text=_("Để trống nếu là bây giờ; %(hint)s.") % {"hint": DATETIME_HINT},
     )
     kind = forms.ChoiceField(label=_("Loại đơn"), choices=Case.Kind.choices)
     authority = forms.ModelChoiceField(
@@ -42,7 +42,7 @@ class RegisterForm(forms.Form):
         label=_("Quyết định, hành vi bị khiếu nại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     contested_act_known_on = forms.DateField(
-        label=_("Ngày nhận được/biết quyết định"), required=False, widget=AdminDateInput
+        label=_("Ngày nhận được/biết quyết định"), required=False, widget=DateInput, help_text=DATE_HINT
     )
     discipline = forms.BooleanField(
         label=_("Khiếu nại quyết định kỷ luật cán bộ, công chức"),
@@ -79,7 +79,7 @@ class RegisterForm(forms.Form):
         self.fields["authority"].queryset = Authority.objects.filter(
             pk__in=[a.pk for a in common.authorities_in_scope(user) if permissions.can_register_for(user, a)]
         ).order_by("path")
-        self.fields["authority"].label_from_instance = lambda a: f"{a.code} — {a.display_name(common.lang())}"
+        self.fields["authority"].label_from_instance = lambda a: a.display_name(common.lang())
         self.fields["accused_authority"].label_from_instance = self.fields["authority"].label_from_instance
 
 
@@ -102,10 +102,21 @@ class RegisterView(WagtailAdminTemplateMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=RegisterForm(user=request.user)))
 
+    def _rejected(self, form, stage, *, keep_new: bool = True):
+        """The form again, with its errors and every file uploaded so far kept (``staging``)."""
+        uploads = self.request.FILES.getlist("files") if keep_new else []
+        stage = staging.keep_uploads(self.request, stage, uploads)
+        context = self.get_context_data(form=form)
+        if stage is not None:
+            context["staged"] = stage.files()
+            context["staged_token"] = stage.signed(self.request.user)
+        return self.render_to_response(context, status=400)
+
     def post(self, request, *args, **kwargs):
+        stage = staging.stage_for_request(request)
         form = RegisterForm(request.POST, request.FILES, user=request.user)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self._rejected(form, stage, keep_new="files" not in form.errors)
         d = form.cleaned_data
         parties = []
         if d["full_name"]:
@@ -128,6 +139,15 @@ class RegisterView(WagtailAdminTemplateMixin, TemplateView):
             )
             for f in d.get("files") or []
         ]
+        for meta, content in stage.read() if stage is not None else []:
+            files.append(
+                services.FileInput(
+                    name=meta.name,
+                    content=content,
+                    content_type=meta.content_type,
+                    contains_identity=d["kind"] == Case.Kind.DENUNCIATION,
+                )
+            )
         try:
             result = services.case_submit(
                 kind=d["kind"],
@@ -155,13 +175,19 @@ class RegisterView(WagtailAdminTemplateMixin, TemplateView):
                 for err in errors:
                     form.add_error(field if field in form.fields else None, str(err))
             form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+            return self._rejected(
+                form, stage, keep_new=not any(k.startswith("files") for k in exc.field_errors)
+            )
+        if stage is not None:
+            stage.discard()
+        from .slip import slip_context
         from .views import duplicate_candidates
 
         response = self.render_to_response(
             self.get_context_data(
                 form=None,
                 result=result,
+                slip=slip_context(result, request.user),
                 duplicates=duplicate_candidates(result.case, request.user, limit=5),
             )
         )

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cached_property
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -32,9 +35,10 @@ from wagtail.admin.views.generic.base import BaseListingView
 
 from .. import deadlines as engine
 from .. import permissions, reporting, rules, selectors, services, text_search
+from ..crypto import blind_index, name_index
 from ..deadline_services import working_calendar
 from ..errors import ApplicationError
-from ..models import Authority, Case, Deadline
+from ..models import Authority, Case, Deadline, Party, ReferenceCounter
 from ..workflow import OPEN_STATES
 from . import common
 
@@ -42,6 +46,67 @@ S = Case.Status
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 REFERENCE_RE = re.compile(r"^[A-Za-z]{1,10}-\d{4}-\d{1,9}$")
+SHORT_REFERENCE_RE = re.compile(r"^(?:(?P<year>\d{4})-)?(?P<number>\d{1,9})$")
+DIGITS_RE = re.compile(r"^[\d-]+$")
+NATIONAL_ID_RE = re.compile(r"^\d{9}$|^\d{12}$")  # CMND (9 digits) or CCCD / personal ID (12)
+FIRST_REFERENCE_YEAR = 2020
+
+
+def short_references(text: str) -> list[str]:
+    """ "38", "000038" or "2026-38" as the full references they can be (every prefix in use,
+    every year since the first), for an exact look-up on the unique index."""
+    match = SHORT_REFERENCE_RE.match(text.strip())
+    if not match:
+        return []
+    number = int(match.group("number"))
+    if number == 0:
+        return []
+    this_year = timezone.localdate().year
+    years = [int(match.group("year"))] if match.group("year") else range(FIRST_REFERENCE_YEAR, this_year + 1)
+    prefixes = {settings.CASE_REFERENCE_PREFIX.upper()} | {
+        p.upper() for p in ReferenceCounter.objects.values_list("prefix", flat=True).distinct()
+    }
+    return [f"{prefix}-{year}-{number:06d}" for prefix in sorted(prefixes) for year in years]
+
+
+def identity_scope_q(user) -> Q | None:
+    """The cases whose senders' identity ``user`` may see (``permissions.user_can_view_identity``
+    in bulk), or None when there are none: searching by ID number or name is for them only."""
+    if not user.has_perm("cases.view_identity") or permissions.is_auditor(user):
+        return None
+    if user.is_superuser:
+        return Q()
+    paths = [p for r, p in permissions._memberships(user) if r in permissions.ACTION_ROLES["view_identity"]]
+    if not paths:
+        return None
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(authority__path__startswith=path)
+        if path.count("/") == 2:
+            condition |= Q(authority__isnull=True)
+    return condition
+
+
+def special_search_q(user, text: str) -> Q:
+    """Short references for everyone; a national ID number (through the blind index, never
+    decrypting) and a sender's full name (through its blind index, accents folded) only in the
+    cases whose identity the user may see."""
+    q = Q(pk__in=[])
+    refs = short_references(text.replace(" ", ""))
+    if refs:
+        q |= Q(reference__in=refs)
+    scope = identity_scope_q(user)
+    if scope is None:
+        return q
+    compact = text.replace(" ", "").replace(".", "")
+    if NATIONAL_ID_RE.match(compact):
+        cases = Party.objects.filter(national_id_digest=blind_index(compact)).values("case_id")
+        q |= Q(pk__in=cases) & scope
+    elif len(text.split()) >= 2 and not any(ch.isdigit() for ch in text):
+        digest = name_index(text)
+        if digest:
+            q |= Q(pk__in=Party.objects.filter(full_name_digest=digest).values("case_id")) & scope
+    return q
 
 
 # ------------------------------------------------------------------------------- pagination
@@ -151,6 +216,9 @@ class CaseFilterSet(WagtailFilterSet):
     duplicate = django_filters.ChoiceFilter(
         label=_("Nghi trùng"), choices=YES_NO, field_name="duplicate_suspected", method="filter_duplicate"
     )
+    proposed = django_filters.ChoiceFilter(
+        label=_("Đã phân loại, chờ quyết định thụ lý"), choices=YES_NO, method="filter_proposed"
+    )
 
     class Meta:
         model = Case
@@ -160,7 +228,7 @@ class CaseFilterSet(WagtailFilterSet):
         super().__init__(*args, request=request, **kwargs)
         user = request.user
         self.filters["authority"].extra["choices"] = [
-            (a.code, f"{a.code} — {a.display_name(common.lang())}") for a in common.authorities_in_scope(user)
+            (a.code, a.display_name(common.lang())) for a in common.authorities_in_scope(user)
         ]
         self.filters["assignee"].extra["choices"] = [
             ("me", gettext("Tôi")),
@@ -224,6 +292,9 @@ class CaseFilterSet(WagtailFilterSet):
     def filter_duplicate(self, queryset, name, value):
         return queryset.filter(reporting.duplicates_q()) if value == "1" else queryset
 
+    def filter_proposed(self, queryset, name, value):
+        return queryset.filter(reporting.proposed_for_acceptance_q()) if value == "1" else queryset
+
 
 # ---------------------------------------------------------------------------------- columns
 
@@ -238,7 +309,13 @@ class CheckboxColumn(BaseColumn):
         )
 
 
-class DueColumn(Column):
+class LabelledColumn(Column):
+    """A cell that carries its column's label, so a phone can show each row as a labelled block."""
+
+    cell_template_name = "cases/admin/cells/labelled.html"
+
+
+class DueColumn(LabelledColumn):
     cell_template_name = "cases/admin/cells/due.html"
 
     def get_cell_context_data(self, instance, parent_context):
@@ -247,8 +324,12 @@ class DueColumn(Column):
         return context
 
 
-class StatusColumn(Column):
+class StatusColumn(LabelledColumn):
     cell_template_name = "cases/admin/cells/status.html"
+
+
+class EscalationColumn(LabelledColumn):
+    cell_template_name = "cases/admin/cells/escalation.html"
 
 
 def _due_view(case: Case, today: dt.date, cal) -> dict | None:
@@ -281,6 +362,48 @@ PRESETS = {
     "duplicates": {"title": _("Nghi trùng"), "url": "cases_admin:duplicates_queue"},
 }
 DUE_SOON_DAYS = 3
+
+
+def preset_queryset(user, preset: str, now: dt.datetime | None = None):
+    """The cases of a ready-made list for ``user``, before the filters: the one definition the
+    list and the home page's tiles share."""
+    qs = scoped_cases(user)
+    now = now or timezone.now()
+    if preset == "mine":
+        qs = qs.filter(assignee=user, status__in=OPEN_STATES)
+    elif preset == "triage":
+        qs = qs.filter(status=S.RECEIVED)
+    elif preset == "due_soon":
+        qs = qs.filter(
+            next_due_at__gte=now, next_due_at__lt=working_day_end(timezone.localdate(now), DUE_SOON_DAYS)
+        )
+    elif preset == "overdue":
+        qs = qs.filter(reporting.overdue_q(now))
+    elif preset == "duplicates":
+        qs = qs.filter(reporting.duplicates_q())
+    return qs
+
+
+def list_url(preset: str, params: dict | None = None) -> str:
+    url = reverse(str(PRESETS[preset]["url"]))
+    if params:
+        url += "?" + urlencode(params, doseq=True)
+    return url
+
+
+def filtered_cases(user, preset: str = "all", params: dict | None = None):
+    """What the list at ``list_url(preset, params)`` shows ``user`` (same base queryset, same
+    filter set), for the counts of the home page: a tile and its list cannot disagree."""
+    request = HttpRequest()
+    request.user = user
+    query = QueryDict(mutable=True)
+    for key, value in (params or {}).items():
+        query.setlist(key, [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)])
+    request.GET = query
+    filters = CaseFilterSet(query, queryset=preset_queryset(user, preset), request=request)
+    if not filters.is_valid():
+        return Case.objects.none()
+    return filters.filter_queryset(preset_queryset(user, preset))
 
 
 class CaseIndexView(BaseListingView):
@@ -328,22 +451,24 @@ class CaseIndexView(BaseListingView):
                 classname="kntc-nowrap",
                 get_url=lambda c: reverse("cases_admin:detail", args=[c.reference]),
             ),
-            Column("subject", label=gettext("Tiêu đề"), accessor=lambda c: c.subject[:90]),
-            Column("kind", label=gettext("Loại"), accessor="get_kind_display"),
+            LabelledColumn("subject", label=gettext("Tiêu đề"), accessor=lambda c: c.subject[:90]),
+            LabelledColumn("kind", label=gettext("Loại"), accessor="get_kind_display"),
             StatusColumn("status", label=gettext("Trạng thái"), accessor="get_status_display"),
-            Column(
+            LabelledColumn(
                 "authority",
                 label=gettext("Cơ quan"),
-                accessor=lambda c: c.authority.code if c.authority is not None else "—",
+                accessor=lambda c: (
+                    c.authority.display_name(common.lang()) if c.authority is not None else "—"
+                ),
             ),
-            Column(
+            LabelledColumn(
                 "assignee",
                 label=gettext("Người xử lý"),
                 accessor=lambda c: common.user_display(c.assignee) if c.assignee_id else "—",
             ),
             DueColumn("next_due_at", label=gettext("Hạn gần nhất"), sort_key="next_due_at"),
-            Column("escalation_level", label=gettext("Cảnh báo"), sort_key="escalation_level"),
-            Column(
+            EscalationColumn("escalation_level", label=gettext("Cảnh báo"), sort_key="escalation_level"),
+            LabelledColumn(
                 "received_at",
                 label=gettext("Ngày nhận"),
                 sort_key="received_at",
@@ -351,7 +476,7 @@ class CaseIndexView(BaseListingView):
             ),
         ]
         cols.append(
-            Column(
+            LabelledColumn(
                 "duplicate_suspected",
                 label=gettext("Nghi trùng"),
                 accessor=lambda c: gettext("Có") if c.duplicate_suspected else "",
@@ -392,20 +517,7 @@ class CaseIndexView(BaseListingView):
         return bulk_assign_allowed(self.request.user)
 
     def get_base_queryset(self):
-        qs = scoped_cases(self.request.user)
-        now = timezone.now()
-        if self.preset == "mine":
-            qs = qs.filter(assignee=self.request.user, status__in=OPEN_STATES)
-        elif self.preset == "triage":
-            qs = qs.filter(status=S.RECEIVED)
-        elif self.preset == "due_soon":
-            qs = qs.filter(
-                next_due_at__gte=now, next_due_at__lt=working_day_end(timezone.localdate(), DUE_SOON_DAYS)
-            )
-        elif self.preset == "overdue":
-            qs = qs.filter(reporting.overdue_q(now))
-        elif self.preset == "duplicates":
-            qs = qs.filter(reporting.duplicates_q())
+        qs = preset_queryset(self.request.user, self.preset)
         return qs.select_related("authority", "assignee").prefetch_related(
             Prefetch(
                 "deadlines",
@@ -419,12 +531,25 @@ class CaseIndexView(BaseListingView):
             return queryset.none()
         return super().filter_queryset(queryset)
 
+    def get_search_form(self):
+        from wagtail.admin.forms.search import SearchForm
+
+        placeholder = gettext("Mã hồ sơ (38 hoặc HN-2026-000038), tiêu đề, nội dung, CCCD, họ tên…")
+        data = self.request.GET if self.search_kwarg in self.request.GET else None
+        form = SearchForm(data, placeholder=placeholder)
+        form.fields["q"].label = gettext("Tìm hồ sơ")
+        return form
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
         text = self.search_query.strip()
         if REFERENCE_RE.match(text):
             return queryset.filter(reference__iexact=text)
+        special = special_search_q(self.request.user, text)
+        if DIGITS_RE.match(text.replace(" ", "").replace(".", "")):
+            # Numbers are references or ID numbers: never sent to the full-text engine.
+            return queryset.filter(special)
         try:
             ids = text_search.case_ids_matching(text, limit=1000)
         except text_search.TextSearchUnavailable:
@@ -432,8 +557,8 @@ class CaseIndexView(BaseListingView):
                 self.request,
                 gettext("Máy tìm kiếm tạm thời không hoạt động; chỉ tìm theo mã hồ sơ."),
             )
-            return queryset.filter(reference__iexact=text)
-        return queryset.filter(pk__in=ids)
+            return queryset.filter(special)
+        return queryset.filter(Q(pk__in=ids) | special)
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)

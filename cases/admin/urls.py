@@ -50,6 +50,8 @@ urlpatterns = [
         "<ref:reference>/attachments/<int:attachment_id>/file/", views.attachment_file, name="attachment_file"
     ),
     path("<ref:reference>/duplicates/", views.duplicates_view, name="duplicates"),
+    path("<ref:reference>/duplicates/clear/", views.duplicate_clear_view, name="duplicate_clear"),
+    path("<ref:reference>/duplicates/<ref:other>/merge/", views.merge_preview_view, name="merge_preview"),
     re_path(
         r"^(?P<reference>[A-Za-z]{1,10}-\d{4}-\d{1,9})/export\.(?P<fmt>json|csv)$",
         views.export_view,

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
@@ -27,7 +28,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from .. import permissions, selectors, services
 from ..duplicates import find_duplicates
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
-from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
+from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role, Visibility
 from . import common
 from .actions import ACTIONS, ANNOTATIONS, available_actions
 from .forms import RevealForm
@@ -155,6 +156,8 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
                 "annotations": [a for a in actions if a.slug in ANNOTATIONS and a.slug not in ("note",)],
                 "can_note": any(a.slug == "note" for a in actions),
                 "links": _links(case, user),
+                "escalations": common.escalation_rows(case),
+                "escalation_label": common.ESCALATION_LEVELS.get(case.escalation_level, ""),
                 "can_export": can_export(user, case),
                 "is_auditor": permissions.is_auditor(user),
                 "duplicate_count": len(duplicate_candidates(case, user))
@@ -423,8 +426,56 @@ def duplicates_view(request, reference):
             "candidates": duplicate_candidates(case, request.user),
             "can_merge": can_merge,
             "can_link": can_link,
+            "can_clear": case.duplicate_suspected and permissions.user_can("merge", request.user, case),
         },
     )
+
+
+def merge_preview_view(request, reference, other):
+    """Before a merge, both cases side by side and one sentence saying which one closes."""
+    case = common.case_for(request.user, reference)
+    target = common.case_for(request.user, other)
+    if target.pk == case.pk or not ACTIONS["merge"].allowed(request.user, case):
+        return redirect("cases_admin:duplicates", case.reference)
+    why = next((c["why"] for c in duplicate_candidates(case, request.user) if c["case"].pk == target.pk), [])
+    return TemplateResponse(
+        request,
+        "cases/admin/merge_preview.html",
+        {
+            "page_title": gettext("Gộp hồ sơ trùng") + f" · {case.reference}",
+            "header_icon": "group",
+            "breadcrumbs_items": _case_breadcrumbs(case, {"url": "", "label": gettext("Gộp hồ sơ trùng")}),
+            "case": case,
+            "target": target,
+            "why": why,
+            "sides": [
+                {"role": gettext("Kết thúc (gộp vào hồ sơ còn lại)"), "case": case, "closes": True},
+                {"role": gettext("Tiếp tục giải quyết"), "case": target, "closes": False},
+            ],
+        },
+    )
+
+
+@require_POST
+def duplicate_clear_view(request, reference):
+    """Staff checked the likely duplicates and found none (``services.case_clear_duplicate``)."""
+    case = common.case_for(request.user, reference)
+    common.require("merge", request.user, case)
+    try:
+        services.case_clear_duplicate(
+            case=case,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            expected_version=int(request.POST.get("version") or 0) or None,
+        )
+    except ConflictError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases_admin:duplicates", case.reference)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases_admin:duplicates", case.reference)
+    messages.success(request, gettext("Đã xác nhận hồ sơ %(ref)s không trùng.") % {"ref": case.reference})
+    return redirect("cases_admin:duplicates_queue")
 
 
 # --------------------------------------------------------------------------------- export
@@ -540,26 +591,54 @@ def export_view(request, reference, fmt):
     else:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["at", "source", "kind", "actor", "visibility", "details", "changes", "reason"])
+        # Vietnamese labels for people, the codes beside them for machines.
+        writer.writerow(
+            [
+                gettext("Thời điểm"),
+                gettext("Nguồn"),
+                gettext("Mã sự kiện"),
+                gettext("Sự kiện"),
+                gettext("Người thực hiện"),
+                gettext("Phạm vi xem"),
+                gettext("Chi tiết"),
+                gettext("Thay đổi"),
+                gettext("Lý do"),
+            ]
+        )
+        sources = {
+            "event": gettext("Sự kiện"),
+            "history": gettext("Lịch sử thay đổi"),
+            "access_log": gettext("Nhật ký truy cập"),
+        }
+        visibilities = dict(Visibility.choices)
+        actions = dict(IdentityAccessLog.Action.choices)
+
+        def when(iso: str) -> str:
+            from datetime import datetime
+
+            return timezone.localtime(datetime.fromisoformat(iso)).strftime("%d/%m/%Y %H:%M:%S")
+
         for row in payload["timeline"]:
             writer.writerow(
                 [
-                    row["at"],
-                    row["source"],
+                    when(row["at"]),
+                    sources.get(row["source"], row["source"]),
                     row["kind"],
+                    str(common.EVENT_LABELS.get(row["kind"], row["kind"])),
                     row["actor"],
-                    row["visibility"],
+                    str(visibilities.get(row["visibility"], row["visibility"])),
                     json.dumps(row["data"], ensure_ascii=False, default=str),
                     json.dumps(row["changes"], ensure_ascii=False),
-                    row["reason"],
+                    common.reason_label(row["reason"]),
                 ]
             )
         for log in payload["access_log"]:
             writer.writerow(
                 [
-                    log["at"],
-                    "access_log",
+                    when(log["at"]),
+                    sources["access_log"],
                     log["action"],
+                    str(actions.get(log["action"], log["action"])),
                     log["user"],
                     "",
                     log["party"] or "",

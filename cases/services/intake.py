@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import deadline_services as dl
 from .. import permissions, rules
 from ..actors import Actor, history_user, stamp
-from ..crypto import blind_index
+from ..crypto import blind_index, name_index
 from ..duplicates import find_duplicates
 from ..errors import PermissionDeniedError, Text, ValidationError
 from ..models import Authority, Case, CaseEvent, Deadline, Party, Visibility
@@ -187,6 +187,7 @@ def case_submit(
             phone=p.phone.strip(),
             email=p.email.strip(),
             national_id_digest=blind_index(p.national_id) if p.national_id else "",
+            full_name_digest=name_index(p.full_name),
             identity_disclosed=p.identity_disclosed,
             language=p.language if p.language in ("vi", "en") else "vi",
         )

@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "cases",
+    "cases.monitoring",
     "publicsite",
     "notifications",
     "search",
@@ -119,6 +120,14 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = "Hệ thống tiếp nhận khiếu nại, tố cáo"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Day-first dates in every form and picker (config/formats/: dd/mm/yyyy, dd/mm/yyyy HH:MM).
+FORMAT_MODULE_PATH = ["config.formats"]
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
+# No avatars fetched from gravatar.com: it breaks offline and leaks hashes of staff e-mails.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILADMIN_USER_LOGIN_FORM = "cases.admin.auth.LoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 STATIC_URL = "/static/"
@@ -235,5 +244,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # The Elasticsearch client logs every request at INFO.
         "elastic_transport": {"level": "WARNING"},
+        # Wagtail's reference-index tasks log every run at INFO (hundreds of lines in seed_demo).
+        "django_tasks": {"level": "WARNING"},
     },
 }

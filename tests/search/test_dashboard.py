@@ -413,7 +413,16 @@ def test_most_transferred_extended_and_escalated(client, auditor, live):
     everything = client.get(url("top", all=1)).context["sections"][0]["cases"]
     assert [c.reference for c in everything] == ["V-E", "V-B", "V-D"]
     rows = list(csv.reader(io.StringIO(client.get(url("top", export="csv")).content.decode("utf-8-sig"))))
-    assert rows[1][1:] == ["V-B", "Đang xác minh", "HN-SXD-TT", "5", "Tố cáo cán bộ địa chính"]
+    assert rows[0][:6] == ["Chỉ số", "Mã hồ sơ", "Trạng thái", "Mã trạng thái", "Cơ quan", "Mã cơ quan"]
+    assert rows[1][1:] == [
+        "V-B",
+        "Đang xác minh",
+        "verifying",
+        "Thanh tra Sở Xây dựng",
+        "HN-SXD-TT",
+        "5",
+        "Tố cáo cán bộ địa chính",
+    ]
 
 
 # ------------------------------------------------------------------------------------ search

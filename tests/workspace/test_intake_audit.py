@@ -99,7 +99,11 @@ def test_access_log_view(world, login):
         {"reason": "Gửi thông báo thụ lý"},
     )
     login(world.user(Role.HEAD_OF_UNIT, "hp")).get(f"/admin/cases/{hp_case.reference}/")
-    html = login(world.user(Role.AUDITOR)).get("/admin/cases/audit/access-log/").content.decode()
+    # Reveals first: by default the log lists the identity reveals only, "all" every row.
+    reveals = login(world.user(Role.AUDITOR)).get("/admin/cases/audit/access-log/").content.decode()
+    assert "Gửi thông báo thụ lý" in reveals and case.reference in reveals
+    assert hp_case.reference not in reveals
+    html = login(world.user(Role.AUDITOR)).get("/admin/cases/audit/access-log/?action=all").content.decode()
     assert "Gửi thông báo thụ lý" in html and "Xem nhân thân" in html and "Mở hồ sơ" in html
     assert case.reference in html and hp_case.reference in html
     assert PERSON["full_name"] not in html  # who looked, never what they saw
@@ -110,7 +114,11 @@ def test_access_log_view(world, login):
     )
     assert hp_case.reference not in filtered
     # A head of agency reads their own agency's rows only; inspectors and heads of unit none.
-    html = login(world.user(Role.HEAD_OF_AGENCY, "hp")).get("/admin/cases/audit/access-log/").content.decode()
+    html = (
+        login(world.user(Role.HEAD_OF_AGENCY, "hp"))
+        .get("/admin/cases/audit/access-log/?action=all")
+        .content.decode()
+    )
     assert hp_case.reference in html and case.reference not in html
     assert refused(login(world.user(Role.INSPECTOR)).get("/admin/cases/audit/access-log/"))
     assert refused(login(world.user(Role.HEAD_OF_UNIT)).get("/admin/cases/audit/access-log/"))

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cases.escalation import escalation_sweep
+from cases.monitoring.services import escalation_sweep_recorded
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--now: {exc}") from exc
             if timezone.is_naive(when):
                 when = timezone.make_aware(when)
-        report = escalation_sweep(now=when, dry_run=dry_run)
+        report = escalation_sweep_recorded(now=when, dry_run=dry_run)
         for line in report.planned:
             self.stdout.write(f"would: {line}")
         self.stdout.write(
