@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
+from django.utils.translation import pgettext_lazy
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -23,4 +24,12 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail pages last, with the language prefix only for English (Vietnamese is the default).
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# The public "verify a document" page is a plain view (cases.delivery.verification), under both
+# languages' prefixes: /xac-thuc-van-ban/ and /en/verify-a-document/.
+from publicsite.verify import verify_document  # noqa: E402
+
+urlpatterns += i18n_patterns(
+    path(pgettext_lazy("url", "xac-thuc-van-ban/"), verify_document, name="verify-document"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
