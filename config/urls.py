@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
-from django.utils.translation import pgettext_lazy
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -26,10 +25,11 @@ if settings.DEBUG:
 # Wagtail pages last, with the language prefix only for English (Vietnamese is the default).
 # The public "verify a document" page is a plain view (cases.delivery.verification), under both
 # languages' prefixes: /xac-thuc-van-ban/ and /en/verify-a-document/.
+from publicsite.verify import ROUTE as VERIFY_ROUTE  # noqa: E402
 from publicsite.verify import verify_document  # noqa: E402
 
 urlpatterns += i18n_patterns(
-    path(pgettext_lazy("url", "xac-thuc-van-ban/"), verify_document, name="verify-document"),
+    path(VERIFY_ROUTE, verify_document, name="verify-document"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -19,6 +19,9 @@ from . import ratelimit
 from .access import normalise_reference
 from .forms import AccessibleForm
 
+# The page's address in each language (config/urls.py): /xac-thuc-van-ban/, /en/verify-a-document/.
+ROUTE = pgettext_lazy("url", "xac-thuc-van-ban/")
+
 
 class VerifyForm(AccessibleForm):
     file = forms.FileField(

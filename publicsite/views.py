@@ -534,7 +534,9 @@ def _delivery_rows(case):
                     "number": d.tracking_number,
                 }
             if d.status == Delivery.Status.DELIVERED and d.received_on:
-                text += "; " + pgettext("public", "đã phát ngày %(date)s") % {"date": d.received_on.strftime("%d/%m/%Y")}
+                text += "; " + pgettext("public", "đã phát ngày %(date)s") % {
+                    "date": d.received_on.strftime("%d/%m/%Y")
+                }
             if d.status == Delivery.Status.RETURNED and d.returned_on:
                 text += "; " + pgettext("public", "thư bị trả lại ngày %(date)s, cơ quan sẽ gửi lại") % {
                     "date": d.returned_on.strftime("%d/%m/%Y")

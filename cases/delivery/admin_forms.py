@@ -23,7 +23,9 @@ class SignForm(forms.Form):
         help_text=_("Ví dụ: Giám đốc; KT. Giám đốc — Phó Giám đốc; Chủ tịch."),
     )
     confirm = forms.BooleanField(
-        label=_("Tôi đã kiểm tra nội dung và đồng ý ký số, ban hành văn bản này. Văn bản đã ký không thể sửa."),
+        label=_(
+            "Tôi đã kiểm tra nội dung và đồng ý ký số, ban hành văn bản này. Văn bản đã ký không thể sửa."
+        ),
         error_messages={"required": _("Đánh dấu xác nhận trước khi ký.")},
     )
 
@@ -71,7 +73,10 @@ class DeliveryForm(forms.Form):
         help_text=_("PDF, JPEG hoặc PNG; có chữ ký của người nhận."),
     )
     note = forms.CharField(
-        label=_("Ghi chú"), required=False, max_length=rules.max_length("note"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú"),
+        required=False,
+        max_length=rules.max_length("note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -118,7 +118,10 @@ class SignView(_CaseScreen):
     def _form(self, data=None):
         return f.SignForm(
             data,
-            initial={"number": self._number(), "signer_title": default_signer_title(self.request.user, self.case)},
+            initial={
+                "number": self._number(),
+                "signer_title": default_signer_title(self.request.user, self.case),
+            },
         )
 
     def get(self, request, *args, **kwargs):
@@ -281,7 +284,10 @@ class DeliveryReceivedView(_DeliveryScreen):
 
     def perform(self, d):
         delivery_mark_received(
-            delivery=self.delivery, actor=self.request.user, received_on=d["received_on"], proof=_file_input(d.get("proof"))
+            delivery=self.delivery,
+            actor=self.request.user,
+            received_on=d["received_on"],
+            proof=_file_input(d.get("proof")),
         )
 
 
@@ -300,7 +306,11 @@ class DeliveryReturnedView(_DeliveryScreen):
 
     def perform(self, d):
         delivery_mark_returned(
-            delivery=self.delivery, actor=self.request.user, returned_on=d["returned_on"], reason=d["reason"], note=d["note"]
+            delivery=self.delivery,
+            actor=self.request.user,
+            returned_on=d["returned_on"],
+            reason=d["reason"],
+            note=d["note"],
         )
 
 
@@ -319,7 +329,9 @@ class EnvelopeView(_CaseScreen):
         return super().dispatch(request, reference, delivery_id)
 
     def get(self, request, *args, **kwargs):
-        delivery = Delivery.objects.filter(case=self.case, pk=self.delivery_id).select_related("party").first()
+        delivery = (
+            Delivery.objects.filter(case=self.case, pk=self.delivery_id).select_related("party").first()
+        )
         if delivery is None:
             raise Http404
         may_see = delivery.party is None or permissions.user_can_view_identity(request.user, self.case)

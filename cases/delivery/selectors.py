@@ -26,7 +26,9 @@ def case_deliveries(case: Case) -> QuerySet[Delivery]:
 
 
 def case_signed_documents(case: Case) -> QuerySet[SignedDocument]:
-    return SignedDocument.objects.filter(case=case).select_related("attachment", "signer").order_by("signed_at")
+    return (
+        SignedDocument.objects.filter(case=case).select_related("attachment", "signer").order_by("signed_at")
+    )
 
 
 def results_to_send(case: Case) -> QuerySet[Attachment]:
@@ -103,7 +105,9 @@ def delivery_address(delivery: Delivery) -> dict[str, str]:
 
 
 def deliveries_in_scope(cases: QuerySet[Case]) -> QuerySet[Delivery]:
-    return Delivery.objects.filter(case__in=cases).select_related("case", "attachment", "party", "case__authority")
+    return Delivery.objects.filter(case__in=cases).select_related(
+        "case", "attachment", "party", "case__authority"
+    )
 
 
 def daily_list(cases: QuerySet[Case], day: dt.date) -> dict[str, list]:

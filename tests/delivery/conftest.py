@@ -82,13 +82,16 @@ def make_case(world, kind="complaint", **kw) -> Case:
         "accused_name": "Ông Nguyễn Văn X" if kind == "denunciation" else "",
     }
     defaults.update(kw)
-    return services.case_submit(**{"actor": Citizen.filing(), **defaults}).case
+    result = services.case_submit(**{"actor": Citizen.filing(), **defaults})
+    result.case.access_key = result.access_key  # for the tracking page
+    return result.case
 
 
 def decided(world, decision_pdf=None, kind="complaint", number="15/QĐ-SXD", **kw) -> Case:
     """A case accepted and decided by the head of unit, with the decision uploaded as PDF (signed
     by ``case_conclude`` when a key is configured)."""
     case = make_case(world, kind, **kw)
+    key = case.access_key
     case = services.case_accept(case=case, actor=world.user(Role.INTAKE))
     upload = None
     if decision_pdf is not None:
@@ -104,4 +107,6 @@ def decided(world, decision_pdf=None, kind="complaint", number="15/QĐ-SXD", **k
         decision_number=number,
         decision_file=upload,
     )
-    return Case.objects.get(pk=case.pk)
+    case = Case.objects.get(pk=case.pk)
+    case.access_key = key
+    return case

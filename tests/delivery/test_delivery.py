@@ -117,12 +117,24 @@ def test_a_document_with_the_denouncers_identity_never_goes_to_the_accused(world
         actor=world.user(Role.HEAD_OF_UNIT),
         files=[
             services.FileInput(
-                name="tb.pdf", content=decision_pdf, content_type="application/pdf", kind="notice", contains_identity=True
+                name="tb.pdf",
+                content=decision_pdf,
+                content_type="application/pdf",
+                kind="notice",
+                contains_identity=True,
             )
         ],
     )[0]
     with pytest.raises(ValidationError) as exc:
-        post(case, world.user(Role.INTAKE), attachment=letter, recipient_kind="accused", party=None, recipient_name="X", address="Y")
+        post(
+            case,
+            world.user(Role.INTAKE),
+            attachment=letter,
+            recipient_kind="accused",
+            party=None,
+            recipient_name="X",
+            address="Y",
+        )
     assert "Điều 56" in exc.value.message
 
 
@@ -131,7 +143,9 @@ def test_a_returned_letter_keeps_the_dispatch_and_reopens_the_duty_to_deliver(wo
     case = decided(world, decision_pdf)
     clerk = world.user(Role.INTAKE)
     first = post(case, clerk)
-    again = delivery_mark_returned(delivery=first, actor=clerk, returned_on=timezone.localdate(), reason="moved")
+    again = delivery_mark_returned(
+        delivery=first, actor=clerk, returned_on=timezone.localdate(), reason="moved"
+    )
     first.refresh_from_db()
     assert first.status == "returned" and first.return_reason == "moved"
     assert again.status == "pending" and again.retry_of == first and again.party == first.party
@@ -147,7 +161,9 @@ def test_a_returned_letter_keeps_the_dispatch_and_reopens_the_duty_to_deliver(wo
     delivery_mark_received(delivery=resent, actor=clerk, received_on=timezone.localdate())
     resent.refresh_from_db()
     assert resent.status == "delivered"
-    kinds = list(CaseEvent.objects.filter(case=case, kind__startswith="delivery.").values_list("kind", flat=True))
+    kinds = list(
+        CaseEvent.objects.filter(case=case, kind__startswith="delivery.").values_list("kind", flat=True)
+    )
     assert kinds == ["delivery.sent", "delivery.returned", "delivery.sent", "delivery.received"]
 
 
@@ -173,8 +189,12 @@ def test_sent_on_time_figure_equals_its_list(world, decision_pdf, settings):
     day = timezone.localdate(sent)
     start, end = min(timezone.localdate(), day) - dt.timedelta(days=1), max(timezone.localdate(), day)
     figure = reporting.sent_on_time_counts(Case.objects.all(), start, end)
-    on_list = set(reporting.sent_on_time_cases(Case.objects.all(), start, end, "on_time").values_list("pk", flat=True))
-    late_list = set(reporting.sent_on_time_cases(Case.objects.all(), start, end, "late").values_list("pk", flat=True))
+    on_list = set(
+        reporting.sent_on_time_cases(Case.objects.all(), start, end, "on_time").values_list("pk", flat=True)
+    )
+    late_list = set(
+        reporting.sent_on_time_cases(Case.objects.all(), start, end, "late").values_list("pk", flat=True)
+    )
     assert (figure.on_time, figure.late) == (len(on_list), len(late_list)) == (1, 1)
     assert on_list == {on_time.pk} and late_list == {late.pk}
     assert unsent.pk not in on_list | late_list
