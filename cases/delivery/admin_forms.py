@@ -84,8 +84,10 @@ class DeliveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.case = case
         results = list(results_to_send(case))
-        self.fields["attachment"].choices = [(str(a.pk), a.description or a.original_name) for a in results]
-        self.fields["party"].choices = [("", "—")] + [
+        attachment_field: forms.ChoiceField = self.fields["attachment"]  # type: ignore[assignment]
+        attachment_field.choices = [(str(a.pk), a.description or a.original_name) for a in results]
+        party_field: forms.ChoiceField = self.fields["party"]  # type: ignore[assignment]
+        party_field.choices = [("", "—")] + [
             (str(p.pk), f"{p.get_role_display()} #{p.position + 1}") for p in case.parties.all()
         ]
         self.fields["version"].initial = case.version

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import deadline_services as dl
 from cases import permissions, rules
-from cases.actors import Actor, is_staff_user, stamp
+from cases.actors import Actor, history_user, is_staff_user, stamp
 from cases.errors import PermissionDeniedError, ValidationError
 from cases.models import Attachment, Case, CaseEvent, Deadline, Party, Role, Visibility
 from cases.services.attachments import FileInput, attachment_create, private_storage
@@ -55,7 +55,8 @@ def default_signer_title(user, case: Case) -> str:
 
 
 def signer_display_name(user) -> str:
-    name = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
+    """Vietnamese order: family and middle names, then the given name ("Đỗ Văn Hùng")."""
+    name = f"{getattr(user, 'last_name', '')} {getattr(user, 'first_name', '')}".strip()
     return name or getattr(user, "username", "")
 
 
@@ -445,7 +446,7 @@ def delivery_record(
             _("Tải lên bản quét giấy biên nhận có chữ ký của người nhận."),
             field_errors={"proof": [_("Trường này là bắt buộc.")]},
         )
-    user = actor if is_staff_user(actor) else None
+    user = history_user(actor)
     if pending is not None:
         delivery = Delivery.objects.select_for_update().get(pk=pending.pk, case=case)
         if delivery.status != Delivery.Status.PENDING:
@@ -498,7 +499,7 @@ def delivery_mark_received(
         raise ValidationError(
             _("Ngày nhận không được ở tương lai."), field_errors={"received_on": [_("Không hợp lệ.")]}
         )
-    user = actor if is_staff_user(actor) else None
+    user = history_user(actor)
     delivery.status, delivery.received_on = Delivery.Status.DELIVERED, received_on
     if proof is not None:
         delivery.proof = _proof(case, actor, proof)
@@ -534,7 +535,7 @@ def delivery_mark_returned(
             _("Ngày trả lại không được ở tương lai."), field_errors={"returned_on": [_("Không hợp lệ.")]}
         )
     note = clean_text("note", note)
-    user = actor if is_staff_user(actor) else None
+    user = history_user(actor)
     delivery.status, delivery.returned_on, delivery.return_reason = (
         Delivery.Status.RETURNED,
         returned_on,
