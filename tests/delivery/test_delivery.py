@@ -198,3 +198,20 @@ def test_sent_on_time_figure_equals_its_list(world, decision_pdf, settings):
     assert (figure.on_time, figure.late) == (len(on_list), len(late_list)) == (1, 1)
     assert on_list == {on_time.pk} and late_list == {late.pk}
     assert unsent.pk not in on_list | late_list
+
+
+def test_the_citizen_is_told_on_the_channel_the_result_went_by(world, decision_pdf, settings):
+    from notifications.models import Notification
+
+    settings.DOCUMENT_SIGNING = {"BACKEND": ""}
+    case = decided(world, decision_pdf)
+    clerk = world.user(Role.INTAKE)
+    post(case, clerk)
+    rows = Notification.objects.filter(case=case, template="delivery.sent")
+    assert sorted(rows.values_list("channel", flat=True)) == ["email", "sms"]
+    for row in rows:
+        assert row.context["tracking_number"] == "EB123456789VN"
+        assert "Bình" not in str(row.context) and "Hàng Bạc" not in str(row.context)
+    receipt = services.FileInput(name="bien-nhan.pdf", content=decision_pdf, content_type="application/pdf")
+    post(case, clerk, channel="in_person", proof=receipt)
+    assert Notification.objects.filter(case=case, template="delivery.sent").count() == 2  # none for the desk
