@@ -97,6 +97,9 @@ def test_tracking_page_shows_the_signature_and_the_postal_dispatch(world, signin
     today = timezone.localdate().strftime("%d/%m/%Y")
     assert f"Kết quả đã gửi qua bưu điện ngày {today}" in text and "EB123456789VN" in text
     assert "Chữ ký số hợp lệ" in text and document.signer_name in text
+    # The timeline says it was signed (with its SHA-256) and sent, with no name or address.
+    assert "Văn bản đã được ký số và ban hành" in text and document.sha256 in text
+    assert "Kết quả giải quyết đã được gửi" in text and "Hàng Bạc" not in text
     # The signed copy is offered; the unsigned source is not.
     assert f"/tai-lieu/{document.attachment_id}/" in text
     assert f"/tai-lieu/{document.source_id}/" not in text
@@ -109,6 +112,7 @@ def test_workspace_panel_record_envelope_and_daily_list(world, client, decision_
     client.force_login(clerk)
     page = client.get(f"/admin/cases/{case.reference}/").content.decode()
     assert 'data-testid="delivery-panel"' in page and 'data-testid="deliver-action"' in page
+    assert "Ký số và ban hành văn bản" in page  # the staff timeline names the event
     url = f"/admin/cases/{case.reference}/delivery/new/"
     assert client.get(url).status_code == 200
     document = SignedDocument.objects.get(case=case)
