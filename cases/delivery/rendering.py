@@ -67,6 +67,10 @@ def docx_with_signatory(content: bytes, *, title: str, name: str) -> bytes:
     if escape(PLACEHOLDER_TITLE) not in xml or escape(PLACEHOLDER_HINT) not in xml:
         return content
     xml = xml.replace(f">{escape(PLACEHOLDER_TITLE)}<", f">{escape(title.upper())}<", 1)
+    # Title, room and name stay on one page (keep with next), so the block is never split.
+    heading = re.search(r"<w:p><w:pPr>(?:(?!<w:p>).)*?>" + re.escape(escape(title.upper())) + "<", xml, re.S)
+    if heading:
+        xml = xml.replace(heading.group(0), heading.group(0).replace("<w:pPr>", "<w:pPr><w:keepNext/>", 1), 1)
     # The hint paragraph becomes the name, far enough below the title for the signature block.
     hint = re.search(r"<w:p>(?:(?!<w:p>).)*?" + re.escape(escape(PLACEHOLDER_HINT)) + r".*?</w:p>", xml, re.S)
     if hint:
@@ -226,7 +230,7 @@ def signature_box(pdf: bytes, *, name: str, title: str) -> Box:
     title_line = _find_line(words, title.upper()) or _find_line(words, title)
     if name_line is not None:
         centre = (name_line[0] + name_line[2]) / 2
-        x2 = min(width - 20, centre + STAMP_WIDTH / 2)
+        x2 = min(width - 42, centre + STAMP_WIDTH / 2)  # inside the right margin (850 twips)
         x1 = max(20, x2 - STAMP_WIDTH)
         if title_line is not None and title_line[3] < name_line[1]:
             room = name_line[1] - title_line[3]
@@ -235,5 +239,8 @@ def signature_box(pdf: bytes, *, name: str, title: str) -> Box:
         else:
             h = STAMP_HEIGHT
             y_top = name_line[1] - 2 - h
-        return Box(x1, height - (y_top + h), x2, height - y_top)
+        y1, y2 = height - (y_top + h), height - y_top
+        if y2 > height - 20:  # never above the top margin
+            y1, y2 = height - 20 - h, height - 20
+        return Box(x1, max(20, y1), x2, max(20 + h, y2))
     return Box(width - 40 - STAMP_WIDTH, 40, width - 40, 40 + STAMP_HEIGHT)

@@ -87,3 +87,30 @@ def test_without_a_key_the_decision_is_issued_unsigned_unless_required(world, se
     settings.DOCUMENT_SIGNING = {"BACKEND": "", "REQUIRED": True}
     with pytest.raises(SigningError):
         decided(world, decision_pdf)
+
+
+def test_the_signature_block_of_a_generated_document_names_the_signatory_and_stays_on_one_page():
+    import io
+    import zipfile
+
+    from cases.delivery import rendering
+    from cases.documents import build_docx, docx_text
+
+    docx = build_docx(
+        header={
+            "issuer": "SỞ XÂY DỰNG HÀ NỘI",
+            "number": "Số: 1/QĐ",
+            "dateline": "Hà Nội, ngày 02 tháng 12 năm 2026",
+        },
+        body="# QUYẾT ĐỊNH\nNội dung.\n",
+        form="Luật Khiếu nại 2011, Điều 31",
+        recipient="complainant",
+    )
+    signed_layout = rendering.docx_with_signatory(docx, title="Giám đốc", name="Đỗ Văn Hùng")
+    text = docx_text(signed_layout)
+    assert "GIÁM ĐỐC" in text and "Đỗ Văn Hùng" in text
+    assert "NGƯỜI CÓ THẨM QUYỀN" not in text and "(Ký, ghi rõ họ tên" not in text
+    xml = zipfile.ZipFile(io.BytesIO(signed_layout)).read("word/document.xml").decode()
+    assert xml.index("<w:keepNext/>") < xml.index("GIÁM ĐỐC")  # title kept with the name
+    # Any other DOCX is left as it is.
+    assert rendering.docx_with_signatory(b"not a zip", title="x", name="y") == b"not a zip"
