@@ -41,6 +41,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "withdraw": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "terminate": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "conclude": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
+    # Sign and issue a decision or notice with the agency's key (cases.delivery).
+    "sign": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
+    # Record the sending of a result, its receipt or its return; print envelopes (the clerk).
+    "deliver": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "publish": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "close": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "second_level": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),

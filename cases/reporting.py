@@ -23,6 +23,10 @@ and in ``docs/reporting.md``.
   period (``decided_at``), those with a resolution limit (K4, K5, K6, T4) met without being late;
   the rate is on time / (on time + late). Cases ended by withdrawal, merger, transfer, termination
   or refusal have no resolved limit and are outside the denominator.
+- **Sent on time** (gửi kết quả đúng hạn), per case: of the cases whose sending limit (K7, K9, T6:
+  send the decision or conclusion) was met in the period (``met_at``, the recorded dispatch of
+  ``cases.delivery``), those with none of them late; rate = on time / (on time + late). A returned
+  letter leaves the dispatch standing (the law measures the sending) and a pending delivery.
 - **Likely duplicate** (nghi trùng): an open case flagged at registration by
   ``cases.duplicates.find_duplicates`` (``rules.duplicate_signals``) and not yet merged, linked or
   cleared by staff."""
@@ -321,6 +325,55 @@ def default_on_time_window(today: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(months // 12, months % 12 + 1, 1), today
 
 
+# ------------------------------------------------------------------------------ sent on time
+
+
+def with_send_outcome(queryset, start: dt.date, end_inclusive: dt.date):
+    """Annotate ``send_met`` (a sending limit K7/K9/T6 was met in the period: in the denominator)
+    and ``send_late`` (one of those late)."""
+    from .models import Deadline
+
+    lo, hi = day_bounds(start, end_inclusive)
+    sent = Deadline.objects.filter(
+        case=OuterRef("pk"),
+        rule_code__in=sorted(rules.SEND_RULES),
+        state=Deadline.State.MET,
+        met_at__gte=lo,
+        met_at__lt=hi,
+    )
+    return queryset.annotate(send_met=Exists(sent), send_late=Exists(sent.filter(missed=True)))
+
+
+def sent_on_time_case_q(outcome: str) -> Q:
+    """Among annotated cases: ``on_time`` or ``late`` (the two parts of the denominator)."""
+    if outcome == "on_time":
+        return Q(send_met=True, send_late=False)
+    if outcome == "late":
+        return Q(send_met=True, send_late=True)
+    raise ValueError(outcome)
+
+
+def sent_on_time_cases(queryset, start: dt.date, end_inclusive: dt.date, outcome: str):
+    """The list behind the figure: the cases counted as sent ``on_time`` or ``late``."""
+    return with_send_outcome(queryset, start, end_inclusive).filter(sent_on_time_case_q(outcome))
+
+
+def sent_on_time_counts(queryset, start: dt.date, end_inclusive: dt.date) -> OnTime:
+    """How many cases of ``queryset`` had their result sent on time, and late, in the period."""
+    from django.db.models import Count
+
+    row = (
+        with_send_outcome(queryset, start, end_inclusive)
+        .filter(send_met=True)
+        .order_by()
+        .aggregate(
+            on_time=Count("id", filter=Q(send_late=False)),
+            late=Count("id", filter=Q(send_late=True)),
+        )
+    )
+    return OnTime(row["on_time"], row["late"])
+
+
 # ------------------------------------------------------------------------------ the methods note
 # (key, term, definition): the dashboard shows every entry, the public statistics page those of
 # PUBLIC_METHODS (it shows no stalled or duplicate figures).
@@ -369,6 +422,17 @@ METHODS = (
             "luật, tố cáo), tỷ lệ hồ sơ được giải quyết không quá thời hạn (đã tính gia hạn và thời "
             "gian tạm đình chỉ). Hồ sơ kết thúc do rút đơn, gộp, chuyển đơn, đình chỉ hoặc không thụ "
             "lý không thuộc mẫu số."
+        ),
+    ),
+    (
+        "sent_on_time",
+        _("Gửi kết quả đúng hạn"),
+        _(
+            "Tính theo hồ sơ: trong các hồ sơ có thời hạn gửi quyết định hoặc kết luận (Luật Khiếu nại, "
+            "Điều 32, Điều 41 khoản 1; Luật Tố cáo, Điều 35 khoản 3) được hoàn thành trong kỳ, tỷ lệ hồ "
+            "sơ đã gửi cho người gửi đơn (và người bị tố cáo, nếu có) không quá thời hạn. Thời điểm gửi "
+            "là thời điểm giao bưu chính, gửi thư điện tử, nhắn tin hoặc trao trực tiếp đã ghi nhận; thư "
+            "bị trả lại không làm mất việc gửi đúng hạn nhưng được đưa lại vào danh sách phải gửi."
         ),
     ),
     (

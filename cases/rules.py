@@ -100,6 +100,11 @@ TEXT_LIMITS: Final[Mapping[str, int]] = {
     "publication_channel": 300,
     "attachment_description": 300,
     "reveal_reason": 500,
+    # the delivery of results (cases.delivery)
+    "signer_title": 120,
+    "recipient_name": 255,
+    "tracking_number": 40,
+    "delivery_contact": 254,
 }
 # The shortest reason a staff member may give for revealing an identity (Law on Denunciations
 # Art 56: every access to the denouncer's identity has a recorded reason).
@@ -386,3 +391,39 @@ def duplicate_signals(
     if same_accused and subject_similarity >= DUPLICATE_SUBJECT_SIMILARITY:
         signals.append("same_accused_similar_subject")
     return signals
+
+
+# ------------------------------------------------------------------------------ delivery of results
+
+# The limits for sending an issued decision or conclusion (Law on Complaints 2011 Arts 32, 41(1);
+# Law on Denunciations 2018 Art 35(3)): met by the recorded dispatch (``cases.delivery``).
+SEND_RULES: Final = frozenset({"K7", "K9", "T6"})
+# Who must have been sent the result before the sending limit counts as met: the complainant,
+# denouncer or petitioner (Art 32 and Art 41(1) list the complainant first; Art 35(3) "notify the
+# denouncer"), and for a denunciation that names one, the person denounced (Art 35(3): "send the
+# conclusion to the denounced"). Copies to other bodies are recorded but do not hold the limit open.
+DELIVERY_PARTY: Final = "party"
+DELIVERY_ACCUSED: Final = "accused"
+
+
+def send_duty_recipients(kind: str, *, has_parties: bool, names_accused: bool) -> frozenset[str]:
+    """The recipient kinds whose dispatch meets the sending limit of a case of ``kind``."""
+    wanted = set()
+    if has_parties:
+        wanted.add(DELIVERY_PARTY)
+    if kind == K.DENUNCIATION and names_accused:
+        wanted.add(DELIVERY_ACCUSED)
+    return frozenset(wanted)
+
+
+def may_send_to(kind: str, recipient_kind: str, *, contains_identity: bool) -> Verdict:
+    """A document that carries a denouncer's identity goes to the denouncer only (Law on
+    Denunciations 2018 Arts 8(3), 56; Art 35(3) sends the conclusion to the denounced without it)."""
+    if contains_identity and recipient_kind != DELIVERY_PARTY:
+        return refused(
+            _(
+                "Văn bản có thông tin nhân thân người tố cáo, chỉ được gửi cho người tố cáo (Luật Tố cáo "
+                "2018, Điều 8 khoản 3, Điều 56)."
+            )
+        )
+    return ALLOWED

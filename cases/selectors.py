@@ -230,6 +230,12 @@ _PUBLIC_DATA_KEYS = {
     "attachment.added": {"names"},
     "case.supplemented": {"text"},
     "note.added": {"text"},
+    # cases.delivery: what the citizen may know of the signed result and of its sending to them
+    # (the events of sendings to others are internal).
+    "document.signed": {"title", "number", "sha256", "attachment"},
+    "delivery.sent": {"channel", "postal_service", "tracking_number", "sent_at"},
+    "delivery.received": {"channel", "tracking_number", "received_on"},
+    "delivery.returned": {"channel", "tracking_number", "returned_on"},
 }
 
 

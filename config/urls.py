@@ -23,4 +23,13 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail pages last, with the language prefix only for English (Vietnamese is the default).
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# The public "verify a document" page is a plain view (cases.delivery.verification), under both
+# languages' prefixes: /xac-thuc-van-ban/ and /en/verify-a-document/.
+from publicsite.verify import ROUTE as VERIFY_ROUTE  # noqa: E402
+from publicsite.verify import verify_document  # noqa: E402
+
+urlpatterns += i18n_patterns(
+    path(VERIFY_ROUTE, verify_document, name="verify-document"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -36,6 +36,9 @@ CITIZEN_TEMPLATES = frozenset(
         "case.decided",
         "case.withdrawn",
         "case.terminated",
+        # The result sent to the citizen (cases.delivery): by e-mail this message is the delivery,
+        # with the signed PDF behind the tracking key; by post, a notice with the tracking number.
+        "delivery.sent",
     }
 )
 STAFF_TEMPLATES = frozenset(

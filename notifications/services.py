@@ -461,6 +461,8 @@ def notify_case_event(
         staff_template = "case.supplemented"
     if staff_template:
         created += _notify_staff_event(case=case, event=event, template=staff_template)
+    if event.kind == DELIVERY_EVENT and event.visibility in CITIZEN_VISIBILITIES:
+        return created + _notify_delivery(case=case, event=event)
     if event.visibility in CITIZEN_VISIBILITIES and event.kind in CITIZEN_TEMPLATES:
         context = citizen_event_context(case=case, event=event)
         created += notification_enqueue_many(
@@ -482,6 +484,51 @@ def notify_case_event(
             ]
         )
     return created
+
+
+DELIVERY_EVENT = "delivery.sent"
+# Which of the party's channels a sending of the result by each channel uses (cases.delivery): an
+# e-mail delivery is this e-mail; an SMS notice is this text; a posted letter gets both notices; a
+# result handed over at the desk needs none.
+DELIVERY_CHANNELS = {
+    "email": (Channel.EMAIL,),
+    "sms": (Channel.SMS,),
+    "post": (Channel.EMAIL, Channel.SMS),
+    "in_person": (),
+}
+
+
+def _notify_delivery(*, case: Case, event: CaseEvent) -> list[Notification]:
+    """The message of a result sent to one party: to that party only, on the channel it was sent by.
+    Never an address or a name in the context; the signed PDF stays behind the tracking key."""
+    data = event.data or {}
+    position = data.get("party")
+    party = next((p for p in case.parties.all() if p.position + 1 == position), None)
+    if party is None or party.notifications_opt_out:
+        return []
+    context = {
+        **citizen_event_context(case=case, event=event),
+        "channel": str(data.get("channel") or ""),
+        "tracking_number": str(data.get("tracking_number") or ""),
+        "postal_service": str(data.get("postal_service") or ""),
+        "sent_date": _fmt_date(data.get("sent_at") or event.created_at),
+    }
+    addresses = {Channel.EMAIL: party.email, Channel.SMS: party.phone}
+    return notification_enqueue_many(
+        [
+            Message(
+                party=party,
+                channel=channel,
+                template=DELIVERY_EVENT,
+                context=context,
+                language=party.language,
+                dedupe_key=f"event:{event.hash}:party:{party.pk}:{channel}",
+                case=case,
+            )
+            for channel in DELIVERY_CHANNELS.get(context["channel"], ())
+            if addresses.get(channel)
+        ]
+    )
 
 
 # --- sending -----------------------------------------------------------------------------------

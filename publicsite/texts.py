@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import get_language, pgettext, pgettext_lazy
 
+from cases.delivery.models import Delivery
 from cases.models import Attachment, Case, CaseKind, CaseStatus
 from cases.reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
 
@@ -169,6 +170,10 @@ EVENT_TITLES = {
     "attachment.added": pgettext_lazy("public", "Tài liệu được bổ sung"),
     "case.supplemented": pgettext_lazy("public", "Ông/bà đã bổ sung thông tin"),
     "note.added": pgettext_lazy("public", "Thông tin từ cơ quan giải quyết"),
+    "document.signed": pgettext_lazy("public", "Văn bản đã được ký số và ban hành"),
+    "delivery.sent": pgettext_lazy("public", "Kết quả giải quyết đã được gửi"),
+    "delivery.received": pgettext_lazy("public", "Ông/bà đã nhận kết quả giải quyết"),
+    "delivery.returned": pgettext_lazy("public", "Thư gửi kết quả bị trả lại; cơ quan sẽ gửi lại"),
 }
 
 
@@ -252,6 +257,21 @@ def event_details(kind: str, data: dict) -> list[tuple[str, str]]:
         lines.append((pgettext("public", "Nội dung"), data["text"]))
     if kind == "attachment.added" and data.get("citizen_note"):
         lines.append((pgettext("public", "Nội dung bổ sung"), data["citizen_note"]))
+    if kind == "document.signed":
+        if data.get("title"):
+            lines.append((pgettext("public", "Văn bản"), data["title"]))
+        if data.get("number"):
+            lines.append((pgettext("public", "Số văn bản"), data["number"]))
+        if data.get("sha256"):
+            lines.append((pgettext("public", "Mã băm SHA-256"), data["sha256"]))
+    if kind.startswith("delivery.") and data.get("channel"):
+        lines.append((pgettext("public", "Hình thức gửi"), str(Delivery.Channel(data["channel"]).label)))
+        if data.get("tracking_number"):
+            lines.append((pgettext("public", "Số hiệu bưu gửi"), data["tracking_number"]))
+        if data.get("received_on"):
+            lines.append((pgettext("public", "Ngày nhận"), format_date_value(data["received_on"])))
+        if data.get("returned_on"):
+            lines.append((pgettext("public", "Ngày trả lại"), format_date_value(data["returned_on"])))
     if kind == "case.received" and data.get("attachments"):
         lines.append((pgettext("public", "Số tài liệu kèm theo"), str(data["attachments"])))
     return lines

@@ -29,6 +29,8 @@ from django.views.decorators.http import require_GET
 
 from cases import reporting, rules, services, workflow
 from cases.actors import Citizen
+from cases.delivery.models import Delivery
+from cases.delivery.selectors import public_deliveries, public_signatures
 from cases.errors import ApplicationError
 from cases.errors import ValidationError as ServiceValidationError
 from cases.models import Attachment, Authority, CaseKind, CaseStatus, IdentityAccessLog
@@ -546,10 +548,55 @@ def _timeline_rows(case, visible_attachment_ids):
     return list(reversed(rows))
 
 
+def _delivery_rows(case):
+    """How the result reached the citizen (or is on its way): channel, dates, the postal item's
+    number; never a name or an address."""
+    rows = []
+    for d in public_deliveries(case):
+        date = timezone.localtime(d.sent_at).strftime("%d/%m/%Y") if d.sent_at else ""
+        if d.status == Delivery.Status.PENDING:
+            text = pgettext("public", "Cơ quan đang gửi lại kết quả cho ông/bà.")
+        elif d.channel == Delivery.Channel.POST:
+            text = pgettext("public", "Kết quả đã gửi qua bưu điện ngày %(date)s") % {"date": date}
+            if d.tracking_number:
+                text += " " + pgettext("public", "(%(service)s, số hiệu bưu gửi %(number)s)") % {
+                    "service": d.postal_service_label,
+                    "number": d.tracking_number,
+                }
+            if d.status == Delivery.Status.DELIVERED and d.received_on:
+                text += "; " + pgettext("public", "đã phát ngày %(date)s") % {
+                    "date": d.received_on.strftime("%d/%m/%Y")
+                }
+            if d.status == Delivery.Status.RETURNED and d.returned_on:
+                text += "; " + pgettext("public", "thư bị trả lại ngày %(date)s, cơ quan sẽ gửi lại") % {
+                    "date": d.returned_on.strftime("%d/%m/%Y")
+                }
+        elif d.channel == Delivery.Channel.EMAIL:
+            text = pgettext("public", "Kết quả đã gửi qua thư điện tử ngày %(date)s") % {"date": date}
+        elif d.channel == Delivery.Channel.SMS:
+            text = pgettext("public", "Đã nhắn tin thông báo kết quả ngày %(date)s") % {"date": date}
+        else:
+            text = pgettext("public", "Kết quả đã trao trực tiếp tại cơ quan ngày %(date)s") % {"date": date}
+        rows.append({"text": text, "status": d.status, "channel": d.channel, "document": d.document_name})
+    return rows
+
+
+def _signature_row(document, result):
+    return {
+        "valid": result.valid,
+        "signer": document.signer_name,
+        "title": document.signer_title,
+        "signed_at": document.signed_at,
+        "number": document.document_number,
+        "sha256": document.sha256,
+    }
+
+
 def case_public_view(case):
     """What the complainant sees of a case (shared by the tracking page and the API)."""
     attachments = list(access.citizen_attachments(case))
     visible_ids = {a.pk for a in attachments}
+    signatures = public_signatures(case, visible_ids)
     documents = [
         {
             "id": a.pk,
@@ -561,6 +608,7 @@ def case_public_view(case):
             "uploaded_at": a.uploaded_at,
             "from_citizen": a.uploaded_by_id is None
             and a.kind in (Attachment.Kind.EVIDENCE, Attachment.Kind.SUPPLEMENT),
+            "signature": _signature_row(*signatures[a.pk]) if a.pk in signatures else None,
         }
         for a in attachments
     ]
@@ -583,6 +631,7 @@ def case_public_view(case):
         "can_withdraw": bool(rules.can_withdraw(case)),
         "can_add_documents": case.status in workflow.OPEN_STATES,
         "outcome_label": str(texts.OUTCOME_LABELS.get(case.outcome, "")) if case.outcome else "",
+        "deliveries": _delivery_rows(case),
     }
 
 

@@ -15,6 +15,16 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v unzip >/dev/null || missing+=(unzip)
 # Vietnamese glyphs in the browser tests' screenshots.
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# Signed decisions (cases.delivery, docs/decisions/0008): LibreOffice headless renders the DOCX to
+# PDF/A, Liberation Serif stands in for Times New Roman (same metrics, every Vietnamese letter), TeX
+# Gyre Termes draws the visible signature block, poppler finds where it goes, SoftHSM is the PKCS#11
+# token the tests sign with.
+dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >/dev/null 2>&1 \
+  || missing+=(libreoffice-writer-nogui)
+[ -d /usr/share/fonts/truetype/liberation2 ] || missing+=(fonts-liberation2)
+[ -f /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-regular.otf ] || missing+=(fonts-texgyre)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v softhsm2-util >/dev/null || missing+=(softhsm2)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install_services: installing ${missing[*]}"
   apt-get update -q >/dev/null

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import documents, permissions, rules, services, workflow
+from ..delivery.services import sign_generated_notices
 from ..errors import ConflictError
 from ..models import Case
 from ..models import CaseKind as K
@@ -265,6 +266,8 @@ def do_conclude(case, user, form):
     )
     if decision_file is None:
         _with_notices("conclude", case, user, form)
+        # The decision made from the template is issued signed (cases.delivery, decision 0008).
+        sign_generated_notices(case=case, actor=user, action="conclude", number=d["decision_number"])
     return case
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import names, permissions, selectors
+from ..delivery.models import Delivery
 from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Membership, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
@@ -148,6 +149,10 @@ EVENT_LABELS = {
     "deadline.changed": _("Thay đổi thời hạn"),
     "identity.revealed": _("Xem nhân thân người gửi đơn"),
     "case.duplicate_cleared": _("Xác nhận không trùng"),
+    "document.signed": _("Ký số và ban hành văn bản"),
+    "delivery.sent": _("Gửi kết quả"),
+    "delivery.received": _("Người nhận đã nhận kết quả"),
+    "delivery.returned": _("Thư gửi kết quả bị trả lại"),
 }
 
 DATA_LABELS = {
@@ -193,7 +198,25 @@ DATA_LABELS = {
     "level": _("Cấp"),
     "calendar_version": _("Phiên bản lịch"),
     "deadlines": _("Thời hạn"),
+    # cases.delivery
+    "title": _("Văn bản"),
+    "number": _("Số văn bản"),
+    "sha256": _("SHA-256"),
+    "source": _("Bản nguồn"),
+    "signer": _("Người ký"),
+    "signer_title": _("Chức vụ người ký"),
+    "certificate_sha256": _("Dấu vân tay chứng thư số"),
+    "pdfa": _("PDF/A"),
+    "delivery": _("Lượt gửi"),
+    "recipient": _("Người nhận"),
     "party": _("Người gửi đơn số"),
+    "postal_service": _("Doanh nghiệp bưu chính"),
+    "tracking_number": _("Số hiệu bưu gửi"),
+    "sent_at": _("Thời điểm gửi"),
+    "received_on": _("Ngày nhận"),
+    "returned_on": _("Ngày trả lại"),
+    "retry_of": _("Gửi lại lượt"),
+    "retry": _("Lượt gửi lại"),
 }
 
 # Keys whose meaning depends on the event.
@@ -201,9 +224,16 @@ EVENT_DATA_LABELS = {
     ("case.published", "channel"): _("Hình thức công khai"),
     ("identity.revealed", "reason"): _("Lý do xem"),
     ("identity.revealed", "attachment"): _("Tài liệu đã mở"),
+    ("delivery.sent", "channel"): _("Hình thức gửi"),
+    ("delivery.received", "channel"): _("Hình thức gửi"),
+    ("delivery.returned", "channel"): _("Hình thức gửi"),
+    ("delivery.returned", "reason"): _("Lý do trả lại"),
 }
-_USER_KEYS = {"assignee", "previous"}
-_HIDDEN_KEYS = {"attachment", "attachments_ids"}
+_USER_KEYS = {"assignee", "previous", "signer"}
+_DELIVERY_CHOICES = dict(
+    [*Delivery.Recipient.choices, *Delivery.PostalService.choices, *Delivery.ReturnReason.choices]
+)
+_HIDDEN_KEYS = {"attachment", "attachments_ids", "source", "delivery"}
 
 
 def _reason_label(code: str) -> str:
@@ -243,6 +273,10 @@ def _present_value(key: str, value):
         return found.display_name(lang()) if found else value
     if key == "channel" and value in Case.Channel.values:
         return _choice_label(Case.Channel.choices, value)
+    if key == "channel" and value in Delivery.Channel.values:
+        return _choice_label(Delivery.Channel.choices, value)
+    if key in ("recipient", "postal_service", "reason") and value in _DELIVERY_CHOICES:
+        return _DELIVERY_CHOICES[value]
     if key == "changes" and isinstance(value, dict):
         return "; ".join(f"{field_label(Case, k)}: {v}" for k, v in value.items()) or None
     if key == "deadlines" and isinstance(value, list):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import deadline_services as dl
 from .. import permissions, rules, workflow
 from ..actors import Actor, Citizen, history_user, stamp
+from ..delivery.services import sign_on_issue
 from ..errors import ConflictOfInterestError, PermissionDeniedError, ValidationError
 from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Visibility
 from ..models import CaseKind as K
@@ -341,10 +342,14 @@ def case_conclude(
             "attachment": attachment.pk if attachment else None,
         },
     )
+    events = [event]
+    if attachment is not None:  # the decision document is issued signed (cases.delivery, decision 0008)
+        signed = sign_on_issue(case=case, actor=actor, attachment=attachment, number=decision_number)
+        events += [signed] if signed is not None else []
     dl.deadlines_complete(case)
     dl.deadlines_on_conclusion(case)
     return save(
-        case, actor, f"{target}: {outcome}", ["status", "outcome", "outcome_summary", "decided_at"], [event]
+        case, actor, f"{target}: {outcome}", ["status", "outcome", "outcome_summary", "decided_at"], events
     )
 
 

@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "cases",
     "cases.monitoring",
+    "cases.delivery",
     "publicsite",
     "notifications",
     "search",
@@ -211,6 +212,8 @@ CACHES = cache_settings(CACHE_URL)
 PUBLIC_RATE_LIMITS = {
     "submit": env("PUBLIC_RATE_LIMIT_SUBMIT", default="10/h"),
     "track": env("PUBLIC_RATE_LIMIT_TRACK", default="60/h"),
+    # The public "verify a document" page (upload or reference + number).
+    "verify": env("PUBLIC_RATE_LIMIT_VERIFY", default="30/h"),
 }
 # How many reverse proxies in front of Django append to X-Forwarded-For (0: use REMOTE_ADDR).
 PUBLIC_TRUSTED_PROXY_COUNT = env.int("PUBLIC_TRUSTED_PROXY_COUNT", default=0)
@@ -227,6 +230,32 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", d
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=600)
 # Links in citizens' messages: PUBLIC_BASE_URL + CASE_TRACKING_URL (never the access key).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# Signed decisions and notices (cases.delivery; docs/decisions/0008). The agency's key is a PKCS#12
+# file or a PKCS#11 token; without a backend, documents are issued unsigned (make run). Trust
+# anchors are the root certificates (PEM files) whose chains the public verification accepts.
+DOCUMENT_SIGNING = {
+    "BACKEND": env("SIGNING_BACKEND", default=""),  # "pkcs12" | "pkcs11" | "" (off)
+    "REQUIRED": env.bool("SIGNING_REQUIRED", default=False),
+    "PKCS12_FILE": env("SIGNING_PKCS12_FILE", default=""),
+    "PKCS12_PASSPHRASE": env("SIGNING_PKCS12_PASSPHRASE", default=""),
+    "PKCS11_MODULE": env("SIGNING_PKCS11_MODULE", default=""),
+    "PKCS11_TOKEN_LABEL": env("SIGNING_PKCS11_TOKEN_LABEL", default=""),
+    "PKCS11_KEY_LABEL": env("SIGNING_PKCS11_KEY_LABEL", default=""),
+    "PKCS11_CERT_LABEL": env("SIGNING_PKCS11_CERT_LABEL", default=""),
+    "PKCS11_PIN": env("SIGNING_PKCS11_PIN", default=""),
+    # Intermediate certificates (PEM files) to embed with the signature.
+    "CHAIN_FILES": env.list("SIGNING_CHAIN_FILES", default=[]),
+    "TRUST_ANCHORS": env.list("SIGNING_TRUST_ANCHORS", default=[]),
+    # The font of the visible signature block (must have Vietnamese glyphs).
+    # A CFF OpenType font (1000 units per em) with Vietnamese glyphs: see cases/delivery/signing.py.
+    "STAMP_FONT": env(
+        "SIGNING_STAMP_FONT",
+        default="/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-regular.otf",
+    ),
+    "SOFFICE": env("SIGNING_SOFFICE", default="soffice"),
+    "RENDER_TIMEOUT": env.int("SIGNING_RENDER_TIMEOUT", default=120),
+}
 
 # Public reference prefix for case numbers, e.g. HN-2026-000123.
 CASE_REFERENCE_PREFIX = env("CASE_REFERENCE_PREFIX", default="HN")
@@ -246,5 +275,8 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
         # Wagtail's reference-index tasks log every run at INFO (hundreds of lines in seed_demo).
         "django_tasks": {"level": "WARNING"},
+        # Font subsetting for the visible signature block logs every table at INFO.
+        "fontTools": {"level": "WARNING"},
+        "pyhanko.pdf_utils.font": {"level": "ERROR"},
     },
 }

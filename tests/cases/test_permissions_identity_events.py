@@ -34,6 +34,7 @@ EXPECTED_OWN = {
         "withdraw",
         "second_level",
         "view_identity",
+        "deliver",  # the clerk records the sending of results (cases.delivery); never "sign"
     },
     Role.INSPECTOR: {"view"},  # acts only on the cases assigned to them
     Role.HEAD_OF_UNIT: set(permissions.ACTION_ROLES) - {"escalate"},
