@@ -20,7 +20,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         "cases.view_case",
         "cases.view_identity",
-        "cases.view_all_cases",
         "cases.add_holiday",
         "cases.change_holiday",
         "cases.delete_holiday",
@@ -69,7 +68,7 @@ def membership_grant(*, user, authority, role: str) -> Membership:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    for cache in ("_kntc_memberships", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+    for cache in ("_kntc_memberships", "_kntc_scope", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         if hasattr(user, cache):
             delattr(user, cache)
     return membership

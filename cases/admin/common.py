@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions, selectors
 from ..errors import PermissionDeniedError
-from ..models import Authority, Case, Deadline, Membership, Party, Role
+from ..models import Authority, Case, Deadline, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
+from ..scope import staff_scope
 
 STAFF_ROLES_FOR_ASSIGNMENT = (Role.INSPECTOR, Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
 
@@ -52,25 +53,14 @@ def is_auditor(user) -> bool:
 
 
 def scope_paths(user) -> list[str] | None:
-    """Authority paths whose sub-trees the user works in; None = everything (auditor, superuser)."""
-    if user.is_superuser or user.has_perm("cases.view_all_cases") or is_auditor(user):
-        return None
-    return sorted(
-        set(Membership.objects.filter(user=user, active=True).values_list("authority__path", flat=True))
-    )
+    """Authority paths whose sub-trees the user works in; None = everything (auditor, superuser).
+    ``cases.scope.staff_scope`` decides."""
+    scope = staff_scope(user)
+    return None if scope.everything else list(scope.roots)
 
 
 def authorities_in_scope(user):
-    paths = scope_paths(user)
-    qs = Authority.objects.order_by("path")
-    if paths is None:
-        return qs
-    from django.db.models import Q
-
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return qs.filter(condition)
+    return staff_scope(user).authorities()
 
 
 def staff_in_scope(user):

@@ -28,6 +28,7 @@ from .. import permissions, selectors, services
 from ..duplicates import find_duplicates
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
+from ..scope import staff_scope
 from . import common
 from .actions import ACTIONS, ANNOTATIONS, available_actions
 from .forms import RevealForm
@@ -578,7 +579,9 @@ def export_view(request, reference, fmt):
 
 def access_log_scope(user):
     """Auditors and superusers read every row; heads of agency their own sub-trees; others none."""
-    qs = IdentityAccessLog.objects.select_related("user", "case", "party", "party__case")
+    qs = IdentityAccessLog.objects.select_related("user", "case", "party", "party__case").filter(
+        staff_scope(user).case_q("case__")  # never the log of a case the reader is accused in
+    )
     if user.is_superuser or permissions.is_auditor(user):
         return qs
     paths = [p for r, p in permissions._memberships(user) if r == Role.HEAD_OF_AGENCY]

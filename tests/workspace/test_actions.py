@@ -303,7 +303,10 @@ def test_assignment_conflict_of_interest_is_shown(world, login):
     case = accepted(world, assign=False)
     services.case_classify(case=case, actor=world.user(R.INTAKE), accused_authority=world.hn_sxd)
     case = fresh(case)
-    r = login(world.user(R.HEAD_OF_UNIT)).post(
+    # The head of the accused department is excluded from the case itself (cases.scope); the
+    # city's head of agency assigns, and the department's inspector is refused.
+    assert login(world.user(R.HEAD_OF_UNIT)).get(f"/admin/cases/{case.reference}/").status_code == 404
+    r = login(world.user(R.HEAD_OF_AGENCY)).post(
         f"/admin/cases/{case.reference}/action/assign/",
         {"version": case.version, "assignee": world.user(R.INSPECTOR).pk},
     )
