@@ -20,6 +20,7 @@ finder, exports, the oversight dashboard and search — goes through ``staff_sco
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,8 +31,20 @@ from .actors import Citizen, System
 from .models import Authority, Case, Membership, Role
 
 
+# Forms of address a clerk may type before the accused's name ("Ông Nguyễn Văn X").
+HONORIFICS = ("ông", "bà", "anh", "chị", "đồng chí", "đ/c")
+
+
 def _fold(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name or "").casefold().split())
+
+
+def _fold_accused(name: str) -> str:
+    folded = _fold(name)
+    for honorific in HONORIFICS:
+        if folded.startswith(honorific + " "):
+            return folded[len(honorific) + 1 :]
+    return folded
 
 
 def name_variants(user) -> tuple[str, ...]:
@@ -44,7 +57,7 @@ def name_variants(user) -> tuple[str, ...]:
 
 
 def ancestor_paths(path: str) -> list[str]:
-    """"/HN/HN-SXD/" -> ["/HN/", "/HN/HN-SXD/"]: the authority and every body above it."""
+    """ "/HN/HN-SXD/" -> ["/HN/", "/HN/HN-SXD/"]: the authority and every body above it."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -84,7 +97,15 @@ class StaffScope:
             q |= Q(**{f"{prefix}accused_authority__path__in": unit_paths})
             any_rule = True
         for name in self.names:
-            q |= Q(**{f"{prefix}accused_name__iexact": name})
+            # The name as typed, whatever its case and spacing (the same test as ``excluded``).
+            pattern = (
+                r"^\s*(?:("
+                + "|".join(HONORIFICS)
+                + r")\s+)?"
+                + r"\s+".join(re.escape(word) for word in name.split())
+                + r"\s*$"
+            )
+            q |= Q(**{f"{prefix}accused_name__iregex": pattern})
             any_rule = True
         return q if any_rule else None
 
@@ -97,7 +118,7 @@ class StaffScope:
             accused_path = case.accused_authority.path
             if any(path.startswith(accused_path) for path in self.member_paths):
                 return str(_("thuộc đơn vị bị khiếu nại/tố cáo"))
-        if self.names and _fold(case.accused_name) in self.names:
+        if self.names and _fold_accused(case.accused_name) in self.names:
             return str(_("trùng họ tên với người bị khiếu nại/tố cáo"))
         return None
 
