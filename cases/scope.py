@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy as _
 from .actors import Citizen, System
 from .models import Authority, Case, Membership, Role
 
-
 # Forms of address a clerk may type before the accused's name ("Ông Nguyễn Văn X").
 HONORIFICS = ("ông", "bà", "anh", "chị", "đồng chí", "đ/c")
 

@@ -32,6 +32,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "cases",
+    "cases.audit",
     "publicsite",
     "notifications",
     "search",

@@ -107,7 +107,7 @@ def test_every_staff_read_asks_one_scope_rule(world, client):
             base = f"/admin/cases/{case.reference}/"
             hidden = 404
 
-            def check(view, response, expect):
+            def check(view, response, expect, label=label, where=where):
                 got = response.status_code
                 ok = (got == expect) if expect != "refused" else refused(response)
                 if not ok:
