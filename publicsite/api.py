@@ -351,6 +351,8 @@ class CaseCreateView(PublicAPIView):
             logger.warning("api honeypot filled; nothing registered")
             raise ApiError(400, pgettext("public", "Yêu cầu không hợp lệ."))
         status_code = 400
+        if request.FILES:
+            self.limit("upload")
         check = intake.read_uploads(request.FILES.getlist("files"))
         if not check.ok:
             errors["files"] = check.errors
@@ -410,6 +412,7 @@ class CaseDocumentsView(PublicAPIView):
 
     def post(self, request, reference):
         case = self.case_from_key(reference)
+        self.limit("upload")
         uploads = request.FILES.getlist("files")
         note = request.data.get("note", "") if hasattr(request.data, "get") else ""
         if not isinstance(note, str):

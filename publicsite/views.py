@@ -314,6 +314,12 @@ def _intake_content(page, request, draft, first_incomplete):
             intake.unstage_files(draft, remove)
         uploads = request.FILES.getlist("files")
         if uploads:
+            # Every public step that accepts files counts in the "upload" bucket before any file
+            # is read (the wizard, the tracking page and the API share it).
+            verdict = ratelimit.hit(request, "upload")
+            if not verdict.allowed:
+                intake.save_draft(request, draft)
+                return rate_limited_response(page, request, verdict)
             count, size = intake.staged_totals(draft)
             check = intake.read_uploads(uploads, count, size)
             if check.ok:
@@ -635,6 +641,9 @@ def _tracking_detail(page, request, case, *, supplement_form=None, withdraw_form
 
 
 def _tracking_supplement(page, request, case):
+    verdict = ratelimit.hit(request, "upload")
+    if not verdict.allowed:
+        return rate_limited_response(page, request, verdict)
     form = SupplementForm(request.POST, request.FILES)
     uploads = request.FILES.getlist("files")
     if form.is_valid():

@@ -203,6 +203,8 @@ CACHES = cache_settings(CACHE_URL)
 PUBLIC_RATE_LIMITS = {
     "submit": env("PUBLIC_RATE_LIMIT_SUBMIT", default="10/h"),
     "track": env("PUBLIC_RATE_LIMIT_TRACK", default="60/h"),
+    # Every public step that accepts files (wizard upload step, tracking supplement, API documents).
+    "upload": env("PUBLIC_RATE_LIMIT_UPLOAD", default="30/h"),
 }
 # How many reverse proxies in front of Django append to X-Forwarded-For (0: use REMOTE_ADDR).
 PUBLIC_TRUSTED_PROXY_COUNT = env.int("PUBLIC_TRUSTED_PROXY_COUNT", default=0)
