@@ -33,6 +33,7 @@ from cases.errors import ApplicationError
 from cases.errors import ValidationError as ServiceValidationError
 from cases.models import Attachment, Authority, CaseKind, CaseStatus, IdentityAccessLog
 from cases.selectors import case_deadlines, case_timeline
+from cases.spreadsheet import safe_row
 
 from . import access, intake, ratelimit, statistics, texts
 from .forms import (
@@ -812,7 +813,7 @@ def statistics_csv(result) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # so spreadsheet programs read the Vietnamese letters as UTF-8
     writer = csv.writer(response)
-    writer.writerow(statistics.csv_header())
+    writer.writerow(safe_row(statistics.csv_header()))
     for row in statistics.csv_rows(result):
-        writer.writerow(row)
+        writer.writerow(safe_row(row))  # authority names are data: never a formula
     return response

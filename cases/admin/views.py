@@ -29,6 +29,7 @@ from ..duplicates import find_duplicates
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
 from ..scope import staff_scope
+from ..spreadsheet import safe_row
 from . import common
 from .actions import ACTIONS, ANNOTATIONS, available_actions
 from .forms import RevealForm
@@ -523,6 +524,16 @@ def history_export(case: Case, user) -> dict:
     }
 
 
+class _SafeWriter:
+    """A csv writer whose text cells cannot become formulas (``cases.spreadsheet``)."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row):
+        self.writer.writerow(safe_row(row))
+
+
 def export_view(request, reference, fmt):
     case = common.case_for(request.user, reference)
     if not can_export(request.user, case):
@@ -540,7 +551,7 @@ def export_view(request, reference, fmt):
         )
     else:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = _SafeWriter(csv.writer(buffer))
         writer.writerow(["at", "source", "kind", "actor", "visibility", "details", "changes", "reason"])
         for row in payload["timeline"]:
             writer.writerow(
