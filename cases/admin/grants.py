@@ -17,6 +17,7 @@ from ..audit import grants
 from ..audit.models import GrantLogEntry, GrantRequest
 from ..errors import ApplicationError
 from ..models import Membership, Role
+from ..validation import RefusesControlCharacters
 
 
 def _roots(user, roles) -> list[str]:
@@ -43,7 +44,7 @@ def grants_scope(user) -> Q | None:
     return q
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(RefusesControlCharacters, forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

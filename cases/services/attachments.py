@@ -63,7 +63,9 @@ def attachment_create(
         visibility=visibility,
         # What a denouncer sends carries their handwriting and identity (Art 56(2)).
         contains_identity=upload.contains_identity or (case.kind == K.DENUNCIATION and from_citizen),
-        description=upload.description[: rules.max_length("attachment_description")],
+        description=rules.strip_control_characters(upload.description)[
+            : rules.max_length("attachment_description")
+        ],
         uploaded_by=history_user(actor),
     )
     attachment.file.name = saved

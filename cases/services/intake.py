@@ -53,7 +53,13 @@ PARTY_ROLE: dict[str, str] = {
 
 
 def _validate_submission(
-    kind: str, parties: Sequence[PartyInput], subject: str, description: str, contested_act: str
+    kind: str,
+    parties: Sequence[PartyInput],
+    subject: str,
+    description: str,
+    contested_act: str,
+    accused_name: str = "",
+    accused_position: str = "",
 ) -> dict[str, list[Text]]:
     errors: dict[str, list[Text]] = {}
 
@@ -73,6 +79,8 @@ def _validate_submission(
     else:
         check("description", "description", description)
     check("contested_act", "contested_act", contested_act)
+    check("accused_name", "accused_name", accused_name)
+    check("accused_position", "accused_position", accused_position)
     if kind == K.ANONYMOUS_REPORT:
         if parties:
             errors["parties"] = [_("Tin báo không nêu tên không ghi nhân thân người gửi.")]
@@ -132,7 +140,9 @@ def case_submit(
     Law on Complaints Art 27, Law on Denunciations Art 24(1), Law on Citizen Reception Art 28(1)).
 
     ``actor``: the intake officer (a staff user), ``Citizen.filing()`` online, or ``SYSTEM``."""
-    errors = _validate_submission(kind, parties, subject, description, contested_act)
+    errors = _validate_submission(
+        kind, parties, subject, description, contested_act, accused_name, accused_position
+    )
     if errors:
         raise ValidationError(_("Thông tin đơn chưa hợp lệ."), field_errors=errors)
     if not permissions.can_register_for(actor, authority):
