@@ -173,8 +173,19 @@ class Receipt:
     attachments: list[str]
     contact_given: bool
 
-    def as_session(self) -> dict:
-        return dict(self.__dict__)
+    def as_session(self) -> str:
+        """The receipt as the session keeps it until the receipt page is shown once: encrypted
+        with the field keys like the wizard draft, since it carries the access key."""
+        return encrypt(json.dumps(self.__dict__, default=str))
+
+    @staticmethod
+    def from_session(raw) -> dict | None:
+        if not isinstance(raw, str):
+            return None
+        try:
+            return json.loads(decrypt(raw))
+        except (ValueError, TypeError):
+            return None
 
 
 def acceptance_deadline(case) -> Deadline | None:

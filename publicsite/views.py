@@ -2,7 +2,8 @@
 private document download. Writes go through ``cases.services`` only.
 
 Every response that shows case data or identity typed by the citizen carries
-``Cache-Control: no-store``; the secret key never appears in a URL or in the session."""
+``Cache-Control: no-store``; the secret key never appears in a URL, and the session holds it only
+encrypted (the receipt, with the field keys, until the receipt page has been shown once)."""
 
 from __future__ import annotations
 
@@ -451,7 +452,7 @@ def _revalidate(draft):
 
 
 def _intake_receipt(page, request):
-    receipt = request.session.pop(intake.RECEIPT_KEY, None)
+    receipt = intake.Receipt.from_session(request.session.pop(intake.RECEIPT_KEY, None))
     context = {"step": "receipt", "receipt": None}
     if receipt:
         authority = Authority.objects.filter(code=receipt.get("authority_code") or "").first()

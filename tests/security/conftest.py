@@ -15,3 +15,19 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Rate-limit counters live in this run's own Redis db (CACHE_URL): each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_STORAGE_ROOT
