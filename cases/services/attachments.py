@@ -44,7 +44,8 @@ def attachment_create(
     """Store one checked file in private storage and its row (with its history record)."""
     filecheck.validate_files([upload])
     content_type = filecheck.sniff_content_type(upload.content)
-    assert content_type is not None  # validate_files refused anything else
+    if content_type is None:  # validate_files refused anything else; a real check under -O too
+        raise ValidationError(_("Tệp đính kèm không hợp lệ."))
     digest = hashlib.sha256(upload.content).hexdigest()
     safe = filecheck.sanitise_filename(upload.name)
     stem = Path(safe).stem[:80] or "tep"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +134,14 @@ PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "
 # all decrypt (rotation). Production must set its own.
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="]
+)
+# The blind index for duplicate detection (Party.national_id_digest) has its own key, so rotating
+# the field keys never changes a digest (cases.crypto.blind_index; manage.py rotate_keys).
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="dev-only-blind-index-key")
+# Signed checkpoints over the event chains (cases.audit.checkpoints): an Ed25519 private key in
+# PEM, kept outside the database (a file the database's owner cannot write).
+EVENT_CHECKPOINT_KEY_FILE = env(
+    "EVENT_CHECKPOINT_KEY_FILE", default=str(BASE_DIR / "var" / "keys" / "checkpoint.pem")
 )
 
 # Celery: Redis broker in tests and production. With CELERY_TASK_ALWAYS_EAGER (make run) tasks run
