@@ -20,6 +20,7 @@ from cases import rules, services
 from cases.actors import Citizen
 from cases.crypto import decrypt, encrypt
 from cases.models import Attachment, Authority, CaseKind, Deadline
+from cases.storage import read_private_file, write_private_file
 
 from .forms import ContentForm, KindForm, PersonForm, ReviewForm, validate_group
 
@@ -327,7 +328,7 @@ def stage_files(draft: dict, files: list[services.FileInput]) -> None:
     directory = _stage_dir(draft)
     for f in files:
         token = secrets.token_hex(8)
-        (directory / f"{token}.bin").write_bytes(f.content)
+        write_private_file(directory / f"{token}.bin", f.content)  # encrypted, 0600
         draft["files"].append(
             {"id": token, "name": f.name, "size": len(f.content), "content_type": f.content_type}
         )
@@ -352,7 +353,7 @@ def staged_inputs(draft: dict) -> list[services.FileInput]:
             inputs.append(
                 services.FileInput(
                     name=meta["name"],
-                    content=path.read_bytes(),
+                    content=read_private_file(path),
                     content_type=meta["content_type"],
                     kind=Attachment.Kind.EVIDENCE,
                 )

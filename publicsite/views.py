@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import (
     FileResponse,
@@ -767,10 +766,9 @@ def file_response(attachment):
 
 
 def _open_private(attachment):
-    from django.core.files.storage import FileSystemStorage
+    from cases.storage import private_storage
 
-    storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
-    return storage.open(attachment.file.name, "rb")
+    return private_storage().open(attachment.file.name, "rb")
 
 
 # ======================================================================================= statistics

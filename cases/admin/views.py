@@ -11,7 +11,6 @@ import zlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import FileSystemStorage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
@@ -30,6 +29,7 @@ from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
 from ..scope import staff_scope
 from ..spreadsheet import safe_row
+from ..storage import private_storage
 from . import common
 from .actions import ACTIONS, ANNOTATIONS, available_actions
 from .forms import RevealForm
@@ -345,7 +345,7 @@ def attachment_preview(request, reference, attachment_id):
         from ..documents import docx_preview
 
         try:
-            with FileSystemStorage(location=_private_root()).open(attachment.file.name, "rb") as fh:
+            with private_storage().open(attachment.file.name, "rb") as fh:
                 docx = docx_preview(fh.read())
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
             docx = None  # a damaged or oversized document: shown as a download, never a 500
@@ -378,7 +378,7 @@ def attachment_file(request, reference, attachment_id):
     """The file from private storage, after the permission checks; inline only for images and
     PDFs (for the preview), always as a download otherwise."""
     case, attachment = _attachment(request, reference, attachment_id)
-    storage = FileSystemStorage(location=_private_root())
+    storage = private_storage()
     try:
         handle = storage.open(attachment.file.name, "rb")
     except (FileNotFoundError, OSError) as exc:

@@ -8,9 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +18,8 @@ from ..actors import Actor, Citizen, history_user, stamp
 from ..errors import ValidationError
 from ..models import Attachment, Case, CaseEvent, Visibility
 from ..models import CaseKind as K
+from ..storage import EncryptedFileSystemStorage
+from ..storage import private_storage as storage_for_private
 from .base import STATE, clean_text, lock, record, save
 
 
@@ -34,8 +34,9 @@ class FileInput:
     contains_identity: bool = False
 
 
-def private_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+def private_storage() -> EncryptedFileSystemStorage:
+    """Encrypted at rest, files 0600 (``cases.storage``)."""
+    return storage_for_private()
 
 
 def attachment_create(

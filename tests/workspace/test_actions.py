@@ -327,10 +327,9 @@ def test_accepting_a_denunciation_files_the_three_notices_without_leaking_identi
         "Thông báo việc thụ lý tố cáo (gửi người tố cáo)",
         "Thông báo nội dung tố cáo (gửi người bị tố cáo)",
     }
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage
+    from cases.storage import private_storage
 
-    storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+    storage = private_storage()  # notices are encrypted at rest
 
     def text(a):
         with storage.open(a.file.name, "rb") as fh:
