@@ -116,6 +116,9 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
+# No avatars from gravatar.com: it would learn a hash of every staff e-mail, and the admin's CSP
+# allows images from this origin only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = "Hệ thống tiếp nhận khiếu nại, tố cáo"
