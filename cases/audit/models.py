@@ -135,17 +135,17 @@ class GrantLogEntry(AppendOnly):
 class EventCheckpoint(AppendOnly):
     """A signed statement of every case's event-chain head up to a moment (``cases.audit.checkpoints``).
 
-    ``root`` is the Merkle root over the (case id, event count, head hash) leaves in case order;
-    ``signature`` is Ed25519 over the canonical statement, with a key kept outside the database
-    (``EVENT_CHECKPOINT_SIGNING_KEY_FILE``). The leaves are kept so a later verification can say
-    which case was rewritten."""
+    ``root`` is the Merkle root over the (case id, event number, event hash) leaves in case order;
+    ``signature`` is Ed25519 over the canonical ``statement``, with a key kept outside the database
+    (``EVENT_CHECKPOINT_KEY_FILE``). The leaves themselves go into the exported file (sent to the
+    superior agency), which ``verify_event_chain --against`` reads to say which case was
+    rewritten."""
 
     day = models.DateField(_("ngày"), unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     case_count = models.PositiveIntegerField()
     event_count = models.PositiveBigIntegerField()
     root = models.CharField(max_length=64)
-    leaves = models.JSONField(default=list)  # [[case_id, event_count, head_hash], ...]
     statement = models.TextField()  # the canonical JSON that was signed
     signature = models.CharField(max_length=128)
     key_id = models.CharField(max_length=64)

@@ -146,6 +146,10 @@ BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="dev-only-blind-index-key")
 EVENT_CHECKPOINT_KEY_FILE = env(
     "EVENT_CHECKPOINT_KEY_FILE", default=str(BASE_DIR / "var" / "keys" / "checkpoint.pem")
 )
+# Where the daily export (statement, signature, leaves) is written for the superior agency.
+EVENT_CHECKPOINT_EXPORT_DIR = env(
+    "EVENT_CHECKPOINT_EXPORT_DIR", default=str(BASE_DIR / "var" / "checkpoints")
+)
 
 # Celery: Redis broker in tests and production. With CELERY_TASK_ALWAYS_EAGER (make run) tasks run
 # in-process, and delay_on_commit still waits for the transaction to commit.
@@ -176,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.event_chain_verify_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Just after midnight: sign yesterday's state of every event chain and export it.
+    "event-checkpoint": {"task": "cases.tasks.event_checkpoint_task", "schedule": crontab(hour=0, minute=20)},
 }
 
 # Search: "database" (default, works on SQLite and PostgreSQL) or "elasticsearch".

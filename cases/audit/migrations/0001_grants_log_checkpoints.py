@@ -25,7 +25,6 @@ class Migration(migrations.Migration):
                 ('case_count', models.PositiveIntegerField()),
                 ('event_count', models.PositiveBigIntegerField()),
                 ('root', models.CharField(max_length=64)),
-                ('leaves', models.JSONField(default=list)),
                 ('statement', models.TextField()),
                 ('signature', models.CharField(max_length=128)),
                 ('key_id', models.CharField(max_length=64)),
