@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions, selectors
+from .. import permissions, redaction, selectors
 from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
@@ -364,8 +364,24 @@ class TimelineRow:
 
 
 def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
+    """The case's timeline for ``viewer``; identity a citizen typed into a note, a supplement or a
+    field is masked unless the viewer holds the identity permission (``cases.redaction``)."""
     rows = []
+    identity_ok = permissions.user_can_view_identity(viewer, case)
+    needles = [] if identity_ok else redaction.case_needles(case)
+    memo: dict = {}
     for entry in selectors.case_timeline(case=case, viewer=viewer):
+        if needles:
+            entry.data = redaction.redact(entry.data or {}, needles, memo)
+            entry.changes = [
+                {
+                    **c,
+                    "old": redaction.redact(c.get("old"), needles, memo),
+                    "new": redaction.redact(c.get("new"), needles, memo),
+                }
+                for c in entry.changes
+            ]
+            entry.reason = redaction.redact(entry.reason, needles, memo)
         details = []
         for key, value in (entry.data or {}).items():
             if key in _HIDDEN_KEYS or (key == "attachments" and isinstance(value, list)):

@@ -31,7 +31,7 @@ from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.views.generic.base import BaseListingView
 
 from .. import deadlines as engine
-from .. import permissions, reporting, rules, services, text_search
+from .. import permissions, redaction, reporting, rules, services, text_search
 from ..deadline_services import working_calendar
 from ..errors import ApplicationError
 from ..models import Authority, Case, Deadline
@@ -331,7 +331,12 @@ class CaseIndexView(BaseListingView):
                 classname="kntc-nowrap",
                 get_url=lambda c: reverse("cases_admin:detail", args=[c.reference]),
             ),
-            Column("subject", label=gettext("Tiêu đề"), accessor=lambda c: c.subject[:90]),
+            # Identity a citizen typed into the subject is masked for roles without the permission.
+            Column(
+                "subject",
+                label=gettext("Tiêu đề"),
+                accessor=lambda c: redaction.for_viewer(c, self.request.user, c.subject)[:90],
+            ),
             Column("kind", label=gettext("Loại"), accessor="get_kind_display"),
             StatusColumn("status", label=gettext("Trạng thái"), accessor="get_status_display"),
             Column(

@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from .. import permissions, selectors, services
+from .. import permissions, redaction, selectors, services
 from ..duplicates import find_duplicates
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
@@ -61,7 +61,7 @@ def _links(case: Case, user) -> list[dict]:
             links.append(
                 {
                     "reference": other.reference,
-                    "subject": other.subject,
+                    "subject": redaction.for_viewer(other, user, other.subject),
                     "relation": relation,
                     "status": other.get_status_display(),
                 }
@@ -100,7 +100,9 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, reference)
 
     def get_page_title(self):
-        return f"{self.case.reference} · {self.case.subject}"
+        return (
+            f"{self.case.reference} · {redaction.for_viewer(self.case, self.request.user, self.case.subject)}"
+        )
 
     def get_breadcrumbs_items(self):
         return [*_case_breadcrumbs(self.case)[:-1], {"url": "", "label": self.case.reference}]
@@ -143,9 +145,15 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
                 }
             )
         timeline = common.timeline_rows(case, user)
+        needles = [] if can_identity else redaction.case_needles(case)
         context.update(
             {
                 "case": case,
+                # What a citizen typed, with identity masked for viewers without the permission.
+                "shown": {
+                    name: redaction.redact(getattr(case, name), needles)
+                    for name in ("subject", "description", "contested_act")
+                },
                 "deadlines": common.deadline_rows(case),
                 "colour_classes": common.COLOUR_CLASSES,
                 "parties": parties,
@@ -440,6 +448,13 @@ def history_export(case: Case, user) -> dict:
 
     report = chain_verify([case.pk])
     entries = selectors.case_timeline(case=case, viewer=user)
+    # Identity typed into free text leaves the system only for those holding the permission.
+    needles = [] if permissions.user_can_view_identity(user, case) else redaction.case_needles(case)
+    memo: dict = {}
+    for entry in entries:
+        entry.data = redaction.redact(entry.data, needles, memo)
+        entry.changes = redaction.redact(entry.changes, needles, memo)
+        entry.reason = redaction.redact(entry.reason, needles, memo)
 
     def masked(change):
         if change["field"] in selectors.IDENTITY_FIELDS:
@@ -453,7 +468,7 @@ def history_export(case: Case, user) -> dict:
             "status": case.status,
             "authority": case.authority.code if case.authority is not None else None,
             "received_at": case.received_at.isoformat(),
-            "subject": case.subject,
+            "subject": redaction.redact(case.subject, needles, memo),
             "version": case.version,
             "event_count": case.event_count,
             "chain_ok": report.ok,
