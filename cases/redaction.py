@@ -171,3 +171,23 @@ def for_viewer(case, viewer, value: Any) -> Any:
     if permissions.user_can_view_identity(viewer, case):
         return value
     return redact(value, case_needles(case))
+
+
+# Secrets that development logs must not keep: access keys (ABCD-EFGH-JKMN-PQRS, the alphabet of
+# ``cases.references``) and phone numbers.
+_ACCESS_KEY = re.compile(r"\b[A-HJ-NP-Z2-9]{4}(?:-?[A-HJ-NP-Z2-9]{4}){3}\b")
+_PHONE = re.compile(r"(?<!\d)(\+?84|0)(?:[\s.\-]?\d){8,10}(?!\d)")
+
+
+def mask_phone(number: str) -> str:
+    digits = re.sub(r"\D", "", number or "")
+    if len(digits) < 6:
+        return MASK
+    return digits[:3] + "•" * (len(digits) - 5) + digits[-2:]
+
+
+def redact_secrets(text: str, *, phones: bool = True) -> str:
+    """``text`` with access keys (and phone numbers, unless ``phones=False``) masked, for the
+    development SMS file and the console e-mail backend: what a developer's terminal or disk keeps."""
+    text = _ACCESS_KEY.sub("[mã bí mật]", text or "")
+    return _PHONE.sub(lambda m: mask_phone(m.group(0)), text) if phones else text

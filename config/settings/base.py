@@ -190,7 +190,8 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="kntc")
 ELASTICSEARCH_VERSION = VERSIONS["ELASTICSEARCH_VERSION"]
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Development default: the console, with access keys and phone numbers masked.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="notifications.channels.email.RedactingConsoleBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="khieunai@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.sms.FileSmsBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")

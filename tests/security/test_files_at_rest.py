@@ -94,3 +94,23 @@ def test_the_envelope_survives_key_rotation_and_refuses_tampering(settings):
     tampered[-1] ^= 1
     with pytest.raises(FileDecryptionError):
         decrypt_file_bytes(bytes(tampered))
+
+
+def test_the_dev_sms_file_and_console_mail_mask_keys_and_phones(tmp_path, settings):
+    import io as _io
+
+    from django.core.mail import EmailMessage
+
+    from notifications.channels.email import RedactingConsoleBackend
+    from notifications.channels.sms import FileSmsBackend
+
+    key = "ABCD-EFGH-JKMN-PQRS"
+    FileSmsBackend(tmp_path / "sms").send(to="0987654321", body=f"Ma bi mat {key}, goi 0987 654 321")
+    (path,) = (tmp_path / "sms").iterdir()
+    text = path.read_text()
+    assert key not in text  # the access key never reaches the developer's disk
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    stream = _io.StringIO()
+    backend = RedactingConsoleBackend(stream=stream)
+    backend.send_messages([EmailMessage("Hồ sơ", f"Mã bí mật: {key}", "a@example.vn", ["b@example.vn"])])
+    assert key not in stream.getvalue() and "[mã bí mật]" in stream.getvalue()

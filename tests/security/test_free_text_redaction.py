@@ -67,9 +67,7 @@ def test_the_oversight_rows_mask_it(world, typed):
 
 
 def test_short_names_are_masked_as_whole_words_only():
-    party = type(
-        "P", (), {"full_name": "Võ Y", "national_id": "", "address": "", "phone": "", "email": ""}
-    )()
+    party = type("P", (), {"full_name": "Võ Y", "national_id": "", "address": "", "phone": "", "email": ""})()
     needles = identity_needles([party])
     assert redact_text("Tôi là Võ Y, ở phường Hoàn Kiếm", needles) == f"Tôi là {MASK}, ở phường Hoàn Kiếm"
     assert redact_text("Ông Võ Yên đến trụ sở", needles) == "Ông Võ Yên đến trụ sở"  # not inside a word
