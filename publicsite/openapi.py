@@ -166,6 +166,21 @@ def schema() -> dict:
                             "description": "Registered. The access key is shown only here: keep it.",
                             "headers": {"Location": {"schema": {"type": "string"}}},
                             "content": {"application/json": {"schema": _ref("Receipt")}},
+                            # What a client does next with the receipt (OpenAPI links).
+                            "links": {
+                                name: {
+                                    "operationId": operation,
+                                    "parameters": {
+                                        "reference": "$response.body#/reference",
+                                        "header.X-Access-Key": "$response.body#/access_key",
+                                    },
+                                }
+                                for name, operation in (
+                                    ("GetCase", "caseGet"),
+                                    ("AddDocuments", "caseDocumentsAdd"),
+                                    ("Withdraw", "caseWithdraw"),
+                                )
+                            },
                         },
                         "400": _error("Invalid fields (errors keyed by field, e.g. parties.0.full_name)."),
                         "413": _error("A file is over 20 MB or all files are over 50 MB."),
@@ -226,6 +241,15 @@ def schema() -> dict:
                         "201": {
                             "description": "Documents added",
                             "content": {"application/json": {"schema": _ref("DocumentsAdded")}},
+                            "links": {
+                                "GetCaseAfterSupplement": {
+                                    "operationId": "caseGet",
+                                    "parameters": {
+                                        "reference": "$response.body#/reference",
+                                        "header.X-Access-Key": "$request.header.X-Access-Key",
+                                    },
+                                }
+                            },
                         },
                         "400": _error("Neither a file nor a note, or an invalid note."),
                         "404": NOT_FOUND,
@@ -406,6 +430,8 @@ def schema() -> dict:
                             "name": "service_request_id",
                             "in": "path",
                             "required": True,
+                            "description": "The opaque id from the list (not the case reference: public "
+                            "numbering never reveals which numbers are denunciations).",
                             "schema": {"type": "string"},
                         }
                     ],
