@@ -24,7 +24,7 @@ def _env(**overrides) -> dict:
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "BLIND_INDEX_KEY": secrets.token_urlsafe(32),
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "ALLOWED_HOSTS": "kntc.example.vn",
+        "DJANGO_ALLOWED_HOSTS": "kntc.example.vn",
     }
     env.pop("EMAIL_BACKEND", None)
     env.pop("SMS_BACKEND", None)
