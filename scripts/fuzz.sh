@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
-PORT=${FUZZ_PORT:-8765}
+PORT=${FUZZ_PORT:-8716}
 EXAMPLES=${FUZZ_MAX_EXAMPLES:-60}
 MIN_REQUESTS=${FUZZ_MIN_REQUESTS:-5000}
 OUT=${FUZZ_OUT:-var/fuzz}
@@ -42,6 +42,10 @@ PYEOF
 "$PY" manage.py seed_demo > /dev/null
 
 LOG="$OUT/server.log"
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+  echo "fuzz: something already listens on 127.0.0.1:$PORT; set FUZZ_PORT" >&2
+  exit 1
+fi
 "$PY" manage.py runserver --noreload --nothreading "127.0.0.1:$PORT" > "$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
