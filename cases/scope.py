@@ -113,7 +113,7 @@ class StaffScope:
         excluded). The reasons are shown to staff on the assignment form."""
         if self.user_id is not None and case.accused_user_id == self.user_id:
             return str(_("là người bị khiếu nại/tố cáo"))
-        if case.accused_authority_id is not None:
+        if case.accused_authority is not None:
             accused_path = case.accused_authority.path
             if any(path.startswith(accused_path) for path in self.member_paths):
                 return str(_("thuộc đơn vị bị khiếu nại/tố cáo"))
@@ -154,9 +154,10 @@ class StaffScope:
     def within_authority(self, case: Case) -> bool:
         if self.everything:
             return True
-        if case.authority_id is None:
+        if case.authority is None:
             return self.unknown_authority
-        return any(case.authority.path.startswith(root) for root in self.roots)
+        path = case.authority.path
+        return any(path.startswith(root) for root in self.roots)
 
     def contains(self, case: Case) -> bool:
         return self.within_authority(case) and self.excluded(case) is None

@@ -14,7 +14,7 @@ def refuse_control_characters(value) -> None:
     if isinstance(value, str):
         problem = rules.control_character_problem(value)
         if problem:
-            raise forms.ValidationError(problem, code="control_character")
+            raise forms.ValidationError(str(problem), code="control_character")
 
 
 class RefusesControlCharacters:
@@ -22,6 +22,6 @@ class RefusesControlCharacters:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             if isinstance(field, forms.CharField) and refuse_control_characters not in field.validators:
                 field.validators.append(refuse_control_characters)

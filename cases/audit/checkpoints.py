@@ -139,7 +139,7 @@ def checkpoint_create(*, day: dt.date, export_dir: Path | None = None) -> tuple[
     root = merkle_root([leaf_hash(*h) for h in heads])
     key = signing_key()
     public = key.public_key()
-    statement = {
+    statement: dict[str, object] = {
         "version": VERSION,
         "day": day.isoformat(),
         "cutoff": cutoff.astimezone(dt.UTC).isoformat(),
@@ -152,12 +152,12 @@ def checkpoint_create(*, day: dt.date, export_dir: Path | None = None) -> tuple[
     signature = key.sign(canonical).hex()
     checkpoint = EventCheckpoint.objects.create(
         day=day,
-        case_count=statement["case_count"],
-        event_count=statement["event_count"],
+        case_count=len(heads),
+        event_count=sum(seq for _c, seq, _h in heads),
         root=root,
         statement=canonical.decode(),
         signature=signature,
-        key_id=statement["key_id"],
+        key_id=key_id(public),
     )
     path = None
     if export_dir is not None:
