@@ -86,12 +86,20 @@ def schema() -> dict:
                 "description": "Authority code; empty or null when unknown (an intake officer routes it).",
             },
             "parties": {"type": "array", "maxItems": 30, "items": _ref("Party")},
-            "declaration": {"type": "boolean", "description": "Truthfulness declaration: must be true."},
+            "declaration": {
+                "type": "boolean",
+                "enum": [True],
+                "description": "Truthfulness declaration: must be true.",
+            },
             "signature": {
                 "type": "string",
                 "description": "The full name of the filer (or a representative) typed as a signature.",
             },
-            "consent": {"type": "boolean", "description": "Consent to process personal data: must be true."},
+            "consent": {
+                "type": "boolean",
+                "enum": [True],
+                "description": "Consent to process personal data: must be true.",
+            },
         },
     }
     return {
@@ -416,6 +424,14 @@ def schema() -> dict:
                                     "schema": {"type": "array", "items": _ref("Open311Request")}
                                 }
                             },
+                            "links": {
+                                "FirstRequest": {
+                                    "operationId": "open311Request",
+                                    "parameters": {
+                                        "service_request_id": "$response.body#/0/service_request_id"
+                                    },
+                                }
+                            },
                         },
                         "400": _error("Invalid parameter."),
                     },
@@ -494,7 +510,20 @@ def schema() -> dict:
                         },
                     },
                 },
-                "Submission": payload,
+                "Submission": {
+                    **payload,
+                    # A petition that registers as it stands (the stateful fuzz starts from it).
+                    "example": {
+                        "kind": "petition",
+                        "subject": "Kiến nghị sửa đường ngõ 45 phố Hàng Bông",
+                        "description": "Mặt đường ngõ 45 bị hỏng nhiều chỗ, đề nghị sửa chữa.",
+                        "authority": "HN",
+                        "parties": [{"full_name": "Nguyễn Văn An", "address": "45 Hàng Bông, Hà Nội"}],
+                        "declaration": True,
+                        "signature": "Nguyễn Văn An",
+                        "consent": True,
+                    },
+                },
                 "Receipt": {
                     "type": "object",
                     "properties": {

@@ -2,7 +2,7 @@
 # make fuzz: schemathesis over the public API's OpenAPI schema (issue 16).
 #
 # A fresh PostgreSQL database (FUZZ_DATABASE_URL, default kntc_fuzz on the services'
-# PostgreSQL), migrated and seeded with the demo authorities; the product served by Django's
+# PostgreSQL), migrated, with two authorities; the product served by Django's
 # server on 127.0.0.1:$FUZZ_PORT with the public rate limits raised (one client sends everything);
 # schemathesis runs every phase — examples, coverage, fuzzing and the stateful phase, which follows
 # the schema's links: file a case, then read, supplement and withdraw it with the reference and
@@ -39,7 +39,11 @@ with psycopg.connect(admin, autocommit=True) as conn:
 PYEOF
 "$PY" manage.py migrate --noinput -v 0
 "$PY" manage.py import_holidays cases/data/holidays_vn_2025_2027.csv > /dev/null
-"$PY" manage.py seed_demo > /dev/null
+"$PY" manage.py shell -c '
+from cases.models import Authority
+city, _ = Authority.objects.get_or_create(code="HN", defaults={"name_vi": "UBND Thành phố Hà Nội", "level": "provincial"})
+Authority.objects.get_or_create(code="HN-SXD", defaults={"name_vi": "Sở Xây dựng Hà Nội", "level": "department", "parent": city})
+'
 
 LOG="$OUT/server.log"
 if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
