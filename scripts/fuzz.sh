@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 PORT=${FUZZ_PORT:-8716}
-EXAMPLES=${FUZZ_MAX_EXAMPLES:-60}
+EXAMPLES=${FUZZ_MAX_EXAMPLES:-400}
 MIN_REQUESTS=${FUZZ_MIN_REQUESTS:-5000}
 OUT=${FUZZ_OUT:-var/fuzz}
 export DJANGO_SETTINGS_MODULE=config.settings.test
@@ -64,7 +64,7 @@ set +e
   --checks not_a_server_error \
   --max-examples "$EXAMPLES" \
   --request-timeout 30 \
-  --seed "${FUZZ_SEED:-16}" \
+  --seed "${FUZZ_SEED:-16}" --generation-database none \
   --report junit --report-dir "$OUT" \
   --suppress-health-check all
 ST=$?
