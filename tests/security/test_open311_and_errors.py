@@ -102,3 +102,15 @@ def test_the_case_page_for_a_department_administrator_is_a_404_not_a_500(client,
     client.force_login(admin)
     assert client.get(f"/admin/cases/{other.reference}/").status_code == 404
     assert other.reference not in client.get("/admin/cases/").content.decode()
+
+
+def test_an_unreachable_rate_limit_store_is_not_a_500(client, world, monkeypatch):
+    """Found by `make fuzz` when the shared Redis restarted: the limiter's cache raised. A real
+    Redis client pointed at a port where nothing listens gives the real connection error."""
+    from django.core.cache.backends.redis import RedisCache
+
+    import publicsite.ratelimit
+
+    monkeypatch.setattr(publicsite.ratelimit, "cache", RedisCache("redis://127.0.0.1:9/0", {}))
+    response = api_submit(client)
+    assert response.status_code == 201
