@@ -1,13 +1,14 @@
 # make run   - the product on an embedded default (SQLite, in-process tasks, database search)
 # make test  - real PostgreSQL, Redis and Elasticsearch; lint, checks, the whole suite
 # make bench - benchmarks against the same real services
+# make fuzz  - schemathesis over the OpenAPI schema (stateful, through its links): 0 server errors
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test bench venv services-start services-stop lint format clean
+.PHONY: run test bench fuzz venv services-start services-stop lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +26,9 @@ test: venv
 
 bench: venv
 	bash scripts/bench.sh
+
+fuzz: venv
+	bash scripts/fuzz.sh
 
 services-start:
 	bash scripts/install_services.sh && bash scripts/services.sh start

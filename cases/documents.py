@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import files as filecheck
-from . import permissions
+from . import permissions, rules
 from .models import Attachment, Case, CaseEvent, Visibility
 from .models import CaseKind as K
 from .models import CaseStatus as S
@@ -328,7 +328,7 @@ def _run(text: str, *, bold=False, italic=False, size=28) -> str:
     if italic:
         props += "<w:i/>"
     props += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
-    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(rules.strip_control_characters(text))}</w:t></w:r>'
 
 
 def _para(text: str, *, align="both", bold=False, italic=False, size=28, indent=True, after=120) -> str:

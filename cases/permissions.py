@@ -1,8 +1,10 @@
 """Who may do what to which case. One gate per verb: ``user_can_<verb>_case`` answers,
 ``check_can(verb, ...)`` raises.
 
-Scope: a staff member acts on cases of the authority they belong to and its sub-units (by
-``Authority.path``). An oversight auditor sees every case and can change nothing. Identity
+Scope (``cases.scope``, the one rule every read asks): a staff member acts on cases of the
+authority they belong to and its sub-units (by ``Authority.path``); an oversight auditor sees every
+case and can change nothing; the accused and the accused unit are excluded from the case whatever
+their role (Law on Denunciations 2018 Arts 47, 56). Identity
 (Law on Denunciations 2018 Art 56) is readable only with the ``cases.view_identity`` permission,
 which the resolver's heads and the intake officers hold, never the verification team by default."""
 
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .actors import Citizen, System
 from .errors import PermissionDeniedError
 from .models import Authority, Case, Membership, Role
+from .scope import staff_scope
 
 R = Role
 
@@ -88,6 +91,8 @@ def roles_for_case(user: Any, case: Case) -> set[str]:
         or not user.is_active
     ):
         return set()
+    if staff_scope(user).excluded(case):
+        return set()  # the accused and the accused unit hold no role over the case
     path = case.authority.path if case.authority is not None else None
     roles = set()
     for role, auth_path in _memberships(user):
@@ -116,7 +121,7 @@ def user_can(verb: str, user: Any, case: Case) -> bool:
     if verb not in READ_ONLY_VERBS and is_auditor(user):
         return False  # an auditor can never change anything
     if user.is_superuser:
-        return True
+        return staff_scope(user).excluded(case) is None
     roles = roles_for_case(user, case)
     allowed = ACTION_ROLES[verb] & roles
     if verb == "view_identity" and not user.has_perm("cases.view_identity"):
@@ -167,17 +172,11 @@ def can_register_for(user: Any, authority: Authority | None) -> bool:
 
 
 def conflict_of_interest(case: Case, user: Any) -> str | None:
-    """Why ``user`` may not handle ``case`` (None if they may): the person accused, or a member of
-    the unit accused (Law on Denunciations 2018 Art 47; Decree 31/2019 Art 10 excludes relatives and
-    interested persons from verification). The one rule the assignment list, the assignment
-    service and the verification team ask."""
+    """Why ``user`` may not handle ``case`` (None if they may): the person accused, a member of
+    the unit accused, or a staff member bearing the accused's name (Law on Denunciations 2018
+    Art 47; Decree 31/2019 Art 10 excludes relatives and interested persons from verification).
+    The same exclusion ``cases.scope`` applies to every read; the assignment list, the assignment
+    service and the verification team ask it here."""
     if user is None or isinstance(user, System | Citizen):
         return None
-    if case.accused_user_id and case.accused_user_id == user.pk:
-        return str(_("là người bị khiếu nại/tố cáo"))
-    if case.accused_authority is not None:
-        accused_path = case.accused_authority.path
-        for _role, path in _memberships(user):
-            if path.startswith(accused_path):
-                return str(_("thuộc đơn vị bị khiếu nại/tố cáo"))
-    return None
+    return staff_scope(user).excluded(case)

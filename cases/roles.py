@@ -20,7 +20,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailadmin.access_admin",
         "cases.view_case",
         "cases.view_identity",
-        "cases.view_all_cases",
         "cases.add_holiday",
         "cases.change_holiday",
         "cases.delete_holiday",
@@ -59,8 +58,13 @@ def ensure_role_groups(**kwargs) -> None:
 
 
 @transaction.atomic
-def membership_grant(*, user, authority, role: str) -> Membership:
-    """Give ``user`` a role in ``authority`` (and the role's group)."""
+def membership_grant(*, user, authority, role: str, actor=None, request=None, note: str = "") -> Membership:
+    """Give ``user`` a role in ``authority`` (and the role's group), and log it (append-only
+    ``GrantLogEntry``). Staff requests go through ``cases.audit.grants.grant_request``, which
+    decides whether a second person must approve first; ``actor=None`` is the system (seeding,
+    an operator's command)."""
+    from .audit.models import GrantLogEntry
+
     membership, _ = Membership.objects.update_or_create(
         user=user, authority=authority, role=role, defaults={"active": True}
     )
@@ -69,14 +73,41 @@ def membership_grant(*, user, authority, role: str) -> Membership:
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    for cache in ("_kntc_memberships", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
-        if hasattr(user, cache):
-            delattr(user, cache)
+    _forget(user)
+    GrantLogEntry.objects.create(
+        action=GrantLogEntry.Action.GRANTED,
+        actor=actor,
+        grantee=user,
+        authority=authority,
+        role=role,
+        request=request,
+        note=note,
+    )
     return membership
 
 
+def _forget(user) -> None:
+    for cache in ("_kntc_memberships", "_kntc_scope", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        if hasattr(user, cache):
+            delattr(user, cache)
+
+
 @transaction.atomic
-def membership_revoke(*, user, authority, role: str) -> None:
-    Membership.objects.filter(user=user, authority=authority, role=role).update(active=False)
+def membership_revoke(*, user, authority, role: str, actor=None, note: str = "") -> None:
+    from .audit.models import GrantLogEntry
+
+    changed = Membership.objects.filter(user=user, authority=authority, role=role, active=True).update(
+        active=False
+    )
     if not Membership.objects.filter(user=user, role=role, active=True).exists():
         user.groups.remove(*Group.objects.filter(name=group_name(role)))
+    _forget(user)
+    if changed:
+        GrantLogEntry.objects.create(
+            action=GrantLogEntry.Action.REVOKED,
+            actor=actor,
+            grantee=user,
+            authority=authority,
+            role=role,
+            note=note,
+        )

@@ -122,9 +122,26 @@ def text_problem(field: str, value: str, *, required: bool = False) -> Text | No
         return _("Trường này là bắt buộc.")
     if len(stripped) > TEXT_LIMITS[field]:
         return _("Tối đa %(n)s ký tự.") % {"n": TEXT_LIMITS[field]}
-    if any(ch in stripped for ch in FORBIDDEN_CHARACTERS):
-        return _("Nội dung có ký tự điều khiển không hợp lệ.")
+    return control_character_problem(stripped)
+
+
+def control_character_problem(value: str) -> Text | None:
+    """Why ``value`` is refused for the control characters it carries (None when it is clean).
+    Every door asks it: the public forms and the API (through the same forms), the workspace forms
+    and the services, so a letter never carries a character a generated DOCX cannot hold."""
+    for ch in value or "":
+        if ch in FORBIDDEN_CHARACTERS:
+            return _(
+                "Nội dung có ký tự điều khiển không hiển thị được (mã U+%(code)s), thường do sao chép "
+                "từ phần mềm khác; vui lòng xoá ký tự đó rồi gửi lại."
+            ) % {"code": f"{ord(ch):04X}"}
     return None
+
+
+def strip_control_characters(value: str) -> str:
+    """``value`` without the forbidden control characters: for what is not typed text (file names)
+    and as the last line of defence where XML is written."""
+    return "".join(ch for ch in value or "" if ch not in FORBIDDEN_CHARACTERS)
 
 
 # Control characters no text may carry: they are invalid in XML (a generated DOCX would not open)

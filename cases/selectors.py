@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,8 +14,9 @@ from . import deadlines as engine
 from . import permissions
 from .deadline_services import working_calendar
 from .errors import PermissionDeniedError
-from .models import Case, CaseEvent, Deadline, Membership, Party, Role, Visibility
+from .models import Case, CaseEvent, Deadline, Party, Visibility
 from .references import check_access_key
+from .scope import staff_scope
 
 # Fields whose values are identity or secrets: never shown in a diff to roles without the permission.
 IDENTITY_FIELDS = frozenset({"full_name", "national_id", "address", "phone", "email", "national_id_digest"})
@@ -24,25 +25,10 @@ MASK = "•••"
 
 
 def case_list_for_user(user) -> QuerySet[Case]:
-    """Cases the user may see: everything for auditors and superusers, else their authorities'
-    sub-trees (and, for intake at a top-level body, letters whose authority is not yet known)."""
-    qs = Case.objects.all()
-    if user is None or user.is_superuser or user.has_perm("cases.view_all_cases"):
-        return qs
-    if not user.is_authenticated:
-        return qs.none()
-    memberships = list(
-        Membership.objects.filter(user=user, active=True).values_list("role", "authority__path")
-    )
-    if any(role == Role.AUDITOR for role, _ in memberships):
-        return qs
-    condition = Q(pk__in=[])
-    # Inspectors see their unit's cases too; they act only on their own (cases.permissions).
-    for _role, path in memberships:
-        condition |= Q(authority__path__startswith=path)
-        if path.count("/") == 2:
-            condition |= Q(authority__isnull=True)
-    return qs.filter(condition)
+    """Cases the user may see: ``cases.scope.staff_scope`` (the one rule every staff read asks:
+    their authorities' sub-trees, everything for auditors and superusers, never a case they or
+    their unit are accused in). ``None`` is nobody."""
+    return staff_scope(user).cases()
 
 
 def case_get_for_user(user, reference: str) -> Case:

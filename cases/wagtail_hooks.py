@@ -8,6 +8,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 
 from .admin import urls as workspace_urls
+from .admin.grants import grants_scope
 from .admin.listing import intake_allowed, sees_cases
 from .admin.reference_data import ReferenceDataGroup, unconfirmed_warning
 from .admin.views import access_log_scope
@@ -35,6 +36,11 @@ class IntakeMenuItem(MenuItem):
 class AccessLogMenuItem(MenuItem):
     def is_shown(self, request):
         return access_log_scope(request.user) is not None
+
+
+class GrantsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return grants_scope(request.user) is not None
 
 
 class CasesSubmenu(SubmenuMenuItem):
@@ -89,6 +95,13 @@ def _case_menu():
                 name="cases-access-log",
                 icon_name="history",
                 order=700,
+            ),
+            GrantsMenuItem(
+                _("Phê duyệt phân quyền"),
+                reverse("cases_admin:grants"),
+                name="cases-grants",
+                icon_name="group",
+                order=800,
             ),
         ]
     )

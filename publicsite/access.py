@@ -1,8 +1,10 @@
 """Who may see a case on the public side.
 
 The citizen proves access once with the reference and the secret key (POSTed, never in a URL);
-the browser session then holds a short grant for that one reference. The key itself is never put
-in the session. Staff reach the same documents through their own permissions."""
+the browser session then holds a short grant for that one reference. The tracking grant never
+holds the key; the only time a key is in a session is the one-shot receipt after filing, and it is
+encrypted there with the field keys (``publicsite.intake.Receipt.as_session``). Staff reach the
+same documents through their own permissions."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from cases.errors import ValidationError as ServiceValidationError
 from cases.models import Attachment, Authority
 from cases.services.base import STATE
 
-from . import access, intake, ratelimit, statistics, texts
+from . import access, intake, public_ids, ratelimit, statistics, texts
 from .views import case_public_view, file_response
 
 logger = logging.getLogger(__name__)
@@ -76,11 +76,22 @@ def api_language(request) -> str:
     return "vi"
 
 
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser; a document nested so deep that the decoder gives up (RecursionError) is
+    a 400 like any unreadable body, never a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON nested too deeply") from None
+
+
 class PublicAPIView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     throttle_classes: list = []
     cacheable = False
 
@@ -330,7 +341,7 @@ class ApiRootView(PublicAPIView):
 
 
 class CaseCreateView(PublicAPIView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     def post(self, request):
         self.limit("submit")
@@ -345,7 +356,7 @@ class CaseCreateView(PublicAPIView):
                 )
             try:
                 data = json.loads(raw)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):
                 raise ApiError(
                     400,
                     pgettext("public", "Phần «payload» không phải JSON hợp lệ."),
@@ -358,6 +369,8 @@ class CaseCreateView(PublicAPIView):
             logger.warning("api honeypot filled; nothing registered")
             raise ApiError(400, pgettext("public", "Yêu cầu không hợp lệ."))
         status_code = 400
+        if request.FILES:
+            self.limit("upload")
         check = intake.read_uploads(request.FILES.getlist("files"))
         if not check.ok:
             errors["files"] = check.errors
@@ -417,6 +430,7 @@ class CaseDocumentsView(PublicAPIView):
 
     def post(self, request, reference):
         case = self.case_from_key(reference)
+        self.limit("upload")
         uploads = request.FILES.getlist("files")
         note = request.data.get("note", "") if hasattr(request.data, "get") else ""
         if not isinstance(note, str):
@@ -603,9 +617,15 @@ class Open311ServicesView(PublicAPIView):
         )
 
 
+OPEN311_EARLIEST = (2000, 1, 1)  # dates outside [2000, 2100) are refused, not computed with
+OPEN311_LATEST = (2100, 1, 1)
+
+
 class Open311RequestsView(PublicAPIView):
-    """Read-only, no identity and no content: reference, kind, status, authority and dates of
-    complaints and petitions. Denunciations are not listed (Law on Denunciations Art 56)."""
+    """Read-only, no identity and no content: an opaque id, kind, status, authority and dates of
+    complaints and petitions. Denunciations are not listed (Law on Denunciations Art 56), and the
+    id is not the reference (``publicsite.public_ids``): the gaps of a sequence would tell which
+    numbers are denunciations."""
 
     def get(self, request, service_request_id: str | None = None):
         import datetime as dt
@@ -617,12 +637,16 @@ class Open311RequestsView(PublicAPIView):
 
         qs = Case.objects.filter(kind__in=OPEN311_KINDS).select_related("authority").order_by("-received_at")
         query = request.query_params
-        raw_ids = (
-            [service_request_id] if service_request_id else query.get("service_request_id", "").split(",")
-        )
-        ids = [ref for ref in (access.normalise_reference(i) for i in raw_ids) if ref]
-        if ids:
-            qs = qs.filter(reference__in=ids[:100])
+        if service_request_id is not None:
+            raw_ids = [service_request_id]
+        elif "service_request_id" in query:
+            raw_ids = query.get("service_request_id", "").split(",")
+        else:
+            raw_ids = None
+        if raw_ids is not None:
+            # Ids asked for: exactly those (an id that names nothing is nothing, never the list).
+            ids = [ref for ref in (public_ids.reference_for(i) for i in raw_ids[:100]) if ref]
+            qs = qs.filter(reference__in=ids)
         else:
             errors = {}
             start = end = None
@@ -634,6 +658,15 @@ class Open311RequestsView(PublicAPIView):
                         errors[key] = [
                             pgettext("public", "Ngày giờ theo ISO 8601, ví dụ 2026-03-01T00:00:00+07:00.")
                         ]
+                    elif not (
+                        dt.datetime(*OPEN311_EARLIEST)
+                        <= value.replace(tzinfo=None)
+                        < dt.datetime(*OPEN311_LATEST)
+                    ):
+                        errors[key] = [
+                            pgettext("public", "Ngày giờ phải trong khoảng từ năm 2000 đến năm 2099.")
+                        ]
+                        value = None
                     elif timezone.is_naive(value):
                         value = timezone.make_aware(value)
                     if key == "start_date":
@@ -661,7 +694,7 @@ class Open311RequestsView(PublicAPIView):
                 qs = qs.filter(kind=code)
         rows = [
             {
-                "service_request_id": c.reference,
+                "service_request_id": public_ids.token(c.reference),
                 "status": "open" if c.status in workflow.OPEN_STATES else "closed",
                 "status_notes": texts.status_label(c.status),
                 "service_name": texts.kind_label(c.kind),
@@ -675,6 +708,6 @@ class Open311RequestsView(PublicAPIView):
             }
             for c in qs[:1000]
         ]
-        if service_request_id and not rows:
+        if service_request_id is not None and not rows:
             raise ApiError(404, pgettext("public", "Không tìm thấy."))
         return Response(rows)

@@ -22,6 +22,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from cases import rules
 from cases.models import Authority, CaseKind
+from cases.validation import RefusesControlCharacters
 
 from .texts import KIND_LABELS
 
@@ -30,7 +31,7 @@ MAX_PEOPLE = rules.MAX_PEOPLE_ONLINE
 MAX_REPRESENTATIVES = rules.MAX_REPRESENTATIVES
 
 
-class AccessibleForm(forms.Form):
+class AccessibleForm(RefusesControlCharacters, forms.Form):
     """Ties help texts and errors to their inputs (aria-describedby, aria-invalid)."""
 
     required_css_class = "required"

@@ -23,6 +23,7 @@ from cases.crypto import decrypt, encrypt
 from cases.deadline_services import accept_codes
 from cases.models import Attachment, Authority, CaseKind, Deadline
 from cases.selectors import time_limits_in_force
+from cases.storage import read_private_file, write_private_file
 
 from .forms import ContentForm, KindForm, PersonForm, ReviewForm, validate_group
 
@@ -180,8 +181,19 @@ class Receipt:
     attachments: list[str]
     contact_given: bool
 
-    def as_session(self) -> dict:
-        return dict(self.__dict__)
+    def as_session(self) -> str:
+        """The receipt as the session keeps it until the receipt page is shown once: encrypted
+        with the field keys like the wizard draft, since it carries the access key."""
+        return encrypt(json.dumps(self.__dict__, default=str))
+
+    @staticmethod
+    def from_session(raw) -> dict | None:
+        if not isinstance(raw, str):
+            return None
+        try:
+            return json.loads(decrypt(raw))
+        except (ValueError, TypeError):
+            return None
 
 
 def acceptance_deadline(case) -> Deadline | None:
@@ -332,7 +344,7 @@ def stage_files(draft: dict, files: list[services.FileInput]) -> None:
     directory = _stage_dir(draft)
     for f in files:
         token = secrets.token_hex(8)
-        (directory / f"{token}.bin").write_bytes(f.content)
+        write_private_file(directory / f"{token}.bin", f.content)  # encrypted, 0600
         draft["files"].append(
             {"id": token, "name": f.name, "size": len(f.content), "content_type": f.content_type}
         )
@@ -357,7 +369,7 @@ def staged_inputs(draft: dict) -> list[services.FileInput]:
             inputs.append(
                 services.FileInput(
                     name=meta["name"],
-                    content=path.read_bytes(),
+                    content=read_private_file(path),
                     content_type=meta["content_type"],
                     kind=Attachment.Kind.EVIDENCE,
                 )

@@ -102,12 +102,20 @@ def schema() -> dict:
                 "description": "Authority code; empty or null when unknown (an intake officer routes it).",
             },
             "parties": {"type": "array", "maxItems": 30, "items": _ref("Party")},
-            "declaration": {"type": "boolean", "description": "Truthfulness declaration: must be true."},
+            "declaration": {
+                "type": "boolean",
+                "enum": [True],
+                "description": "Truthfulness declaration: must be true.",
+            },
             "signature": {
                 "type": "string",
                 "description": "The full name of the filer (or a representative) typed as a signature.",
             },
-            "consent": {"type": "boolean", "description": "Consent to process personal data: must be true."},
+            "consent": {
+                "type": "boolean",
+                "enum": [True],
+                "description": "Consent to process personal data: must be true.",
+            },
         },
     }
     return {
@@ -182,6 +190,21 @@ def schema() -> dict:
                             "description": "Registered. The access key is shown only here: keep it.",
                             "headers": {"Location": {"schema": {"type": "string"}}},
                             "content": {"application/json": {"schema": _ref("Receipt")}},
+                            # What a client does next with the receipt (OpenAPI links).
+                            "links": {
+                                name: {
+                                    "operationId": operation,
+                                    "parameters": {
+                                        "reference": "$response.body#/reference",
+                                        "header.X-Access-Key": "$response.body#/access_key",
+                                    },
+                                }
+                                for name, operation in (
+                                    ("GetCase", "caseGet"),
+                                    ("AddDocuments", "caseDocumentsAdd"),
+                                    ("Withdraw", "caseWithdraw"),
+                                )
+                            },
                         },
                         "400": _error("Invalid fields (errors keyed by field, e.g. parties.0.full_name)."),
                         "413": _error("A file is over 20 MB or all files are over 50 MB."),
@@ -242,6 +265,15 @@ def schema() -> dict:
                         "201": {
                             "description": "Documents added",
                             "content": {"application/json": {"schema": _ref("DocumentsAdded")}},
+                            "links": {
+                                "GetCaseAfterSupplement": {
+                                    "operationId": "caseGet",
+                                    "parameters": {
+                                        "reference": "$response.body#/reference",
+                                        "header.X-Access-Key": "$request.header.X-Access-Key",
+                                    },
+                                }
+                            },
                         },
                         "400": _error("Neither a file nor a note, or an invalid note."),
                         "404": NOT_FOUND,
@@ -408,6 +440,14 @@ def schema() -> dict:
                                     "schema": {"type": "array", "items": _ref("Open311Request")}
                                 }
                             },
+                            "links": {
+                                "FirstRequest": {
+                                    "operationId": "open311Request",
+                                    "parameters": {
+                                        "service_request_id": "$response.body#/0/service_request_id"
+                                    },
+                                }
+                            },
                         },
                         "400": _error("Invalid parameter."),
                     },
@@ -422,6 +462,8 @@ def schema() -> dict:
                             "name": "service_request_id",
                             "in": "path",
                             "required": True,
+                            "description": "The opaque id from the list (not the case reference: public "
+                            "numbering never reveals which numbers are denunciations).",
                             "schema": {"type": "string"},
                         }
                     ],
@@ -484,7 +526,20 @@ def schema() -> dict:
                         },
                     },
                 },
-                "Submission": payload,
+                "Submission": {
+                    **payload,
+                    # A petition that registers as it stands (the stateful fuzz starts from it).
+                    "example": {
+                        "kind": "petition",
+                        "subject": "Kiến nghị sửa đường ngõ 45 phố Hàng Bông",
+                        "description": "Mặt đường ngõ 45 bị hỏng nhiều chỗ, đề nghị sửa chữa.",
+                        "authority": "HN",
+                        "parties": [{"full_name": "Nguyễn Văn An", "address": "45 Hàng Bông, Hà Nội"}],
+                        "declaration": True,
+                        "signature": "Nguyễn Văn An",
+                        "consent": True,
+                    },
+                },
                 "Receipt": {
                     "type": "object",
                     "properties": {

@@ -3,7 +3,9 @@ production, so every worker process shares the counters).
 
 A fixed window per scope: ``settings.PUBLIC_RATE_LIMITS = {"submit": "10/h", "track": "60/h"}``.
 The web forms and the JSON API share the buckets, so switching channel does not reset the count.
-IP addresses are hashed before they become cache keys or log lines."""
+IP addresses are hashed before they become cache keys or log lines. When the cache is unreachable
+the attempt is allowed and logged as an error (an outage of ours never turns a citizen away with a
+500)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +71,18 @@ def hit(request, scope: str) -> Verdict:
     window = now - now % limit.seconds
     digest = _ip_digest(client_ip(request))
     key = f"ratelimit:{scope}:{digest}:{window}"
-    cache.add(key, 0, timeout=limit.seconds + 5)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds + 5)
-        count = 1
+        cache.add(key, 0, timeout=limit.seconds + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=limit.seconds + 5)
+            count = 1
+    except (RedisError, OSError):
+        # The counters' store is unreachable: the citizen is not turned away for our outage (the
+        # other bounds — sizes, zip limits, types — still hold); operators see the error.
+        logger.error("rate limit store unreachable: scope=%s allowed without counting", scope)
+        return Verdict(True, 0, -1)
     retry_after = max(1, window + limit.seconds - now)
     if count > limit.count:
         logger.warning("rate limit reached: scope=%s client=%s count=%s", scope, digest[:12], count)

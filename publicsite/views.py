@@ -2,7 +2,8 @@
 private document download. Writes go through ``cases.services`` only.
 
 Every response that shows case data or identity typed by the citizen carries
-``Cache-Control: no-store``; the secret key never appears in a URL or in the session."""
+``Cache-Control: no-store``; the secret key never appears in a URL, and the session holds it only
+encrypted (the receipt, with the field keys, until the receipt page has been shown once)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import datetime as dt
 import logging
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import (
     FileResponse,
@@ -35,6 +35,7 @@ from cases.errors import ApplicationError
 from cases.errors import ValidationError as ServiceValidationError
 from cases.models import Attachment, Authority, CaseKind, CaseStatus, IdentityAccessLog
 from cases.selectors import case_deadlines, case_timeline
+from cases.spreadsheet import safe_row
 
 from . import access, intake, ratelimit, statistics, texts
 from .forms import (
@@ -318,6 +319,12 @@ def _intake_content(page, request, draft, first_incomplete):
             intake.unstage_files(draft, remove)
         uploads = request.FILES.getlist("files")
         if uploads:
+            # Every public step that accepts files counts in the "upload" bucket before any file
+            # is read (the wizard, the tracking page and the API share it).
+            verdict = ratelimit.hit(request, "upload")
+            if not verdict.allowed:
+                intake.save_draft(request, draft)
+                return rate_limited_response(page, request, verdict)
             count, size = intake.staged_totals(draft)
             check = intake.read_uploads(uploads, count, size)
             if check.ok:
@@ -452,7 +459,7 @@ SHOWN_RECEIPT_KEY = "publicsite.shown_receipt_reference"
 
 
 def _intake_receipt(page, request):
-    receipt = request.session.pop(intake.RECEIPT_KEY, None)
+    receipt = intake.Receipt.from_session(request.session.pop(intake.RECEIPT_KEY, None))
     context = {
         "step": "receipt",
         "receipt": None,
@@ -714,6 +721,9 @@ def _tracking_detail(page, request, case, *, supplement_form=None, withdraw_form
 
 
 def _tracking_supplement(page, request, case):
+    verdict = ratelimit.hit(request, "upload")
+    if not verdict.allowed:
+        return rate_limited_response(page, request, verdict)
     form = SupplementForm(request.POST, request.FILES)
     uploads = request.FILES.getlist("files")
     if form.is_valid():
@@ -835,10 +845,9 @@ def file_response(attachment):
 
 
 def _open_private(attachment):
-    from django.core.files.storage import FileSystemStorage
+    from cases.storage import private_storage
 
-    storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
-    return storage.open(attachment.file.name, "rb")
+    return private_storage().open(attachment.file.name, "rb")
 
 
 # ======================================================================================= statistics
@@ -882,7 +891,7 @@ def statistics_csv(result) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # so spreadsheet programs read the Vietnamese letters as UTF-8
     writer = csv.writer(response)
-    writer.writerow(statistics.csv_header())
+    writer.writerow(safe_row(statistics.csv_header()))
     for row in statistics.csv_rows(result):
-        writer.writerow(row)
+        writer.writerow(safe_row(row))  # authority names are data: never a formula
     return response

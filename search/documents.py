@@ -20,6 +20,8 @@ from datetime import date, datetime
 from django.db import connections
 from django.utils import timezone
 
+from cases.redaction import needles_by_case, redact_text
+
 from .timeutil import local_date
 
 try:
@@ -175,9 +177,46 @@ def row_fields() -> tuple[str, ...]:
     return (*_ROW_FIELDS[:_USERNAME_POSITION], username, *_ROW_FIELDS[_USERNAME_POSITION:])
 
 
+_SUBJECT = _ROW_FIELDS.index("subject") + 1  # positions in a row (after the username column)
+_DESCRIPTION = _ROW_FIELDS.index("description") + 1
+
+
+def _redacted(rows: list[tuple]) -> list[tuple]:
+    """The rows with identity a citizen typed into the subject or description masked: the index
+    never holds identity (``cases.redaction``; one party query per chunk)."""
+    needles = needles_by_case([row[0] for row in rows])
+    if not needles:
+        return rows
+    memo: dict = {}
+    out = []
+    for row in rows:
+        found = needles.get(row[0])
+        if found:
+            row = (
+                *row[:_SUBJECT],
+                redact_text(row[_SUBJECT], found, memo),
+                redact_text(row[_DESCRIPTION], found, memo),
+                *row[_DESCRIPTION + 1 :],
+            )
+        out.append(row)
+    return out
+
+
 def case_rows(queryset=None, *, chunk_size: int = 5000) -> Iterator[tuple]:
     """The document rows (tuples, see ``row_fields``) of the cases of ``queryset`` (default: every
-    case), in id order, streamed from a server-side cursor: one query, whatever the number of cases."""
+    case), in id order, streamed from a server-side cursor: one query, whatever the number of cases,
+    plus one for the parties of each chunk (identity typed into free text is masked)."""
+    batch: list[tuple] = []
+    for row in _raw_case_rows(queryset, chunk_size=chunk_size):
+        batch.append(row)
+        if len(batch) >= chunk_size:
+            yield from _redacted(batch)
+            batch = []
+    if batch:
+        yield from _redacted(batch)
+
+
+def _raw_case_rows(queryset=None, *, chunk_size: int = 5000) -> Iterator[tuple]:
     from cases.models import Case
 
     qs = (Case.objects.all() if queryset is None else queryset).order_by("pk").values_list(*row_fields())
@@ -200,10 +239,11 @@ def case_rows(queryset=None, *, chunk_size: int = 5000) -> Iterator[tuple]:
 
 
 def case_row(case) -> tuple:
-    """The document row of a case instance (with ``select_related("authority", "assignee")``)."""
+    """The document row of a case instance (with ``select_related("authority", "assignee")``),
+    identity typed into the subject or description masked."""
     authority = case.authority if case.authority_id else None
     assignee = case.assignee if case.assignee_id else None
-    return (
+    row = (
         case.pk,
         case.reference,
         case.status,
@@ -232,6 +272,7 @@ def case_row(case) -> tuple:
         case.subject,
         case.description,
     )
+    return _redacted([row])[0]
 
 
 # One encoder for every fingerprint (``json.dumps`` with options builds a new one per call).

@@ -1,4 +1,5 @@
-"""CSV and XLSX exports of the oversight tables (openpyxl writes the XLSX)."""
+"""CSV and XLSX exports of the oversight tables (openpyxl writes the XLSX). Every text cell goes
+through ``cases.spreadsheet.safe_cell``: a subject typed as ``=HYPERLINK(...)`` stays text."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext
+
+from cases.spreadsheet import safe_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,14 +31,14 @@ def _plain(value):
         return _yes_no(value)
     if value is None:
         return ""
-    return value
+    return safe_cell(value) if isinstance(value, str) else value
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the Vietnamese correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([str(h) for h in headers])
+    writer.writerow([safe_cell(str(h)) for h in headers])
     for row in rows:
         writer.writerow([_plain(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -48,9 +51,11 @@ def _xlsx_value(value):
         return ""
     if isinstance(value, bool):
         return _yes_no(value)
-    if isinstance(value, str | int | float | date):
+    if isinstance(value, str):
+        return safe_cell(value)
+    if isinstance(value, int | float | date):
         return value
-    return str(value)
+    return safe_cell(str(value))
 
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -60,7 +65,7 @@ def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence]) -> byt
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = (title or "Sheet")[:31]
-    sheet.append([str(h) for h in headers])
+    sheet.append([safe_cell(str(h)) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from cases.redaction import needles_by_case, redact
 
 from .backends import get_backend
 from .criteria import StalledCriteria
@@ -93,7 +94,12 @@ def rows_for_ids(ids: list[int], *, now: datetime | None = None, queryset=None, 
     calendar = calendar or working_calendar()
     qs = (queryset if queryset is not None else Case.objects.all()).select_related("authority", "assignee")
     by_id = {c.pk: c for c in qs.filter(pk__in=ids)}
-    return [case_row(by_id[i], now=now, calendar=calendar) for i in ids if i in by_id]
+    rows = [case_row(by_id[i], now=now, calendar=calendar) for i in ids if i in by_id]
+    # The oversight lists never need identity: what a citizen typed into a subject is masked.
+    needles = needles_by_case([row["id"] for row in rows])
+    for row in rows:
+        row["subject"] = redact(row["subject"], needles.get(row["id"], []))
+    return rows
 
 
 def find_stalled_rows(

@@ -2,9 +2,10 @@
 authority tree, the open backlog rolled up through the hierarchy, on-time rates, the cases most
 often transferred, extended or escalated.
 
-Access (one gate, ``oversight_scope``): superusers and holders of ``cases.view_all_cases``
-(auditors) see everything; heads of unit and heads of agency see their authorities' sub-trees
-(``Authority.path``); everybody else sees nothing (the views answer 403)."""
+Access (one gate, ``oversight_scope``): superusers and auditors see everything; heads of unit and
+heads of agency see their authorities' sub-trees (``Authority.path``); everybody else sees nothing
+(the views answer 403). Every list of cases also leaves out those the viewer is excluded from as
+the accused or the accused unit (``cases.scope``, the rule every staff read asks)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import reporting
 from cases.models import Authority, Case, Membership, Role
 from cases.reporting import OnTime
+from cases.scope import StaffScope, staff_scope
 
 from .criteria import AGE_BUCKET_KEYS, BacklogCell, open_statuses_in_order
 
@@ -35,6 +37,7 @@ SELF = "__self__"
 class OversightScope:
     everything: bool
     roots: tuple[Authority, ...] = ()  # disjoint sub-trees a head may see
+    staff: StaffScope | None = None  # the viewer's staff scope: its accused exclusion applies
 
     @property
     def within(self) -> tuple[str, ...] | None:
@@ -50,11 +53,13 @@ class OversightScope:
 
     def case_q(self, prefix: str = "") -> Q:
         if self.everything:
-            return Q()
-        q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
-        for root in self.roots:
-            q |= Q(**{f"{prefix}authority__path__startswith": root.path})
-        return q
+            q = Q()
+        else:
+            q = Q(**{f"{prefix}pk__in": []})
+            for root in self.roots:
+                q |= Q(**{f"{prefix}authority__path__startswith": root.path})
+        exclusion = self.staff.exclusion_q(prefix) if self.staff is not None else None
+        return q & ~exclusion if exclusion is not None else q
 
     def cases(self) -> QuerySet[Case]:
         return Case.objects.filter(self.case_q())
@@ -73,12 +78,11 @@ def oversight_scope(user) -> OversightScope | None:
     """The part of the authority tree ``user`` may oversee, or None (no access)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return None
-    if user.is_superuser or user.has_perm("cases.view_all_cases"):
-        return OversightScope(everything=True)
+    staff = staff_scope(user)
+    if staff.everything:  # superusers and auditors (cases.scope)
+        return OversightScope(everything=True, staff=staff)
     memberships = Membership.objects.filter(user=user, active=True).select_related("authority")
     roles = [(m.role, m.authority) for m in memberships]
-    if any(role == Role.AUDITOR for role, _a in roles):
-        return OversightScope(everything=True)
     heads = sorted({a.pk: a for role, a in roles if role in HEAD_ROLES}.values(), key=lambda a: a.path)
     roots: list[Authority] = []
     for authority in heads:  # sorted by path: a parent comes before its sub-units
@@ -86,7 +90,7 @@ def oversight_scope(user) -> OversightScope | None:
             roots.append(authority)
     if not roots:
         return None
-    return OversightScope(everything=False, roots=tuple(roots))
+    return OversightScope(everything=False, roots=tuple(roots), staff=staff)
 
 
 def user_can_view_oversight(user) -> bool:

@@ -220,5 +220,13 @@ def page(chromium_browser, live_server):
     )
     pg = context.new_page()
     pg.set_default_timeout(15000)
+    # The pages must pass their own Content-Security-Policy (config/csp.py): the browser reports
+    # every blocked script, style, frame or form target on the console.
+    violations: list[str] = []
+    pg.on(
+        "console",
+        lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
     yield pg
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .. import names, permissions, selectors
+from .. import names, permissions, redaction, selectors
 from ..delivery.models import Delivery
 from ..errors import PermissionDeniedError
-from ..models import Authority, Case, Deadline, Membership, Party, Role
+from ..models import Authority, Case, Deadline, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
+from ..scope import staff_scope
 
 STAFF_ROLES_FOR_ASSIGNMENT = (Role.INSPECTOR, Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
 
@@ -53,25 +54,14 @@ def is_auditor(user) -> bool:
 
 
 def scope_paths(user) -> list[str] | None:
-    """Authority paths whose sub-trees the user works in; None = everything (auditor, superuser)."""
-    if user.is_superuser or user.has_perm("cases.view_all_cases") or is_auditor(user):
-        return None
-    return sorted(
-        set(Membership.objects.filter(user=user, active=True).values_list("authority__path", flat=True))
-    )
+    """Authority paths whose sub-trees the user works in; None = everything (auditor, superuser).
+    ``cases.scope.staff_scope`` decides."""
+    scope = staff_scope(user)
+    return None if scope.everything else list(scope.roots)
 
 
 def authorities_in_scope(user):
-    paths = scope_paths(user)
-    qs = Authority.objects.order_by("path")
-    if paths is None:
-        return qs
-    from django.db.models import Q
-
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return qs.filter(condition)
+    return staff_scope(user).authorities()
 
 
 def staff_in_scope(user):
@@ -418,8 +408,24 @@ class TimelineRow:
 
 
 def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
+    """The case's timeline for ``viewer``; identity a citizen typed into a note, a supplement or a
+    field is masked unless the viewer holds the identity permission (``cases.redaction``)."""
     rows = []
+    identity_ok = permissions.user_can_view_identity(viewer, case)
+    needles = [] if identity_ok else redaction.case_needles(case)
+    memo: dict = {}
     for entry in selectors.case_timeline(case=case, viewer=viewer, merged=True):
+        if needles:
+            entry.data = redaction.redact(entry.data or {}, needles, memo)
+            entry.changes = [
+                {
+                    **c,
+                    "old": redaction.redact(c.get("old"), needles, memo),
+                    "new": redaction.redact(c.get("new"), needles, memo),
+                }
+                for c in entry.changes
+            ]
+            entry.reason = redaction.redact(entry.reason, needles, memo)
         details = []
         for key, value in (entry.data or {}).items():
             if (key in _HIDDEN_KEYS and (entry.kind, key) not in EVENT_DATA_LABELS) or (

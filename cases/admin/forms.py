@@ -13,11 +13,12 @@ from .. import rules
 from ..models import Authority, Case, Visibility
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
 from ..services import OUTCOMES as _OUTCOMES
+from ..validation import RefusesControlCharacters
 from . import common
 from .widgets import DATETIME_HINT, DateTimeInput
 
 
-class ActionForm(forms.Form):
+class ActionForm(RefusesControlCharacters, forms.Form):
     """Base: the case and the acting user are known to every form."""
 
     versioned = True
@@ -425,7 +426,7 @@ class DocumentForm(ActionForm):
         self.fields["template"].choices = [(t.code, t.title()) for t in documents.templates_for(case)]
 
 
-class RevealForm(forms.Form):
+class RevealForm(RefusesControlCharacters, forms.Form):
     reason = forms.CharField(
         label=_("Lý do cần xem nhân thân"),
         min_length=5,

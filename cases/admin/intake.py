@@ -14,6 +14,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from .. import permissions, rules, services
 from ..errors import ApplicationError
 from ..models import Authority, Case
+from ..validation import RefusesControlCharacters
 from . import common, staging
 from .forms import MultipleFileField
 from .listing import intake_allowed
@@ -22,7 +23,7 @@ from .widgets import DATE_HINT, DATETIME_HINT, DateInput, DateTimeInput
 STAFF_CHANNELS = [(c, label) for c, label in Case.Channel.choices if c != Case.Channel.ONLINE]
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(RefusesControlCharacters, forms.Form):
     channel = forms.ChoiceField(label=_("Hình thức nhận"), choices=STAFF_CHANNELS, initial=Case.Channel.POST)
     received_at = forms.DateTimeField(
         label=_("Thời điểm nhận"),

@@ -5,8 +5,10 @@ staff memberships (through ``cases.roles`` so the role's group follows) and esca
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -15,8 +17,10 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from .. import calendar_services, deadline_services, rules
+from ..audit import grants
+from ..audit.models import GrantRequest
+from ..errors import ApplicationError
 from ..models import Authority, EscalationPolicy, Holiday, Membership
-from ..roles import membership_grant, membership_revoke
 
 
 def _recomputed(request, report) -> None:
@@ -135,21 +139,67 @@ class AuthorityViewSet(ModelViewSet):
 
 
 class MembershipCreateView(generic.CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        if data.get("active", True):
-            return membership_grant(user=data["user"], authority=data["authority"], role=data["role"])
-        return super().save_instance()
+    """A new role goes through ``cases.audit.grants``: given at once within the requester's own
+    administration, otherwise filed for a head of agency at that scope to approve."""
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            result = grants.grant_request(
+                actor=self.request.user, grantee=data["user"], authority=data["authority"], role=data["role"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        if isinstance(result, GrantRequest):
+            messages.warning(
+                self.request,
+                gettext(
+                    "Đã gửi đề nghị cấp quyền (%(why)s); quyền có hiệu lực khi thủ trưởng cơ quan phê duyệt."
+                )
+                % {"why": result.why},
+            )
+            return redirect("cases_admin:grants")
+        messages.success(self.request, gettext("Đã cấp quyền."))
+        return redirect(self.index_url_name)
 
 
 class MembershipEditView(generic.EditView):
-    def save_instance(self):
-        instance = super().save_instance()
-        if instance.active:
-            membership_grant(user=instance.user, authority=instance.authority, role=instance.role)
-        else:
-            membership_revoke(user=instance.user, authority=instance.authority, role=instance.role)
-        return instance
+    """Only the "active" switch can change: a role is never re-pointed at another person, body or
+    role in place. Switching off revokes at once; switching on is a new grant (it may wait)."""
+
+    def form_valid(self, form):
+        membership = Membership.objects.get(pk=self.object.pk)
+        wanted = form.cleaned_data["active"]
+        try:
+            if membership.active and not wanted:
+                grants.grant_revoke(actor=self.request.user, membership=membership)
+                messages.success(self.request, gettext("Đã thu hồi quyền."))
+            elif wanted and not membership.active:
+                result = grants.grant_request(
+                    actor=self.request.user,
+                    grantee=membership.user,
+                    authority=membership.authority,
+                    role=membership.role,
+                )
+                if isinstance(result, GrantRequest):
+                    messages.warning(self.request, gettext("Đã gửi đề nghị cấp lại quyền, chờ phê duyệt."))
+                    return redirect("cases_admin:grants")
+                messages.success(self.request, gettext("Đã cấp lại quyền."))
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
+        return redirect(self.index_url_name)
+
+
+class MembershipDeleteView(generic.DeleteView):
+    """Deleting a role revokes it (the row stays, inactive, and the revocation is logged)."""
+
+    def delete_action(self):
+        try:
+            grants.grant_revoke(actor=self.request.user, membership=self.object)
+        except ApplicationError as exc:
+            raise PermissionDenied(exc.message) from exc
 
 
 class MembershipViewSet(ModelViewSet):
@@ -159,10 +209,16 @@ class MembershipViewSet(ModelViewSet):
     menu_label = _("Phân công cán bộ")
     add_view_class = MembershipCreateView
     edit_view_class = MembershipEditView
+    delete_view_class = MembershipDeleteView
     form_fields = ["user", "authority", "role", "active"]
     list_display = ["user", "authority", "role", "active"]
     list_filter = ["role", "active"]
     search_fields = ["user__username", "authority__code"]
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return forms.modelform_factory(Membership, form=WagtailAdminModelForm, fields=["active"])
+        return super().get_form_class(for_update)
 
 
 class EscalationPolicyViewSet(ModelViewSet):

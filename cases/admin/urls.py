@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path, register_converter
 
-from . import audit, intake, listing, views
+from . import audit, grants, intake, listing, views
 
 
 class ReferenceConverter:
@@ -42,6 +42,7 @@ urlpatterns = [
     path(
         "audit/access-log/results/", audit.AccessLogView.as_view(results_only=True), name="access_log_results"
     ),
+    path("grants/", grants.GrantsView.as_view(), name="grants"),
     path("<ref:reference>/", views.CaseDetailView.as_view(), name="detail"),
     path("<ref:reference>/action/<slug:action>/", views.ActionView.as_view(), name="action"),
     path("<ref:reference>/parties/<int:party_id>/reveal/", views.RevealView.as_view(), name="reveal"),

@@ -11,7 +11,6 @@ import zlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import FileSystemStorage
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
@@ -25,10 +24,13 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
-from .. import permissions, selectors, services
+from .. import permissions, redaction, selectors, services
 from ..duplicates import find_duplicates
 from ..errors import ApplicationError, ConflictError, PermissionDeniedError
 from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role, Visibility
+from ..scope import staff_scope
+from ..spreadsheet import safe_row
+from ..storage import private_storage
 from . import common
 from .actions import ACTIONS, ANNOTATIONS, available_actions
 from .forms import RevealForm
@@ -60,7 +62,7 @@ def _links(case: Case, user) -> list[dict]:
             links.append(
                 {
                     "reference": other.reference,
-                    "subject": other.subject,
+                    "subject": redaction.for_viewer(other, user, other.subject),
                     "relation": relation,
                     "status": other.get_status_display(),
                 }
@@ -99,7 +101,9 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, reference)
 
     def get_page_title(self):
-        return f"{self.case.reference} · {self.case.subject}"
+        return (
+            f"{self.case.reference} · {redaction.for_viewer(self.case, self.request.user, self.case.subject)}"
+        )
 
     def get_breadcrumbs_items(self):
         return [*_case_breadcrumbs(self.case)[:-1], {"url": "", "label": self.case.reference}]
@@ -142,9 +146,15 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
                 }
             )
         timeline = common.timeline_rows(case, user)
+        needles = [] if can_identity else redaction.case_needles(case)
         context.update(
             {
                 "case": case,
+                # What a citizen typed, with identity masked for viewers without the permission.
+                "shown": {
+                    name: redaction.redact(getattr(case, name), needles)
+                    for name in ("subject", "description", "contested_act")
+                },
                 "deadlines": common.deadline_rows(case),
                 "colour_classes": common.COLOUR_CLASSES,
                 "parties": parties,
@@ -346,7 +356,7 @@ def attachment_preview(request, reference, attachment_id):
         from ..documents import docx_preview
 
         try:
-            with FileSystemStorage(location=_private_root()).open(attachment.file.name, "rb") as fh:
+            with private_storage().open(attachment.file.name, "rb") as fh:
                 docx = docx_preview(fh.read())
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
             docx = None  # a damaged or oversized document: shown as a download, never a 500
@@ -379,7 +389,7 @@ def attachment_file(request, reference, attachment_id):
     """The file from private storage, after the permission checks; inline only for images and
     PDFs (for the preview), always as a download otherwise."""
     case, attachment = _attachment(request, reference, attachment_id)
-    storage = FileSystemStorage(location=_private_root())
+    storage = private_storage()
     try:
         handle = storage.open(attachment.file.name, "rb")
     except (FileNotFoundError, OSError) as exc:
@@ -489,6 +499,13 @@ def history_export(case: Case, user) -> dict:
 
     report = chain_verify([case.pk])
     entries = selectors.case_timeline(case=case, viewer=user)
+    # Identity typed into free text leaves the system only for those holding the permission.
+    needles = [] if permissions.user_can_view_identity(user, case) else redaction.case_needles(case)
+    memo: dict = {}
+    for entry in entries:
+        entry.data = redaction.redact(entry.data, needles, memo)
+        entry.changes = redaction.redact(entry.changes, needles, memo)
+        entry.reason = redaction.redact(entry.reason, needles, memo)
 
     def masked(change):
         if change["field"] in selectors.IDENTITY_FIELDS:
@@ -502,7 +519,7 @@ def history_export(case: Case, user) -> dict:
             "status": case.status,
             "authority": case.authority.code if case.authority is not None else None,
             "received_at": case.received_at.isoformat(),
-            "subject": case.subject,
+            "subject": redaction.redact(case.subject, needles, memo),
             "version": case.version,
             "event_count": case.event_count,
             "chain_ok": report.ok,
@@ -573,6 +590,16 @@ def history_export(case: Case, user) -> dict:
     }
 
 
+class _SafeWriter:
+    """A csv writer whose text cells cannot become formulas (``cases.spreadsheet``)."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row):
+        self.writer.writerow(safe_row(row))
+
+
 def export_view(request, reference, fmt):
     case = common.case_for(request.user, reference)
     if not can_export(request.user, case):
@@ -590,7 +617,7 @@ def export_view(request, reference, fmt):
         )
     else:
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = _SafeWriter(csv.writer(buffer))
         # Vietnamese labels for people, the codes beside them for machines.
         writer.writerow(
             [
@@ -657,7 +684,9 @@ def export_view(request, reference, fmt):
 
 def access_log_scope(user):
     """Auditors and superusers read every row; heads of agency their own sub-trees; others none."""
-    qs = IdentityAccessLog.objects.select_related("user", "case", "party", "party__case")
+    qs = IdentityAccessLog.objects.select_related("user", "case", "party", "party__case").filter(
+        staff_scope(user).case_q("case__")  # never the log of a case the reader is accused in
+    )
     if user.is_superuser or permissions.is_auditor(user):
         return qs
     paths = [p for r, p in permissions._memberships(user) if r == Role.HEAD_OF_AGENCY]

@@ -8,9 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +18,8 @@ from ..actors import Actor, Citizen, history_user, stamp
 from ..errors import ValidationError
 from ..models import Attachment, Case, CaseEvent, Visibility
 from ..models import CaseKind as K
+from ..storage import EncryptedFileSystemStorage
+from ..storage import private_storage as storage_for_private
 from .base import STATE, clean_text, lock, record, save
 
 
@@ -34,8 +34,9 @@ class FileInput:
     contains_identity: bool = False
 
 
-def private_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+def private_storage() -> EncryptedFileSystemStorage:
+    """Encrypted at rest, files 0600 (``cases.storage``)."""
+    return storage_for_private()
 
 
 def attachment_create(
@@ -44,7 +45,8 @@ def attachment_create(
     """Store one checked file in private storage and its row (with its history record)."""
     filecheck.validate_files([upload])
     content_type = filecheck.sniff_content_type(upload.content)
-    assert content_type is not None  # validate_files refused anything else
+    if content_type is None:  # validate_files refused anything else; a real check under -O too
+        raise ValidationError(_("Tệp đính kèm không hợp lệ."))
     digest = hashlib.sha256(upload.content).hexdigest()
     safe = filecheck.sanitise_filename(upload.name)
     stem = Path(safe).stem[:80] or "tep"
@@ -63,7 +65,9 @@ def attachment_create(
         visibility=visibility,
         # What a denouncer sends carries their handwriting and identity (Art 56(2)).
         contains_identity=upload.contains_identity or (case.kind == K.DENUNCIATION and from_citizen),
-        description=upload.description[: rules.max_length("attachment_description")],
+        description=rules.strip_control_characters(upload.description)[
+            : rules.max_length("attachment_description")
+        ],
         uploaded_by=history_user(actor),
     )
     attachment.file.name = saved

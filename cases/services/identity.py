@@ -62,6 +62,9 @@ def party_identity_reveal(*, user: User, party: Party, reason: str) -> dict[str,
     if not permissions.user_can_view_identity(user, case):
         raise PermissionDeniedError(_("Bạn không có quyền xem nhân thân người gửi đơn."))
     reason = (reason or "").strip()
+    problem = rules.control_character_problem(reason)
+    if problem:
+        raise ValidationError(problem, field_errors={"reason": [problem]})
     if len(reason) < rules.REVEAL_REASON_MIN or len(reason) > rules.max_length("reveal_reason"):
         message = _("Nêu lý do xem nhân thân (từ %(min)s đến %(max)s ký tự).") % {
             "min": rules.REVEAL_REASON_MIN,

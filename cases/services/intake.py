@@ -53,7 +53,13 @@ PARTY_ROLE: dict[str, str] = {
 
 
 def _validate_submission(
-    kind: str, parties: Sequence[PartyInput], subject: str, description: str, contested_act: str
+    kind: str,
+    parties: Sequence[PartyInput],
+    subject: str,
+    description: str,
+    contested_act: str,
+    accused_name: str = "",
+    accused_position: str = "",
 ) -> dict[str, list[Text]]:
     errors: dict[str, list[Text]] = {}
 
@@ -73,6 +79,8 @@ def _validate_submission(
     else:
         check("description", "description", description)
     check("contested_act", "contested_act", contested_act)
+    check("accused_name", "accused_name", accused_name)
+    check("accused_position", "accused_position", accused_position)
     if kind == K.ANONYMOUS_REPORT:
         if parties:
             errors["parties"] = [_("Tin báo không nêu tên không ghi nhân thân người gửi.")]
@@ -137,7 +145,9 @@ def case_submit(
     ``discipline``: a cadre's or civil servant's complaint against a disciplinary decision on them
     (Law on Complaints 2011 Arts 47-58: K6, then K2); ``dismissal``: the penalty was dismissal (Art
     48). Both only for complaints; staff may correct them at classification."""
-    errors = _validate_submission(kind, parties, subject, description, contested_act)
+    errors = _validate_submission(
+        kind, parties, subject, description, contested_act, accused_name, accused_position
+    )
     if errors:
         raise ValidationError(_("Thông tin đơn chưa hợp lệ."), field_errors=errors)
     if not permissions.can_register_for(actor, authority):

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "cases",
     "cases.monitoring",
     "cases.delivery",
+    "cases.audit",
     "publicsite",
     "notifications",
     "search",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +118,9 @@ USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
+# No avatars from gravatar.com: it would learn a hash of every staff e-mail, and the admin's CSP
+# allows images from this origin only.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_SITE_NAME = "Hệ thống tiếp nhận khiếu nại, tố cáo"
@@ -142,6 +147,18 @@ PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "
 # all decrypt (rotation). Production must set its own.
 FIELD_ENCRYPTION_KEYS = env.list(
     "FIELD_ENCRYPTION_KEYS", default=["bG9jYWwtZGV2LWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="]
+)
+# The blind index for duplicate detection (Party.national_id_digest) has its own key, so rotating
+# the field keys never changes a digest (cases.crypto.blind_index; manage.py rotate_keys).
+BLIND_INDEX_KEY = env("BLIND_INDEX_KEY", default="dev-only-blind-index-key")
+# Signed checkpoints over the event chains (cases.audit.checkpoints): an Ed25519 private key in
+# PEM, kept outside the database (a file the database's owner cannot write).
+EVENT_CHECKPOINT_KEY_FILE = env(
+    "EVENT_CHECKPOINT_KEY_FILE", default=str(BASE_DIR / "var" / "keys" / "checkpoint.pem")
+)
+# Where the daily export (statement, signature, leaves) is written for the superior agency.
+EVENT_CHECKPOINT_EXPORT_DIR = env(
+    "EVENT_CHECKPOINT_EXPORT_DIR", default=str(BASE_DIR / "var" / "checkpoints")
 )
 
 # Celery: Redis broker in tests and production. With CELERY_TASK_ALWAYS_EAGER (make run) tasks run
@@ -173,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.event_chain_verify_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Just after midnight: sign yesterday's state of every event chain and export it.
+    "event-checkpoint": {"task": "cases.tasks.event_checkpoint_task", "schedule": crontab(hour=0, minute=20)},
 }
 
 # Search: "database" (default, works on SQLite and PostgreSQL) or "elasticsearch".
@@ -181,7 +200,8 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="kntc")
 ELASTICSEARCH_VERSION = VERSIONS["ELASTICSEARCH_VERSION"]
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Development default: the console, with access keys and phone numbers masked.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="notifications.channels.email.RedactingConsoleBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="khieunai@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.sms.FileSmsBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
@@ -214,6 +234,8 @@ PUBLIC_RATE_LIMITS = {
     "track": env("PUBLIC_RATE_LIMIT_TRACK", default="60/h"),
     # The public "verify a document" page (upload or reference + number).
     "verify": env("PUBLIC_RATE_LIMIT_VERIFY", default="30/h"),
+    # Every public step that accepts files (wizard upload step, tracking supplement, API documents).
+    "upload": env("PUBLIC_RATE_LIMIT_UPLOAD", default="30/h"),
 }
 # How many reverse proxies in front of Django append to X-Forwarded-For (0: use REMOTE_ADDR).
 PUBLIC_TRUSTED_PROXY_COUNT = env.int("PUBLIC_TRUSTED_PROXY_COUNT", default=0)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
+
+from cases.redaction import redact_secrets
 
 
 def send_email(*, to: str, subject: str, body: str, unsubscribe_url: str = "", message_id: str = "") -> None:
@@ -26,3 +29,13 @@ def send_email(*, to: str, subject: str, body: str, unsubscribe_url: str = "", m
     sent = message.send(fail_silently=False)
     if sent != 1:
         raise RuntimeError("the e-mail backend accepted no message")
+
+
+class RedactingConsoleBackend(ConsoleEmailBackend):
+    """Django's console backend with access keys and phone numbers masked in what it prints
+    (the development default; production refuses console backends)."""
+
+    def write_message(self, message):
+        msg = message.message()
+        text = msg.as_bytes().decode("utf-8", "replace")
+        self.stream.write(redact_secrets(text) + "\n" + "-" * 79 + "\n")

@@ -5,6 +5,7 @@ message to a file under ``SMS_FILE_PATH`` for development and tests."""
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from cases.redaction import redact_secrets
 
 
 class SmsError(Exception):
@@ -61,7 +64,9 @@ class HttpSmsBackend(SmsBackend):
 
 
 class FileSmsBackend(SmsBackend):
-    """One JSON file per message under ``SMS_FILE_PATH`` (development, tests)."""
+    """One JSON file per message under ``SMS_FILE_PATH`` (development, tests), 0600, with any
+    access key in the message masked (``cases.redaction.redact_secrets``): a developer's disk never
+    keeps one. Production refuses this backend (``config/settings/production.py``)."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path if path is not None else settings.SMS_FILE_PATH)
@@ -69,11 +74,18 @@ class FileSmsBackend(SmsBackend):
     def send(self, *, to: str, body: str, reference: str = "") -> str:
         self.path.mkdir(parents=True, exist_ok=True)
         message_id = uuid.uuid4().hex
-        record = {"id": message_id, "to": to, "message": body, "reference": reference}
+        record = {
+            "id": message_id,
+            "to": to,  # the address (the file is 0600); the message keeps no access key
+            "message": redact_secrets(body, phones=False),
+            "reference": reference,
+        }
         record["at"] = timezone.now().isoformat()
         target = self.path / f"{timezone.now():%Y%m%dT%H%M%S}-{message_id}.json"
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False))
         tmp.replace(target)
         return message_id
 

@@ -411,13 +411,18 @@ def test_open311_services_and_requests_show_no_identity_and_no_denunciations(cli
     response = client.get("/open311/v2/requests.json")
     assert response.status_code == 200
     ids = [r["service_request_id"] for r in response.json()]
-    assert complaint["reference"] in ids and denunciation["reference"] not in ids
+    # Opaque ids, not references (the numbering's gaps would tell the denunciations apart).
+    from publicsite.public_ids import token
+
+    assert token(complaint["reference"]) in ids and token(denunciation["reference"]) not in ids
+    assert complaint["reference"] not in response.content.decode()
     text = response.content.decode()
     for secret in (*SECRETS, "Nguyễn Văn X", "thu hồi đất", complaint["access_key"]):
         assert secret not in text
-    one = client.get(f"/open311/v2/requests/{complaint['reference']}.json")
+    one = client.get(f"/open311/v2/requests/{token(complaint['reference'])}.json")
     assert one.status_code == 200 and one.json()[0]["status"] == "open"
-    assert client.get(f"/open311/v2/requests/{denunciation['reference']}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests/{token(denunciation['reference'])}.json").status_code == 404
+    assert client.get(f"/open311/v2/requests/{complaint['reference']}.json").status_code == 404
     assert client.post("/open311/v2/requests.json", {}).status_code == 405
     assert client.get("/open311/v2/requests.json?start_date=yesterday").status_code == 400
     assert client.get("/open311/v2/requests.json?service_code=denunciation").status_code == 400
@@ -437,7 +442,8 @@ def test_nul_bytes_and_junk_in_urls_and_parameters_are_not_500(client, world):
     assert client.get("/api/v1/cases/HN-2026-000001/", HTTP_X_ACCESS_KEY="\x00").status_code == 404
     assert client.get("/api/v1/statistics/?authority=H%00N").status_code == 400
     assert client.get("/thong-ke/?authority=H%00N").status_code == 200
-    assert client.get("/open311/v2/requests.json?service_request_id=%00").status_code == 200
+    nothing = client.get("/open311/v2/requests.json?service_request_id=%00")
+    assert nothing.status_code == 200 and nothing.json() == []  # never the whole list
     assert client.get("/open311/v2/requests/%00.json").status_code == 404
     response = client.post("/tra-cuu/", {"action": "lookup", "reference": "HN\x00", "access_key": "\x00"})
     assert response.status_code == 200

@@ -214,15 +214,15 @@ def test_auditors_heads_and_superusers_may_open_every_page(client, auditor, head
         assert client.get(url(name)).status_code == 200, (user, name)
 
 
-def test_the_view_all_cases_permission_alone_grants_access(client, live):
+def test_the_view_all_cases_permission_alone_grants_nothing(client, live):
+    """Read-all belongs to the auditor role (cases.scope), not to a model permission anyone with
+    user administration could hand out (issue 16, finding 3)."""
     user = UserFactory(username="oversight-team")
     user.user_permissions.add(
         Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_all_cases")
     )
     client.force_login(user)
-    response = client.get(url("overview"))
-    assert response.status_code == 200
-    assert response.context["report"].total == 4
+    assert client.get(url("overview")).status_code == 403
 
 
 def test_a_head_cannot_drill_into_another_authority(client, head):

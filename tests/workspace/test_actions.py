@@ -303,7 +303,10 @@ def test_assignment_conflict_of_interest_is_shown(world, login):
     case = accepted(world, assign=False)
     services.case_classify(case=case, actor=world.user(R.INTAKE), accused_authority=world.hn_sxd)
     case = fresh(case)
-    r = login(world.user(R.HEAD_OF_UNIT)).post(
+    # The head of the accused department is excluded from the case itself (cases.scope); the
+    # city's head of agency assigns, and the department's inspector is refused.
+    assert login(world.user(R.HEAD_OF_UNIT)).get(f"/admin/cases/{case.reference}/").status_code == 404
+    r = login(world.user(R.HEAD_OF_AGENCY)).post(
         f"/admin/cases/{case.reference}/action/assign/",
         {"version": case.version, "assignee": world.user(R.INSPECTOR).pk},
     )
@@ -324,10 +327,9 @@ def test_accepting_a_denunciation_files_the_three_notices_without_leaking_identi
         "Thông báo việc thụ lý tố cáo (gửi người tố cáo)",
         "Thông báo nội dung tố cáo (gửi người bị tố cáo)",
     }
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage
+    from cases.storage import private_storage
 
-    storage = FileSystemStorage(location=settings.PRIVATE_STORAGE_ROOT)
+    storage = private_storage()  # notices are encrypted at rest
 
     def text(a):
         with storage.open(a.file.name, "rb") as fh:
