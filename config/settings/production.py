@@ -21,4 +21,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="elasticsearch")
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# E-mail: EMAIL_URL (host, port, credentials, TLS; base.py) is required: the console default of
+# development would silently print every citizen's receipt.
+if not env("EMAIL_URL", default="") and not env("EMAIL_BACKEND", default=""):
+    raise ImproperlyConfigured("Set EMAIL_URL in production, e.g. smtp+tls://user:password@host:587.")
