@@ -1,13 +1,14 @@
 # make run   - the product on an embedded default (SQLite, in-process tasks, database search)
 # make test  - real PostgreSQL, Redis and Elasticsearch; lint, checks, the whole suite
 # make bench - benchmarks against the same real services
+# make faults - fault injection against services of its own -> bench/results/faults.md (about 8 min)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test bench venv services-start services-stop lint format clean
+.PHONY: run test bench faults venv services-start services-stop lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ test: venv
 
 bench: venv
 	bash scripts/bench.sh
+
+faults: venv
+	bash scripts/faults.sh
 
 services-start:
 	bash scripts/install_services.sh && bash scripts/services.sh start
