@@ -271,7 +271,9 @@ class Run:
                 "info",
             ],
         )
-        deadline = time.time() + 60
+
+    def wait_web(self) -> None:
+        deadline = time.time() + 120
         while time.time() < deadline:
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.ports.http, timeout=2)
@@ -280,17 +282,22 @@ class Run:
                     return
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError("gunicorn did not answer in 60 s")
+        raise RuntimeError("gunicorn did not answer in 120 s")
 
-    def start_workers(self) -> None:
-        """Both workers, returning once each has said it is ready (consuming)."""
+    def start_workers(self, wait: bool = True) -> None:
+        """Both workers; with ``wait``, returning once each has said it is ready (consuming)."""
         common = [PY, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--without-gossip"]
         marks = {name: self.log_size(name) for name in ("worker-default", "worker-notifications")}
         self.start("worker-default", [*common, "-Q", "celery", "-c", "2", "-n", "default@%h"])
         self.start(
             "worker-notifications", [*common, "-Q", "notifications", "-c", "2", "-n", "notifications@%h"]
         )
-        for name, offset in marks.items():
+        self._worker_marks = marks
+        if wait:
+            self.wait_workers()
+
+    def wait_workers(self) -> None:
+        for name, offset in self._worker_marks.items():
             self.wait_log(name, " ready.", offset, 120)
 
     def log_size(self, name: str) -> int:
@@ -685,13 +692,24 @@ class Phase:
 def inject(run: Run, phase: Phase, fault_seconds: float) -> None:
     name = phase.name
     if name == "redis":
+        queued = sum(
+            int(run.redis_cli(*command) or 0)
+            for command in (("LLEN", "celery"), ("LLEN", "notifications"), ("HLEN", "unacked"))
+        )
         run.service("stop", "redis")
         time.sleep(fault_seconds)
         run.service("start", "redis")
+        phase.note = (
+            f"shut down without saving ({queued} task(s) queued or taken were lost with it), started empty"
+        )
     elif name == "elasticsearch":
         run.service("stop", "elasticsearch")
         time.sleep(fault_seconds)
+        started = time.time()
         run.service("start", "elasticsearch")
+        phase.note = (
+            f"stopped for {fault_seconds:.0f} s, then {time.time() - started:.0f} s to start and answer again"
+        )
     elif name == "smtp-refusing":
         run.smtp_mode.write_text("refuse")
         time.sleep(fault_seconds)
@@ -701,6 +719,9 @@ def inject(run: Run, phase: Phase, fault_seconds: float) -> None:
         os.kill(pid, signal.SIGSTOP)
         time.sleep(fault_seconds)
         os.kill(pid, signal.SIGCONT)
+        phase.note = (
+            "the server process stopped (SIGSTOP): connections accepted by the kernel, never answered"
+        )
     elif name == "worker-kill":
         unacked = run.redis_cli("HLEN", "unacked")
         run.kill("worker-default", signal.SIGKILL)
@@ -898,13 +919,20 @@ def es_version() -> str:
 
 
 def write_report(
-    path: Path, run: Run, phases: list[Phase], results: list[Result], leaks: dict, total: float, args
+    path: Path,
+    run: Run,
+    phases: list[Phase],
+    results: list[Result],
+    leaks: dict,
+    total: float,
+    setup: float,
+    args,
 ):
     lines = [
         "# Fault injection (`make faults`)",
         "",
         f"Run {dt.datetime.now().strftime('%d/%m/%Y %H:%M')} on {os.cpu_count()} cores, "
-        f"{total / 60:.1f} min in all. "
+        f"{total / 60:.1f} min in all ({setup / 60:.1f} min of set-up: services, migrations, processes). "
         "Written by `bench/faults.py` (see its docstring for what it does and checks).",
         "",
         "Set-up: services of this run's own (PostgreSQL, Redis without persistence, Elasticsearch "
@@ -1022,12 +1050,24 @@ def main() -> int:
             f"services in {run.services_dir} "
             f"(ports pg {run.ports.pg}, redis {run.ports.redis}, es {run.ports.es})"
         )
-        for name in ("postgres", "redis", "elasticsearch"):
+        for name in ("postgres", "redis"):
             run.service("start", name)
+        # Elasticsearch takes the longest to start: it starts while the database is migrated.
+        es_started: list[BaseException | None] = []
+
+        def start_es() -> None:
+            try:
+                run.service("start", "elasticsearch")
+                es_started.append(None)
+            except BaseException as exc:
+                es_started.append(exc)
+
+        es_thread = threading.Thread(target=start_es, daemon=True)
+        es_thread.start()
         django_setup(run.env)
         from django.core.management import call_command
 
-        log("migrate")
+        log("migrate (Elasticsearch starting meanwhile)")
         call_command("migrate", verbosity=0, interactive=False)
         call_command(
             "import_holidays", str(ROOT / "cases" / "data" / "holidays_vn_2025_2027.csv"), verbosity=0
@@ -1035,12 +1075,20 @@ def main() -> int:
         from cases.generation import ensure_authorities
 
         codes = [a.code for a in ensure_authorities()][:20]
+        es_thread.join(300)
+        if not es_started or es_started[0] is not None:
+            raise RuntimeError(f"Elasticsearch did not start: {es_started[:1]}")
         call_command("search_index", "rebuild", "--backend", "elasticsearch", verbosity=0)
         fresh_connections()
+        log("product processes")
         run.start_sinks()
         run.start_web()
-        run.start_workers()
-        run.start_beat()
+        run.start_workers(wait=False)
+        run.start_beat()  # waits for its first due task
+        run.wait_web()
+        run.wait_workers()
+        setup_seconds = time.time() - began
+        log(f"set-up done in {setup_seconds:.0f} s")
         identities = Identities(args.seed)
         load = Load(run.ports.http, identities, codes, clients=args.clients, rate=args.rate)
         # Warm-up: a few cases through every path before the first fault.
@@ -1053,7 +1101,9 @@ def main() -> int:
             run_phase(run, load, phase, args)
             phases.append(phase)
         leaks = identity_in_logs(run, identities, load.results)
-        ok = write_report(args.out, run, phases, load.results, leaks, time.time() - began, args)
+        ok = write_report(
+            args.out, run, phases, load.results, leaks, time.time() - began, setup_seconds, args
+        )
         log(f"report: {args.out} ({'ok' if ok else 'FAILED'}), {(time.time() - began) / 60:.1f} min")
         return 0 if ok else 1
     finally:

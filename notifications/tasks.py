@@ -84,7 +84,7 @@ def notification_drain_task() -> int:
     except DatabaseError as exc:
         close_old_connections()
         logger.warning(
-            "notification drain: database unavailable (%s); next run in a minute", type(exc).__name__
+            "notification drain: database unavailable (%s); the next run tries again", type(exc).__name__
         )
         return 0
     if count:

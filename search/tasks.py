@@ -112,7 +112,7 @@ def search_drain_task() -> dict:
         report = drain()
     except DatabaseError as exc:
         close_old_connections()
-        logger.warning("search drain: database unavailable (%s); next run in a minute", _log_text(exc))
+        logger.warning("search drain: database unavailable (%s); the next run tries again", _log_text(exc))
         return {"indexed": 0, "removed": 0, "cleared": 0, "error": type(exc).__name__}
     if report.error:
         logger.warning(
