@@ -2,6 +2,7 @@
 # make test  - real PostgreSQL, Redis and Elasticsearch; lint, checks, the whole suite
 # make bench - benchmarks against the same real services
 # make fuzz  - schemathesis over the OpenAPI schema (stateful, through its links): 0 server errors
+# make faults - fault injection against services of its own -> bench/results/faults.md (about 8 min)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,6 +10,7 @@ PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
 .PHONY: run test bench fuzz venv services-start services-stop lint format clean
+.PHONY: run test bench faults venv services-start services-stop lint format clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +31,8 @@ bench: venv
 
 fuzz: venv
 	bash scripts/fuzz.sh
+faults: venv
+	bash scripts/faults.sh
 
 services-start:
 	bash scripts/install_services.sh && bash scripts/services.sh start

@@ -5,6 +5,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+# JSON on the API paths (503 with Retry-After when the database is down), a page without the database
+# elsewhere: never Django's bare "Server Error (500)".
+handler500 = "publicsite.outages.server_error"
+
 # No Django admin: reference data and users have one admin, Wagtail's, whose screens go through the
 # services (a second admin on the same models was a way around them).
 urlpatterns = [

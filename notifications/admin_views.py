@@ -67,7 +67,7 @@ def failed_list(request):
     return TemplateResponse(
         request,
         "notifications/admin/failed.html",
-        {"page_title": _("Thông báo gửi lỗi"), "header_icon": "warning", "page": page},
+        {"page_title": _("Thông báo gửi lỗi hoặc chưa rõ kết quả"), "header_icon": "warning", "page": page},
     )
 
 
@@ -84,4 +84,19 @@ def failed_resend(request, notification_id: int):
         messages.success(
             request, _("Đã đưa thông báo #%(id)s vào hàng đợi gửi lại.") % {"id": notification.pk}
         )
+    return redirect("notifications_admin:failed")
+
+
+@require_POST
+def unknown_confirm(request, notification_id: int):
+    """An administrator confirms that a message whose outcome was unknown did arrive."""
+    if not services.user_can_manage_notifications(request.user):
+        raise PermissionDenied
+    notification = get_object_or_404(Notification, pk=notification_id)
+    try:
+        services.notification_confirm_delivered(notification=notification, actor=request.user)
+    except services.NotificationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã ghi nhận thông báo #%(id)s là đã gửi.") % {"id": notification.pk})
     return redirect("notifications_admin:failed")

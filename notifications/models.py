@@ -25,8 +25,13 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ gửi")
+        # The attempt is recorded and the message is being handed to the SMTP server or the gateway.
+        SENDING = "sending", _("Đang gửi")
         SENT = "sent", _("Đã gửi")
         FAILED = "failed", _("Gửi không thành công")
+        # The send began but its outcome was never learnt (the worker died, the connection broke after
+        # the whole message was handed over) and the gateway cannot be asked: staff decide.
+        UNKNOWN = "unknown", _("Chưa rõ đã gửi được chưa")
         CANCELLED = "cancelled", _("Đã hủy (không gửi)")
 
     # Exactly one kind of recipient: a staff user, or a case party reached by ``address``.
@@ -81,6 +86,13 @@ class Notification(models.Model):
     # When the row was last handed to the broker; None when that failed (broker down).
     queued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    # When the current attempt was recorded (status "sending"), committed before anything is sent.
+    attempt_started_at = models.DateTimeField(_("bắt đầu lần gửi lúc"), null=True, blank=True)
+    # The Message-ID header every attempt of an e-mail carries (the same one each time, so a relay's
+    # log or the recipient's mailbox can tell whether it arrived, and a repeat is recognisable).
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    # The SMS gateway's id of the accepted message (when it returns one).
+    provider_id = models.CharField(_("mã của nhà cung cấp"), max_length=255, blank=True)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
     resent_count = models.PositiveSmallIntegerField(_("số lần gửi lại thủ công"), default=0)
 
@@ -91,6 +103,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notif_status_next_idx"),
             models.Index(fields=["recipient_user", "channel", "read_at"], name="notif_inbox_idx"),
+            models.Index(
+                fields=["attempt_started_at"],
+                name="notif_sending_idx",
+                condition=Q(status="sending"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

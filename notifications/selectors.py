@@ -27,12 +27,19 @@ def inbox_get(*, user, notification_id: int) -> Notification:
     return inbox_for_user(user).get(pk=notification_id)
 
 
+ATTENTION_STATUSES = (Notification.Status.UNKNOWN, Notification.Status.FAILED)
+
+
 def failed_notifications(user) -> QuerySet[Notification]:
-    """Messages that failed for good; administrators and superusers only (others get none)."""
+    """Messages that need an administrator: failed for good, or sent with an unknown outcome (the
+    unknown ones first: a citizen may be waiting for a receipt). Administrators and superusers only
+    (others get none)."""
     if not user_can_manage_notifications(user):
         return Notification.objects.none()
-    return Notification.objects.filter(status=Notification.Status.FAILED).select_related(
-        "recipient_user", "party__case", "case"
+    return (
+        Notification.objects.filter(status__in=ATTENTION_STATUSES)
+        .select_related("recipient_user", "party__case", "case")
+        .order_by("-status", "-created_at", "-pk")
     )
 
 

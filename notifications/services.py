@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,9 +42,10 @@ from cases.workflow import OPEN_STATES
 from config.bulk import copy_insert
 
 from . import redaction
+from .channels import DeliveryUnknown, LookupUnavailable
 from .channels.email import send_email
 from .channels.inapp import deliver_inapp
-from .channels.sms import send_sms
+from .channels.sms import get_sms_backend, send_sms
 from .models import Notification
 from .rendering import (
     ALL_TEMPLATES,
@@ -136,44 +138,40 @@ def check_can_manage_notifications(user) -> None:
 
 
 def notification_dispatch(notification_id: int) -> None:
-    """Hand one row to the broker (runs after commit). A broker outage is logged, never raised:
-    the change that caused the message is already committed and the drain will send it."""
-    from .tasks import send_notification_task
-
-    if send_notification_task.app.conf.task_always_eager:
-        send_notification_task.delay(notification_id=notification_id)
-        return
-    try:
-        send_notification_task.delay(notification_id=notification_id)
-    except Exception:
-        logger.warning(
-            "notification %s: could not queue (broker down?); the drain will send it",
-            notification_id,
-            exc_info=True,
-        )
-        Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(queued_at=None)
+    """Hand one row to the broker (runs after commit) without waiting for a broker that is down
+    (``config.celery.publish``). An outage is logged in one line, never raised: the change that
+    caused the message is committed, and the drain sends the row within a minute."""
+    notification_dispatch_many([notification_id])
 
 
 def notification_dispatch_many(ids: Sequence[int]) -> None:
     """Hand many rows to the broker after commit: one row directly, more as one fan-out task (the
     escalation sweep writes thousands of rows per transaction; one broker message per row would
-    make the sweep wait on Redis)."""
+    make the sweep wait on Redis). In eager mode (``make run``) each row is sent here."""
+    from config.celery import publish
+
     from .tasks import dispatch_notifications_task, send_notification_task
 
     ids = list(ids)
-    if len(ids) == 1 or send_notification_task.app.conf.task_always_eager:
+    if not ids:
+        return
+    if send_notification_task.app.conf.task_always_eager:
         for pk in ids:
-            notification_dispatch(pk)
+            send_notification_task.delay(notification_id=pk)
         return
     try:
-        dispatch_notifications_task.delay(notification_ids=ids)
-    except Exception:
+        if len(ids) == 1:
+            publish(send_notification_task, notification_id=ids[0])
+        else:
+            publish(dispatch_notifications_task, notification_ids=ids)
+    except Exception as exc:
         logger.warning(
-            "%s notifications: could not queue (broker down?); the drain will send them",
-            len(ids),
-            exc_info=True,
+            "%s notification(s) not queued (%s); the drain will send them", len(ids), type(exc).__name__
         )
-        notification_forget_queued(ids)
+        try:
+            notification_forget_queued(ids)
+        except DatabaseError as db_exc:  # the drain re-queues them after NOTIFICATIONS_REQUEUE_AFTER_SECONDS
+            logger.warning("notifications not marked unqueued (%s)", type(db_exc).__name__)
 
 
 def notification_forget_queued(ids: Sequence[int]) -> None:
@@ -532,12 +530,72 @@ def _notify_delivery(*, case: Case, event: CaseEvent) -> list[Notification]:
 
 
 # --- sending -----------------------------------------------------------------------------------
+#
+# A message is sent at most once, whatever fails around it:
+#
+# 1. claim (a short transaction of its own): the row is locked (skip_locked: a concurrent sender
+#    moves on), checked (pending, due, recipient still wanted) and the attempt recorded: "sending",
+#    attempts + 1, the rendered text (masked), the Message-ID. Committed before anything is sent.
+# 2. send, with no transaction open and no row locked (a frozen SMTP server blocks one worker for
+#    EMAIL_TIMEOUT, never a row another process waits for).
+# 3. record the outcome: "sent", or a failure (back to "pending" with backoff, or "failed"). If the
+#    database is unreachable at that moment (restarting), the outcome is retried for a few seconds
+#    and then handed to the broker (``notification_outcome_task``), which records it once the
+#    database is back: an accepted message is never sent again because its "sent" was lost.
+#
+# A row left "sending" (the worker died between 1 and 3, or the whole message was handed over and no
+# answer came) is reconciled by the drain once no sender can still be at work on it
+# (NOTIFICATIONS_SENDING_STALE_SECONDS): an SMS is looked up at the gateway by its reference (the
+# dedupe key): found, it is "sent" with the gateway's id; absent, it is tried again. An e-mail
+# cannot be looked up over SMTP: it becomes "unknown", listed for administrators with its
+# Message-ID (which every attempt carries, so the relay's log can be searched), who confirm it or
+# send it again. Nothing whose outcome is unknown is sent again without that decision.
+
+OUTCOME_SENT = "sent"
+OUTCOME_FAILED = "failed"
+OUTCOME_UNKNOWN = "unknown"
+# The message may have been accepted and the channel can be asked later: stays "sending".
+OUTCOME_IN_DOUBT = "in_doubt"
+OUTCOMES = frozenset({OUTCOME_SENT, OUTCOME_FAILED, OUTCOME_UNKNOWN, OUTCOME_IN_DOUBT})
 
 
 @dataclass(frozen=True)
 class SendResult:
     status: str
     retry_in: int | None = None
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """An attempt recorded in the database, carried out outside any transaction. Holds the rendered
+    text (with the receipt's secret, in memory only) and what is needed to scrub an error."""
+
+    pk: int
+    attempt: int
+    channel: str
+    address: str
+    subject: str
+    body: str
+    sms: str
+    unsubscribe_url: str
+    message_id: str
+    reference: str
+    secrets: Mapping[str, str]
+    needles: tuple[str, ...]
+
+    def scrub(self, error: str) -> str:
+        return redaction.redact_text(_mask_secrets(error, self.secrets), list(self.needles))[:2000]
+
+
+def sending_stale_after() -> timedelta:
+    """A row still "sending" this long after its attempt began has no sender left."""
+    return timedelta(seconds=int(_setting("NOTIFICATIONS_SENDING_STALE_SECONDS", 180)))
+
+
+def message_id_for(notification: Notification) -> str:
+    """The Message-ID of every attempt of an e-mail: deterministic, so a repeat is recognisable."""
+    domain = settings.DEFAULT_FROM_EMAIL.split("@")[-1] or "localhost"
+    return f"<notification-{notification.pk}@{domain}>"
 
 
 def _secrets_of(notification: Notification) -> dict[str, str]:
@@ -559,37 +617,16 @@ def _mask_secrets(text: str, secrets: Mapping[str, str]) -> str:
     return text
 
 
-def _scrub(error: str, notification: Notification, secrets: Mapping[str, str] | None = None) -> str:
-    """An error message without the recipient's address (SMTP errors quote it) or a secret."""
+def _needles_for(notification: Notification) -> list[str]:
     needles = redaction.identity_needles([notification.party] if notification.party_id else [])
     if notification.address:
         needles.append(redaction.fold(notification.address))
-    return redaction.redact_text(_mask_secrets(error, secrets or {}), needles)[:2000]
+    return needles
 
 
-def _deliver(
-    notification: Notification, subject: str, body: str, sms: str, unsubscribe_url: str = ""
-) -> None:
-    if notification.channel == Channel.INAPP:
-        deliver_inapp(notification=notification)
-        return
-    address = notification.address
-    if not address and notification.recipient_user_id and notification.channel == Channel.EMAIL:
-        address = notification.recipient_user.email
-    if not address:
-        raise NotificationError("no address to send to")
-    if notification.channel == Channel.EMAIL:
-        send_email(
-            to=address,
-            subject=subject,
-            body=body,
-            unsubscribe_url=unsubscribe_url,
-            message_id=f"<notification-{notification.pk}@{settings.DEFAULT_FROM_EMAIL.split('@')[-1]}>",
-        )
-    elif notification.channel == Channel.SMS:
-        send_sms(to=address, body=sms or subject, reference=notification.dedupe_key)
-    else:  # pragma: no cover - guarded by the choices
-        raise NotificationError(f"unknown channel {notification.channel}")
+def _scrub(error: str, notification: Notification, secrets: Mapping[str, str] | None = None) -> str:
+    """An error message without the recipient's address (SMTP errors quote it) or a secret."""
+    return redaction.redact_text(_mask_secrets(error, secrets or {}), _needles_for(notification))[:2000]
 
 
 def _cancel_reason(notification: Notification) -> str:
@@ -602,15 +639,59 @@ def _cancel_reason(notification: Notification) -> str:
     return ""
 
 
-def notification_send(*, notification_id: int) -> SendResult | None:
-    """Send one pending row, once. The row is locked for the duration of the send (a concurrent
-    sender skips it) and only a pending row is sent. Returns None when the row is gone or being sent
-    by someone else; otherwise the row's new status and, after a failure with attempts left, the
-    seconds to wait before the next try."""
+def _apply_failure(notification: Notification, error: str, now) -> SendResult:
+    """A definite failure of the current attempt: back to pending with backoff, or failed for good."""
+    notification.last_error = error
+    if notification.attempts >= notification.max_attempts:
+        notification.status = Status.FAILED
+        notification.secrets_enc = ""  # given up: the secret has no further use
+        logger.error(
+            "notification %s failed after %s attempts: %s",
+            notification.pk,
+            notification.attempts,
+            notification.last_error,
+        )
+        return SendResult(Status.FAILED)
+    delay = backoff_seconds(notification.attempts)
+    notification.status = Status.PENDING
+    notification.next_attempt_at = now + timedelta(seconds=delay)
+    notification.queued_at = None  # the drain queues it again once the backoff has passed
+    logger.warning(
+        "notification %s attempt %s failed, next in %ss: %s",
+        notification.pk,
+        notification.attempts,
+        delay,
+        notification.last_error,
+    )
+    return SendResult(Status.PENDING, retry_in=delay)
+
+
+SEND_FIELDS = [
+    "status",
+    "secrets_enc",
+    "attempts",
+    "last_error",
+    "subject",
+    "body",
+    "sent_at",
+    "next_attempt_at",
+    "queued_at",
+    "attempt_started_at",
+    "message_id",
+    "provider_id",
+]
+
+
+def _claim(notification_id: int) -> _Claim | SendResult | None:
+    """Step 1: lock, check and record the attempt (see above). In-app messages, which only need the
+    database, are delivered here in full; so is a failure to render."""
     now = timezone.now()
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True).filter(pk=notification_id).first()
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("party", "recipient_user", "case")
+            .filter(pk=notification_id)
+            .first()
         )
         if notification is None:
             return None
@@ -625,6 +706,7 @@ def notification_send(*, notification_id: int) -> SendResult | None:
             return SendResult(notification.status)
 
         notification.attempts += 1
+        notification.attempt_started_at = now
         secrets: dict[str, str] = {}
         try:
             secrets = _secrets_of(notification) if notification.party_id else {}
@@ -639,67 +721,264 @@ def notification_send(*, notification_id: int) -> SendResult | None:
             # The stored copy (admin, failed list) never shows a secret.
             notification.subject = _mask_secrets(subject, secrets)[:300]
             notification.body = _mask_secrets(sms if notification.channel == Channel.SMS else body, secrets)
-            _deliver(notification, subject, body, sms, unsubscribe_url=context.get("unsubscribe_url", ""))
+            address = notification.address
+            if not address and notification.recipient_user_id and notification.channel == Channel.EMAIL:
+                address = notification.recipient_user.email
+            if notification.channel == Channel.INAPP:
+                deliver_inapp(notification=notification)
+            elif not address:
+                raise NotificationError("no address to send to")
         except Exception as exc:
-            notification.last_error = _scrub(f"{exc.__class__.__name__}: {exc}", notification, secrets)
-            if notification.attempts >= notification.max_attempts:
-                notification.status = Status.FAILED
-                result = SendResult(Status.FAILED)
-                logger.error(
-                    "notification %s failed after %s attempts: %s",
-                    notification.pk,
-                    notification.attempts,
-                    notification.last_error,
-                )
-            else:
-                delay = backoff_seconds(notification.attempts)
-                notification.next_attempt_at = now + timedelta(seconds=delay)
-                notification.queued_at = None
-                result = SendResult(Status.PENDING, retry_in=delay)
-                logger.warning(
-                    "notification %s attempt %s failed, next in %ss: %s",
-                    notification.pk,
-                    notification.attempts,
-                    delay,
-                    notification.last_error,
-                )
-        else:
+            result = _apply_failure(
+                notification, _scrub(f"{exc.__class__.__name__}: {exc}", notification, secrets), now
+            )
+            notification.save(update_fields=SEND_FIELDS)
+            return result
+        if notification.channel == Channel.INAPP:
             notification.status = Status.SENT
-            notification.sent_at = timezone.now()
+            notification.sent_at = now
             notification.last_error = ""
-            result = SendResult(Status.SENT)
-        if notification.status != Status.PENDING:
-            # Delivered or given up: the secret has no further use, wipe it from the outbox.
-            notification.secrets_enc = ""
-        notification.save(
-            update_fields=[
-                "status",
-                "secrets_enc",
-                "attempts",
-                "last_error",
-                "subject",
-                "body",
-                "sent_at",
-                "next_attempt_at",
-                "queued_at",
-            ]
+            notification.save(update_fields=SEND_FIELDS)
+            return SendResult(Status.SENT)
+        notification.status = Status.SENDING
+        if notification.channel == Channel.EMAIL:
+            notification.message_id = message_id_for(notification)
+        notification.save(update_fields=SEND_FIELDS)
+        return _Claim(
+            pk=notification.pk,
+            attempt=notification.attempts,
+            channel=notification.channel,
+            address=address,
+            subject=subject,
+            body=body,
+            sms=sms,
+            unsubscribe_url=context.get("unsubscribe_url", ""),
+            message_id=notification.message_id,
+            reference=notification.dedupe_key,
+            secrets=secrets,
+            needles=tuple(_needles_for(notification)),
         )
+
+
+def _deliver(claim: _Claim) -> str:
+    """Step 2: hand the message over; returns the provider's id ("" when there is none)."""
+    if claim.channel == Channel.EMAIL:
+        send_email(
+            to=claim.address,
+            subject=claim.subject,
+            body=claim.body,
+            unsubscribe_url=claim.unsubscribe_url,
+            message_id=claim.message_id,
+        )
+        return ""
+    if claim.channel == Channel.SMS:
+        return send_sms(to=claim.address, body=claim.sms or claim.subject, reference=claim.reference)
+    raise NotificationError(f"unknown channel {claim.channel}")  # pragma: no cover - guarded by choices
+
+
+def notification_send(*, notification_id: int) -> SendResult | None:
+    """Send one pending row, at most once (claim, send, record: see above). Returns None when the
+    row is gone or another sender holds it; otherwise the row's new status and, after a failure with
+    attempts left, the seconds until the next try. A database error before anything was sent
+    propagates (the task retries); after the send it never does."""
+    claimed = _claim(notification_id)
+    if not isinstance(claimed, _Claim):
+        return claimed
+    try:
+        provider_id = _deliver(claimed)
+    except DeliveryUnknown as exc:
+        error = claimed.scrub(f"outcome unknown: {exc}")
+        can_look_up = claimed.channel == Channel.SMS and _sms_can_look_up()
+        return _finish(claimed, OUTCOME_IN_DOUBT if can_look_up else OUTCOME_UNKNOWN, error=error)
+    except Exception as exc:
+        return _finish(claimed, OUTCOME_FAILED, error=claimed.scrub(f"{exc.__class__.__name__}: {exc}"))
+    return _finish(claimed, OUTCOME_SENT, provider_id=provider_id)
+
+
+# Recording an outcome while the database restarts: tries this many seconds apart, then the broker.
+OUTCOME_RETRY_SECONDS = (0.5, 1.0, 2.0)
+
+
+def _finish(claim: _Claim, outcome: str, *, provider_id: str = "", error: str = "") -> SendResult:
+    """Step 3: record the outcome; while the database is away, hand it to the broker."""
+    from .tasks import notification_outcome_task
+
+    for pause in (*OUTCOME_RETRY_SECONDS, None):
+        try:
+            result = notification_record_outcome(
+                notification_id=claim.pk,
+                attempt=claim.attempt,
+                outcome=outcome,
+                provider_id=provider_id,
+                error=error,
+            )
+        except DatabaseError as exc:
+            close_old_connections()
+            if pause is None:
+                last = exc
+                break
+            time.sleep(pause)
+        else:
+            return result or SendResult(Status.CANCELLED)
+    try:
+        notification_outcome_task.apply_async(
+            kwargs={
+                "notification_id": claim.pk,
+                "attempt": claim.attempt,
+                "outcome": outcome,
+                "provider_id": provider_id,
+                "error": error,
+            },
+            countdown=5,
+        )
+    except Exception as exc:
+        logger.error(
+            "notification %s: outcome %r not recorded (database: %s, broker: %s); the drain will "
+            "reconcile it",
+            claim.pk,
+            outcome,
+            type(last).__name__,
+            type(exc).__name__,
+        )
+    else:
+        logger.warning(
+            "notification %s: outcome %r handed to the broker, the database is unavailable (%s)",
+            claim.pk,
+            outcome,
+            type(last).__name__,
+        )
+    return SendResult(Status.SENDING)
+
+
+def notification_record_outcome(
+    *, notification_id: int, attempt: int, outcome: str, provider_id: str = "", error: str = ""
+) -> SendResult | None:
+    """Record what became of attempt ``attempt`` of a row that is "sending" (or "unknown": a late
+    outcome settles it). An outcome for another attempt, or for a row settled meanwhile, changes
+    nothing. Raises ``DatabaseError`` when the database is unreachable."""
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}")
+    now = timezone.now()
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None:
+            return None
+        if notification.attempts != attempt or notification.status not in (Status.SENDING, Status.UNKNOWN):
+            return SendResult(notification.status)
+        result = SendResult(notification.status)
+        if outcome == OUTCOME_SENT:
+            notification.status = Status.SENT
+            notification.sent_at = now
+            notification.last_error = ""
+            notification.provider_id = (provider_id or "")[:255]
+            notification.secrets_enc = ""  # delivered: the secret has no further use
+            result = SendResult(Status.SENT)
+        elif outcome == OUTCOME_FAILED:
+            result = _apply_failure(notification, error, now)
+        elif outcome == OUTCOME_UNKNOWN:
+            if notification.status != Status.UNKNOWN:
+                logger.warning(
+                    "notification %s: send outcome unknown (%s); listed for administrators",
+                    notification.pk,
+                    (error or "worker lost mid-send")[:200],
+                )
+            notification.status = Status.UNKNOWN
+            notification.last_error = error or "outcome unknown"
+            result = SendResult(Status.UNKNOWN)
+        else:  # in doubt: stays "sending" until the drain asks the channel
+            notification.last_error = error
+        notification.save(update_fields=SEND_FIELDS)
     return result
 
 
+def _sms_can_look_up() -> bool:
+    backend = get_sms_backend()
+    try:
+        backend.lookup("")
+    except LookupUnavailable:
+        return False
+    except Exception:
+        return True
+    return True
+
+
+def _look_up(notification: Notification) -> tuple[str, str]:
+    """Ask the channel whether the message of a stale "sending" row arrived: ("sent", provider id),
+    ("absent", "") or ("unknown", why)."""
+    if notification.channel != Channel.SMS:
+        return (
+            OUTCOME_UNKNOWN,
+            "worker lost mid-send; e-mail cannot be looked up (search the relay's log for its Message-ID)",
+        )
+    try:
+        found = get_sms_backend().lookup(notification.dedupe_key)
+    except LookupUnavailable as exc:
+        return OUTCOME_UNKNOWN, f"worker lost mid-send; {exc}"
+    except Exception as exc:
+        return OUTCOME_UNKNOWN, f"worker lost mid-send; gateway lookup failed ({type(exc).__name__})"
+    if found is None:
+        return "absent", ""
+    return OUTCOME_SENT, found
+
+
+def notification_reconcile_sending(*, now=None, limit: int = 200) -> dict[str, int]:
+    """Settle the rows left "sending" longer than any sender can take (see above). Returns how many
+    became sent, were tried again, or became unknown."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "retried": 0, "unknown": 0}
+    stale = list(
+        Notification.objects.filter(
+            status=Status.SENDING, attempt_started_at__lt=now - sending_stale_after()
+        ).order_by("attempt_started_at")[:limit]
+    )
+    for notification in stale:
+        verdict, detail = _look_up(notification)
+        if verdict == OUTCOME_SENT:
+            result = notification_record_outcome(
+                notification_id=notification.pk,
+                attempt=notification.attempts,
+                outcome=OUTCOME_SENT,
+                provider_id=detail,
+            )
+            counts["sent"] += result is not None and result.status == Status.SENT
+        elif verdict == "absent":
+            result = notification_record_outcome(
+                notification_id=notification.pk,
+                attempt=notification.attempts,
+                outcome=OUTCOME_FAILED,
+                error="lost mid-send; the gateway has no such message",
+            )
+            counts["retried"] += result is not None and result.status in (Status.PENDING, Status.FAILED)
+        else:
+            result = notification_record_outcome(
+                notification_id=notification.pk,
+                attempt=notification.attempts,
+                outcome=OUTCOME_UNKNOWN,
+                error=detail,
+            )
+            counts["unknown"] += result is not None and result.status == Status.UNKNOWN
+    return counts
+
+
 def notification_mark_queued(*, notification_id: int, at) -> None:
-    """Record that a retry is scheduled with the broker for ``at`` (the drain leaves it alone)."""
+    """Record that the row was handed to the broker at ``at`` (the drain leaves it alone a while)."""
     Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(queued_at=at)
 
 
 def notification_drain(*, enqueue: bool = True, limit: int = 500, now=None) -> int:
     """Send what is still pending and due: rows whose hand-over to the broker failed, rows whose
-    queued task never ran (lost with a broker restart), rows whose backoff has passed. With
-    ``enqueue`` the rows go to the workers; without, they are sent in this process (useful when the
-    broker is down). Returns how many rows were taken."""
+    queued task never ran (lost with a broker restart, or behind a dead worker), rows whose backoff
+    has passed. With ``enqueue`` the rows go to the workers; without, they are sent in this process
+    (useful when the broker is down). Returns how many rows were taken. Rows left "sending" by a lost
+    worker are reconciled first (:func:`notification_reconcile_sending`)."""
+    from config.celery import publish
+
     from .tasks import send_notification_task
 
     now = now or timezone.now()
+    settled = notification_reconcile_sending(now=now)
+    if any(settled.values()):
+        logger.info("notification drain: stale sends reconciled %s", settled)
     ids = list(
         Notification.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
         .filter(Q(queued_at__isnull=True) | Q(queued_at__lte=now - requeue_after()))
@@ -715,9 +994,13 @@ def notification_drain(*, enqueue: bool = True, limit: int = 500, now=None) -> i
     Notification.objects.filter(pk__in=ids).update(queued_at=now)
     for index, pk in enumerate(ids):
         try:
-            send_notification_task.delay(notification_id=pk)
-        except Exception:
-            logger.warning("notification drain: broker unavailable, %s rows left pending", len(ids) - index)
+            publish(send_notification_task, notification_id=pk)
+        except Exception as exc:
+            logger.warning(
+                "notification drain: broker unavailable (%s), %s rows left pending",
+                type(exc).__name__,
+                len(ids) - index,
+            )
             Notification.objects.filter(pk__in=ids[index:], status=Status.PENDING).update(queued_at=None)
             return index
     return len(ids)
@@ -727,22 +1010,58 @@ def notification_drain(*, enqueue: bool = True, limit: int = 500, now=None) -> i
 
 
 def notification_resend(*, notification: Notification, actor) -> Notification:
-    """Put a failed message back in the queue (fresh attempts), from the admin."""
+    """Put a failed message, or one whose outcome is unknown, back in the queue, from the admin.
+
+    A failed one starts its attempts afresh. An unknown one is sent again with the same Message-ID
+    (the administrator decided it did not arrive) and keeps its attempt count, so a late outcome of
+    the earlier attempt can never be taken for the new one's."""
     check_can_manage_notifications(actor)
     with transaction.atomic():
         notification = Notification.objects.select_for_update().get(pk=notification.pk)
-        if notification.status != Status.FAILED:
-            raise NotificationError("Chỉ gửi lại được thông báo lỗi / only failed messages can be resent")
+        if notification.status not in (Status.FAILED, Status.UNKNOWN):
+            raise NotificationError(
+                "Chỉ gửi lại được thông báo lỗi hoặc chưa rõ kết quả / "
+                "only failed or unknown messages can be resent"
+            )
+        if notification.status == Status.FAILED:
+            notification.attempts = 0
+        else:
+            notification.max_attempts = notification.attempts + max_attempts()
         notification.status = Status.PENDING
-        notification.attempts = 0
         notification.next_attempt_at = timezone.now()
         notification.queued_at = timezone.now()
         notification.resent_count += 1
         notification.save(
-            update_fields=["status", "attempts", "next_attempt_at", "queued_at", "resent_count"]
+            update_fields=[
+                "status",
+                "attempts",
+                "max_attempts",
+                "next_attempt_at",
+                "queued_at",
+                "resent_count",
+            ]
         )
         logger.info("notification %s resent by user %s", notification.pk, actor.pk)
         transaction.on_commit(partial(notification_dispatch, notification.pk))
+    return notification
+
+
+def notification_confirm_delivered(*, notification: Notification, actor) -> Notification:
+    """An administrator found that a message whose outcome was unknown did arrive (the relay's log
+    shows its Message-ID, the citizen confirms): it is marked sent and its secret wiped."""
+    check_can_manage_notifications(actor)
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().get(pk=notification.pk)
+        if notification.status != Status.UNKNOWN:
+            raise NotificationError(
+                "Chỉ xác nhận được thông báo chưa rõ kết quả / only unknown messages can be confirmed"
+            )
+        notification.status = Status.SENT
+        notification.sent_at = timezone.now()
+        notification.last_error = ""
+        notification.secrets_enc = ""
+        notification.save(update_fields=["status", "sent_at", "last_error", "secrets_enc"])
+        logger.info("notification %s confirmed delivered by user %s", notification.pk, actor.pk)
     return notification
 
 

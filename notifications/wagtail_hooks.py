@@ -15,6 +15,7 @@ admin_urlpatterns = [
     path("read-all/", admin_views.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("failed/", admin_views.failed_list, name="failed"),
     path("failed/<int:notification_id>/resend/", admin_views.failed_resend, name="failed_resend"),
+    path("failed/<int:notification_id>/confirm/", admin_views.unknown_confirm, name="unknown_confirm"),
 ]
 
 

@@ -3,7 +3,9 @@
 Same rules as the web forms (they validate with the same Django forms and call the same
 services). Bad input never writes anything: 400 with field errors, 404 when the reference and
 key do not match (one answer for both), 409 when the case's state does not allow the request,
-413 for size, 415 for file or body type, 429 when rate-limited. Answers carrying case data are
+413 for size, 415 for file or body type, 429 when rate-limited, 503 with ``Retry-After`` when a
+dependency (the database) is down, and a JSON 500 for anything else: never an HTML error page
+(``publicsite.outages``). Answers carrying case data are
 ``Cache-Control: no-store``. Messages follow ``Accept-Language`` (vi by default, en)."""
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
 from django.urls import reverse
 from django.utils import translation
@@ -31,7 +33,7 @@ from cases.errors import ValidationError as ServiceValidationError
 from cases.models import Attachment, Authority
 from cases.services.base import STATE
 
-from . import access, intake, public_ids, ratelimit, statistics, texts
+from . import access, intake, outages, public_ids, ratelimit, statistics, texts
 from .views import case_public_view, file_response
 
 logger = logging.getLogger(__name__)
@@ -139,8 +141,20 @@ class PublicAPIView(APIView):
             response = Response({"detail": exc.message}, status=409)
         elif isinstance(exc, ServiceValidationError):
             response = Response({"detail": exc.message, "errors": exc.field_errors}, status=400)
-        else:
+        elif isinstance(exc, exceptions.APIException | PermissionDenied):
             return super().handle_exception(exc)
+        elif outages.dependency_down(exc):
+            # The database (or the search cluster) is unreachable: a clean, retryable answer.
+            logger.warning("api %s: dependency down: %s", self.request.method, outages.describe(exc))
+            response = Response(
+                {"detail": outages.unavailable_detail()},
+                status=503,
+                headers={"Retry-After": str(outages.retry_after())},
+            )
+        else:
+            # A bug: still JSON, logged by type and place (never the message, which can quote a row).
+            logger.error("api %s: unexpected %s", self.request.method, outages.describe(exc))
+            response = Response({"detail": outages.error_detail()}, status=500)
         response.exception = True
         return response
 

@@ -45,6 +45,24 @@ RATE_LIMITED = {
 }
 
 
+UNAVAILABLE = {
+    "description": "A dependency (the database) is unavailable; nothing was recorded by this request. "
+    "Try again after Retry-After seconds.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+    "content": {"application/json": {"schema": _ref("Error")}},
+}
+SERVER_ERROR = _error("Unexpected error (JSON, never an HTML page).")
+
+
+def with_outage_answers(document: dict) -> dict:
+    """Every operation may answer 503 (a dependency down) and 500; both are JSON."""
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"].setdefault("503", UNAVAILABLE)
+            operation["responses"].setdefault("500", SERVER_ERROR)
+    return document
+
+
 def schema() -> dict:
     kinds = list(CaseKind.values)
     case_statuses = list(CaseStatus.values)
@@ -118,7 +136,7 @@ def schema() -> dict:
             },
         },
     }
-    return {
+    document = {
         "openapi": "3.0.3",
         "info": {
             "title": "Tiếp nhận khiếu nại, tố cáo — public API",
@@ -130,7 +148,8 @@ def schema() -> dict:
                 f"{rules.MAX_TOTAL_BYTES // (1024 * 1024)} MB in total; PDF, JPEG, PNG, DOCX, ODT, "
                 "recognised from the file's bytes. Per-IP rate limits on filing "
                 "and on key checks answer 429. "
-                "Bad input never writes anything."
+                "Bad input never writes anything. While a dependency (the database) is down every "
+                "endpoint answers 503 with a Retry-After header and a JSON body; errors are always JSON."
             ),
         },
         "servers": [{"url": "/"}],
@@ -710,3 +729,4 @@ def schema() -> dict:
             }
         },
     }
+    return with_outage_answers(document)

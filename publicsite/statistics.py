@@ -14,6 +14,7 @@ row for the per-authority columns, the next smallest bucket for the backlog age 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import statistics as pystats
@@ -155,10 +156,14 @@ def parse_params(query) -> dict:
 def public_statistics_cached(**params) -> Result:
     key = "publicsite:stats:{authority_code}:{year}:{quarter}:".format(**params) + str(timezone.localdate())
     key += ":" + (get_language() or "vi")[:2]
-    result = cache.get(key)
+    try:
+        result = cache.get(key)
+    except Exception:  # the shared cache is down: compute (the figures do not depend on it)
+        return public_statistics(**params)
     if result is None:
         result = public_statistics(**params)
-        cache.set(key, result, CACHE_SECONDS)
+        with contextlib.suppress(Exception):
+            cache.set(key, result, CACHE_SECONDS)
     return result
 
 

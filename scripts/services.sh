@@ -4,6 +4,8 @@
 # usage: scripts/services.sh start|stop|status|up [postgres] [redis] [elasticsearch]   (up: exit 0 if running)
 # Data lives under $KNTC_SERVICES_DIR (default /tmp/kntc-services), outside the checkout, so the
 # non-root users PostgreSQL and Elasticsearch run as can reach it wherever the clone is.
+# Another set of services (scripts/faults.sh) runs beside these with its own KNTC_SERVICES_DIR and
+# KNTC_PG_PORT, KNTC_REDIS_PORT, KNTC_ES_PORT, KNTC_ES_TRANSPORT_PORT.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
@@ -14,9 +16,11 @@ RUN_DIR="${KNTC_SERVICES_DIR:-/tmp/kntc-services}"
 PG_PORT="${KNTC_PG_PORT:-54329}"
 REDIS_PORT="${KNTC_REDIS_PORT:-6389}"
 ES_PORT="${KNTC_ES_PORT:-9209}"
+ES_TRANSPORT_PORT="${KNTC_ES_TRANSPORT_PORT:-9309}"
 ES_USER="${KNTC_ES_USER:-kntc-es}"
 ES_HOME="$RUN_DIR/elasticsearch-$ELASTICSEARCH_VERSION"
-ES_ZIP="$root/.cache/elasticsearch-$ELASTICSEARCH_VERSION.zip"
+ES_ZIP="${KNTC_ES_ZIP:-$root/.cache/elasticsearch-$ELASTICSEARCH_VERSION.zip}"
+ES_HEAP="${KNTC_ES_HEAP:-512m}"
 
 die() { echo "services.sh: $*" >&2; exit 1; }
 pg_bin() {
@@ -94,7 +98,7 @@ cluster.name: kntc-test
 node.name: kntc-test-1
 network.host: 127.0.0.1
 http.port: $ES_PORT
-transport.port: 9309
+transport.port: $ES_TRANSPORT_PORT
 discovery.type: single-node
 xpack.security.enabled: false
 cluster.routing.allocation.disk.threshold_enabled: false
@@ -103,7 +107,7 @@ YML
     chown -R "$ES_USER" "$ES_HOME"
   fi
   if ! es_up; then
-    ES_JAVA_HOME="$(java_home)" ES_JAVA_OPTS="-Xms512m -Xmx512m" \
+    ES_JAVA_HOME="$(java_home)" ES_JAVA_OPTS="-Xms$ES_HEAP -Xmx$ES_HEAP" \
       runuser -u "$ES_USER" -- "$ES_HOME/bin/elasticsearch" -d -p "$ES_HOME/es.pid" >"$RUN_DIR/es-start.log" 2>&1 \
       || { tail -n 30 "$RUN_DIR/es-start.log" >&2; tail -n 30 "$ES_HOME/logs/"*.log >&2 2>/dev/null; die "Elasticsearch failed to start"; }
   fi

@@ -1,10 +1,11 @@
 """The search side of the domain's ports (``cases.effects`` and ``cases.text_search``), registered
 in ``SearchConfig.ready()``.
 
-After a change commits, the changed cases are queued for indexing: one ``index_case_task`` for one
-case, one ``index_cases_task`` for many (a sweep chunk). A broker that cannot take the task must not
-undo a committed change, so a failed publish marks the cases dirty (``PendingIndex``), which the
-drain and the nightly reconcile pick up."""
+Inside the change's transaction the changed cases are marked in ``PendingIndex`` (committed or rolled
+back with the change: the durable record). After the commit they are queued for indexing: one
+``index_case_task`` for one case, one ``index_cases_task`` for many (a sweep chunk). Publishing never
+waits for a broker that is down (``config.celery.publish``): the request goes on, one line is logged,
+and ``search_drain_task`` indexes the marked cases within a minute."""
 
 from __future__ import annotations
 
@@ -21,26 +22,28 @@ logger = logging.getLogger("search.listeners")
 
 def on_case_changed(change: Change) -> None:
     if change.reindex and change.case_ids:
+        from .sync import mark_pending
+
+        mark_pending(change.case_ids)
         transaction.on_commit(partial(enqueue_index, list(change.case_ids)))
 
 
 def enqueue_index(case_ids: list[int]) -> None:
-    from .sync import mark_dirty
+    from config.celery import publish
+
     from .tasks import index_case_task, index_cases_task
 
     try:
         if len(case_ids) == 1:
-            index_case_task.delay(case_id=case_ids[0])
+            publish(index_case_task, case_id=case_ids[0])
         else:
-            index_cases_task.delay(case_ids=case_ids)
+            publish(index_cases_task, case_ids=case_ids)
     except Exception as exc:
         logger.warning(
-            "search index update for %s case(s) not queued (%s); they are marked for the drain",
+            "search index update for %s case(s) not queued (%s); the drain will index them",
             len(case_ids),
             type(exc).__name__,
         )
-        for case_id in case_ids:
-            mark_dirty(case_id, error=f"enqueue failed: {type(exc).__name__}")
 
 
 def text_search(text: str, limit: int) -> list[int]:

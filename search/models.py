@@ -1,10 +1,14 @@
 """State the search layer keeps in the database.
 
-``PendingIndex`` is the outbox of index writes that failed (cluster down, timeout): the case id is
-recorded before the task retries, so a change is never lost; the reconcile re-indexes it and clears
-the row. ``CaseSearchEntry`` is the database backend's own small index: folded tokens for
-accent-insensitive full-text search on SQLite and PostgreSQL alike, and the document fingerprint
-for drift checks."""
+``PendingIndex`` is the outbox of index writes: every change marks its cases here inside its own
+transaction (``sync.mark_pending``; ``attempts`` 0), the index task deletes the mark once the
+case's current state is in the index, and a failed attempt (cluster down, timeout, the database
+restarting) leaves it with ``attempts`` counted and ``last_error``. ``search_drain_task`` (every
+minute) and the nightly reconcile index whatever is still marked. ``first_failed_at`` and
+``last_failed_at`` are when the case was first and last marked (by a change or a failure).
+
+``CaseSearchEntry`` is the database backend's own small index: folded tokens for accent-insensitive
+full-text search on SQLite and PostgreSQL alike, and the document fingerprint for drift checks."""
 
 from django.db import models
 from django.utils import timezone

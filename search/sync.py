@@ -4,10 +4,13 @@ drift, reconcile it. Used by the Celery tasks and the ``search_index`` command."
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -25,8 +28,29 @@ def case_queryset():
     return Case.objects.select_related("authority", "assignee")
 
 
+def mark_pending(case_ids: Iterable[int]) -> None:
+    """Record, inside the transaction of a change, that the index must catch up with these cases.
+
+    The row commits or rolls back with the change, so whatever happens after the commit (the broker
+    down or restarted without persistence, the task lost with a killed worker, the index or the
+    database failing under the task) the case stays marked until an index write succeeds: the
+    task's, or the drain's a minute later. One upsert for the whole set, in case-id order (the
+    order every writer of these rows uses)."""
+    ids = sorted({int(i) for i in case_ids})
+    if not ids:
+        return
+    now = timezone.now()
+    PendingIndex.objects.bulk_create(
+        [PendingIndex(case_id=i, attempts=0, first_failed_at=now, last_failed_at=now) for i in ids],
+        update_conflicts=True,
+        unique_fields=["case_id"],
+        update_fields=["last_failed_at"],
+    )
+
+
 def mark_dirty(case_id: int, error: str = "") -> None:
-    """Record that the index may be missing this case's latest state. Never raises for the caller."""
+    """Record that the index may be missing this case's latest state after a failed attempt (counted
+    in ``attempts``, the reason in ``last_error``). Raises only when the database itself fails."""
     now = timezone.now()
     updated = PendingIndex.objects.filter(case_id=case_id).update(
         attempts=F("attempts") + 1, last_failed_at=now, last_error=error[:2000]
@@ -38,33 +62,126 @@ def mark_dirty(case_id: int, error: str = "") -> None:
         )
 
 
+def note_failure(case_ids: Iterable[int], error: str) -> None:
+    """Count a failed attempt on rows that exist (the drain's retries keep their place in line)."""
+    PendingIndex.objects.filter(case_id__in=list(case_ids)).update(
+        attempts=F("attempts") + 1, last_error=error[:2000]
+    )
+
+
 def clear_dirty(case_ids, *, marked_before=None) -> int:
-    qs = PendingIndex.objects.filter(case_id__in=list(case_ids))
-    if marked_before is not None:
-        # A failure recorded after we read the row belongs to a newer change: keep it.
-        qs = qs.filter(last_failed_at__lte=marked_before)
-    return qs.delete()[0]
+    """Remove the marks of cases whose current state is in the index. A mark written after
+    ``marked_before`` belongs to a newer change and stays; a mark a transaction is rewriting right now
+    is skipped rather than waited for (that transaction's own task clears it)."""
+    ids = list(case_ids)
+    if not ids:
+        return 0
+    with transaction.atomic():
+        qs = PendingIndex.objects.filter(case_id__in=ids)
+        if marked_before is not None:
+            qs = qs.filter(last_failed_at__lte=marked_before)
+        pks = list(qs.select_for_update(skip_locked=True).order_by("case_id").values_list("pk", flat=True))
+        if not pks:
+            return 0
+        return PendingIndex.objects.filter(pk__in=pks).delete()[0]
 
 
 def index_one(case_id: int, backend: SearchBackend | None = None) -> str:
-    """Index the current state of a case, or remove it from the index if it is gone.
-
-    On ``SearchUnavailable`` the case is marked dirty before the exception propagates."""
+    """Index the current state of a case, or remove it from the index if it is gone, and clear its
+    mark. Raises whatever failed (the index, the database); the mark stays for the drain."""
     backend = backend or get_backend()
     started = timezone.now()
     case = case_queryset().filter(pk=case_id).first()
-    try:
-        if case is None:
-            backend.remove_case(case_id)
-            result = "removed"
-        else:
-            backend.index_case(case)
-            result = "indexed"
-    except SearchUnavailable as exc:
-        mark_dirty(case_id, error=str(exc))
-        raise
+    if case is None:
+        backend.remove_case(case_id)
+        result = "removed"
+    else:
+        backend.index_case(case)
+        result = "indexed"
     clear_dirty([case_id], marked_before=started)
     return result
+
+
+def index_many(case_ids: Iterable[int], backend: SearchBackend | None = None) -> int:
+    """Index the current state of many cases in one bulk request (removing those that are gone) and
+    clear their marks. Raises whatever failed; the marks stay."""
+    backend = backend or get_backend()
+    ids = sorted({int(i) for i in case_ids})
+    started = timezone.now()
+    existing = set(Case.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    indexed = (
+        backend.bulk_index(case_queryset().filter(pk__in=sorted(existing)).order_by("pk")) if existing else 0
+    )
+    gone = sorted(set(ids) - existing)
+    if gone:
+        backend.remove_many(gone)
+    clear_dirty(ids, marked_before=started)
+    return indexed
+
+
+@dataclass
+class DrainReport:
+    indexed: int = 0
+    removed: int = 0
+    cleared: int = 0
+    error: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "indexed": self.indexed,
+            "removed": self.removed,
+            "cleared": self.cleared,
+            "error": self.error,
+        }
+
+
+def drain(
+    backend: SearchBackend | None = None,
+    *,
+    grace_seconds: float | None = None,
+    chunk: int = 1000,
+    budget_seconds: float | None = None,
+) -> DrainReport:
+    """Index the cases marked in ``PendingIndex`` (oldest first, in chunks), for as long as the budget
+    allows (most of the drain interval, so two drains do not overlap). Marks younger than the grace
+    period are left to their own task. An index that cannot be reached ends the run with its marks
+    counted as a failed attempt (``SearchUnavailable`` is not raised: the next drain tries again)."""
+    backend = backend or get_backend()
+    grace = settings.SEARCH_DRAIN_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    budget = 0.75 * float(settings.SEARCH_DRAIN_SECONDS) if budget_seconds is None else budget_seconds
+    deadline = time.monotonic() + budget
+    report = DrainReport()
+    cutoff = timezone.now() - timedelta(seconds=grace)
+    after: tuple[datetime, int] | None = None
+    while time.monotonic() < deadline:
+        qs = PendingIndex.objects.filter(last_failed_at__lte=cutoff)
+        if after is not None:  # keyset: rows skipped (locked, re-marked) are not read again in this run
+            qs = qs.filter(Q(last_failed_at__gt=after[0]) | Q(last_failed_at=after[0], case_id__gt=after[1]))
+        rows = list(qs.order_by("last_failed_at", "case_id").values_list("last_failed_at", "case_id")[:chunk])
+        if not rows:
+            break
+        after = rows[-1]
+        ids = [case_id for _at, case_id in rows]
+        started = timezone.now()
+        existing = set(Case.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        gone = sorted(set(ids) - existing)
+        try:
+            if existing:
+                report.indexed += backend.bulk_index(
+                    case_queryset().filter(pk__in=sorted(existing)).order_by("pk")
+                )
+            if gone:
+                report.removed += backend.remove_many(gone)
+        except SearchUnavailable as exc:
+            report.error = str(exc)[:500]
+            note_failure(ids, f"drain: {exc}")
+            break
+        report.cleared += clear_dirty(ids, marked_before=started)
+        if len(rows) < chunk:
+            break
+    if report.indexed or report.removed:
+        backend.refresh()
+    return report
 
 
 def compute_drift(backend: SearchBackend) -> Drift:

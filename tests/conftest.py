@@ -58,12 +58,10 @@ def services_script():
     return run
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker process on the real Redis broker, pointed at the test database.
-
-    Tests that use it must not be wrapped in a transaction (hence transactional_db): the worker
-    is another process and only sees committed rows."""
+def start_celery_worker(extra_env: dict | None = None, name: str = "test") -> subprocess.Popen:
+    """Start a real Celery worker process (solo pool) on the real Redis broker, pointed at the test
+    database, and return once it answers a ping. It consumes every queue (default and
+    notifications). ``extra_env`` adds settings for that process only."""
     from config.celery import app
 
     db = settings.DATABASES["default"]
@@ -72,8 +70,8 @@ def celery_worker_process(transactional_db):
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        **(extra_env or {}),
     }
-    app.control.purge()
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -88,11 +86,38 @@ def celery_worker_process(transactional_db):
             "--without-mingle",
             "--without-heartbeat",
             "-n",
-            f"test-{os.getpid()}@%h",
+            f"{name}-{os.getpid()}@%h",
         ],
         cwd=ROOT,
         env=env,
     )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"Celery worker exited with {proc.returncode}")
+        if app.control.ping(timeout=0.5):
+            return proc
+    proc.kill()
+    pytest.fail("Celery worker did not answer a ping within 60 s")
+
+
+def stop_celery_worker(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process on the real Redis broker, pointed at the test database.
+
+    Tests that use it must not be wrapped in a transaction (hence transactional_db): the worker
+    is another process and only sees committed rows."""
+    from config.celery import app
+
+    app.control.purge()
     old_eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     # Eager tasks run in threads by earlier tests can leave Celery's process-global "inside a task"
@@ -100,22 +125,10 @@ def celery_worker_process(transactional_db):
     from celery._state import _set_task_join_will_block
 
     _set_task_join_will_block(False)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"Celery worker exited with {proc.returncode}")
-        if app.control.ping(timeout=0.5):
-            break
-    else:
-        proc.kill()
-        pytest.fail("Celery worker did not answer a ping within 60 s")
+    proc = start_celery_worker()
     yield proc
     app.conf.task_always_eager = old_eager
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_celery_worker(proc)
 
 
 @pytest.fixture(scope="session")

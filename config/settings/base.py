@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -170,12 +171,59 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs longer than this (the worker kills it); the longest are the nightly reconcile and the
+# sweep. Sending one message has its own, shorter limit (NOTIFICATIONS_SEND_TIME_LIMIT below).
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing never waits for a broker that is down: a short connect timeout, one immediate reconnect
+# and no sleeping between tries. What a request publishes after its commit is recorded in the database
+# first (the notification outbox, search.PendingIndex), and the drains below send what the broker did
+# not take. Workers reconnect their consumers on their own (broker_connection_max_retries).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+}
+# A task taken by a worker that dies (SIGKILL, lost machine) goes back to the queue this long after it
+# was taken: a few minutes above the longest task, so a running task is never handed out twice.
+# No task is scheduled further ahead than this (retries wait in the outbox and PendingIndex rows,
+# which the drains pick up, not in the broker), so no countdown outlives it.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+    # Above the worker's BRPOP timeout (1 s); a broker that stops answering fails a publish after this.
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=10.0),
+    # How often a worker looks for tasks whose worker died (kombu's default is every 100 s).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
+# Notifications have their own queue and workers, so a slow or frozen SMTP server or SMS gateway
+# never delays indexing or the sweep: run `celery -A config worker -Q celery` and
+# `celery -A config worker -Q notifications` (README, "Running in production"). A worker started
+# without -Q consumes both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name, type="direct"), routing_key=name) for name in ("celery", "notifications")
+]
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.send_notification_task": {"queue": "notifications"},
+    "notifications.tasks.notification_outcome_task": {"queue": "notifications"},
+    "notifications.tasks.dispatch_notifications_task": {"queue": "notifications"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# How often the drains run (seconds). A minute in production; `make faults` shortens it to keep its
+# run bounded.
+NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=60.0)
+SEARCH_DRAIN_SECONDS = env.float("SEARCH_DRAIN_SECONDS", default=60.0)
 # Every periodic task, in one place.
 CELERY_BEAT_SCHEDULE = {
     "escalation-sweep": {"task": "cases.tasks.escalation_sweep_task", "schedule": 15 * 60},
@@ -183,8 +231,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.daily_digest_task",
         "schedule": crontab(hour=7, minute=30),
     },
-    # The outbox drain: sends what is still pending (e.g. queued while the broker was down).
-    "notification-drain": {"task": "notifications.tasks.notification_drain_task", "schedule": 60.0},
+    # The outbox drain: sends what is still pending (e.g. queued while the broker was down) and
+    # reconciles messages whose send outcome is unknown (the worker died mid-send).
+    "notification-drain": {
+        "task": "notifications.tasks.notification_drain_task",
+        "schedule": NOTIFICATIONS_DRAIN_SECONDS,
+    },
+    # The index drain: indexes the cases left in search.PendingIndex (a task lost with the broker,
+    # an index or database outage), so no case waits for the nightly reconcile.
+    "search-drain": {
+        "task": "search.tasks.search_drain_task",
+        "schedule": SEARCH_DRAIN_SECONDS,
+    },
     "search-reconcile": {"task": "search.tasks.search_reconcile_task", "schedule": crontab(hour=2, minute=0)},
     "event-chain-verify": {
         "task": "cases.tasks.event_chain_verify_task",
@@ -193,6 +251,8 @@ CELERY_BEAT_SCHEDULE = {
     # Just after midnight: sign yesterday's state of every event chain and export it.
     "event-checkpoint": {"task": "cases.tasks.event_checkpoint_task", "schedule": crontab(hour=0, minute=20)},
 }
+# A case marked in PendingIndex less than this long ago is left to its own index task by the drain.
+SEARCH_DRAIN_GRACE_SECONDS = env.int("SEARCH_DRAIN_GRACE_SECONDS", default=30)
 
 # Search: "database" (default, works on SQLite and PostgreSQL) or "elasticsearch".
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
@@ -200,12 +260,38 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="kntc")
 ELASTICSEARCH_VERSION = VERSIONS["ELASTICSEARCH_VERSION"]
 
-# Development default: the console, with access keys and phone numbers masked.
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="notifications.channels.email.RedactingConsoleBackend")
+# E-mail: one URL with host, port, credentials and TLS, read by django-environ, e.g.
+#   EMAIL_URL=smtp+tls://user:password@smtp.example.vn:587   (STARTTLS)
+#   EMAIL_URL=smtp+ssl://user:password@smtp.example.vn:465   (implicit TLS)
+#   EMAIL_URL=smtp://127.0.0.1:25                            (a local relay)
+# consolemail:// (the default: printed), filemail:///path, memorymail:// are the other schemes.
+# SMTP goes through notifications.channels.email.SmtpEmailBackend (Django's, which can tell a refused
+# message from one whose fate is unknown). EMAIL_TIMEOUT bounds every socket operation.
+EMAIL_URL = env("EMAIL_URL", default="consolemail://")
+_email = env.email_url_config(EMAIL_URL)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=_email["EMAIL_BACKEND"])
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_BACKEND = "notifications.channels.email.SmtpEmailBackend"
+elif EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # Development default: the console, with access keys and phone numbers masked.
+    EMAIL_BACKEND = "notifications.channels.email.RedactingConsoleBackend"
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+if _email.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = "/" + _email["EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="khieunai@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.sms.FileSmsBackend")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+# Where the gateway answers "did you get the message with this reference?" (GET ?reference=...:
+# 200 with {"id"} or 404). Without it, a message whose outcome is unknown waits for staff.
+SMS_GATEWAY_STATUS_URL = env("SMS_GATEWAY_STATUS_URL", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SMS_FILE_PATH = Path(env("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms")))
 
 
@@ -219,6 +305,11 @@ def cache_settings(url: str) -> dict:
                 "LOCATION": url,
                 "KEY_PREFIX": "kntc",
                 "TIMEOUT": 300,
+                # A cache that is down answers within a second; callers fall back (publicsite.ratelimit).
+                "OPTIONS": {
+                    "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                    "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+                },
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kntc"}}
@@ -243,13 +334,29 @@ PUBLIC_TRUSTED_PROXY_COUNT = env.int("PUBLIC_TRUSTED_PROXY_COUNT", default=0)
 PUBLIC_TRACKING_SESSION_SECONDS = env.int("PUBLIC_TRACKING_SESSION_SECONDS", default=30 * 60)
 # An unfinished online form (and its uploaded files) is dropped after this long without activity.
 PUBLIC_INTAKE_DRAFT_SECONDS = env.int("PUBLIC_INTAKE_DRAFT_SECONDS", default=2 * 60 * 60)
+# When a dependency (the database) is down, the JSON API answers 503 with this Retry-After (seconds).
+PUBLIC_API_RETRY_AFTER_SECONDS = env.int("PUBLIC_API_RETRY_AFTER_SECONDS", default=30)
 # Public statistics hide every figure computed on fewer cases than this.
 PUBLIC_STATISTICS_MIN_CASES = env.int("PUBLIC_STATISTICS_MIN_CASES", default=10)
 
 # Notifications: retries with exponential backoff (1, 2, 4, 8 minutes), then "failed" and visible.
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+# A row handed to the broker but still pending this long after is queued again by the drain (its task
+# was lost with the broker, or waits behind a dead worker until the visibility timeout).
 NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=600)
+# Sending one message is killed after this long; a row still "sending" this long plus a minute after
+# its attempt began lost its worker mid-send and is reconciled by the drain (never sent again blindly).
+NOTIFICATIONS_SEND_TIME_LIMIT = env.int("NOTIFICATIONS_SEND_TIME_LIMIT", default=120)
+NOTIFICATIONS_SENDING_STALE_SECONDS = env.int(
+    "NOTIFICATIONS_SENDING_STALE_SECONDS", default=NOTIFICATIONS_SEND_TIME_LIMIT + 60
+)
+CELERY_TASK_ANNOTATIONS = {
+    "notifications.tasks.send_notification_task": {
+        "time_limit": NOTIFICATIONS_SEND_TIME_LIMIT,
+        "soft_time_limit": max(NOTIFICATIONS_SEND_TIME_LIMIT - 10, 1),
+    }
+}
 # Links in citizens' messages: PUBLIC_BASE_URL + CASE_TRACKING_URL (never the access key).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -289,12 +396,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_line": {"()": "config.logging.OneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # The Elasticsearch client logs every request at INFO.
-        "elastic_transport": {"level": "WARNING"},
+        # The Elasticsearch client logs every request at INFO and every retry with a traceback at
+        # WARNING; the search backend reports failures itself (SearchUnavailable), in one line.
+        "elastic_transport": {"level": "ERROR", "filters": ["one_line"]},
+        # The beat scheduler reports each failed try while Redis or PostgreSQL is down: one line each.
+        "celery.beat": {"filters": ["one_line"]},
+        "django_celery_beat.schedulers": {"filters": ["one_line"]},
         # Wagtail's reference-index tasks log every run at INFO (hundreds of lines in seed_demo).
         "django_tasks": {"level": "WARNING"},
         # Font subsetting for the visible signature block logs every table at INFO.

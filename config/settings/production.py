@@ -55,7 +55,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"  # the attachment file view alone allows its own origin (PDF preview)
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="elasticsearch")
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+# E-mail: EMAIL_URL (host, port, credentials, TLS; base.py) is required: the console default of
+# development would silently print every citizen's receipt.
+if not env("EMAIL_URL", default="") and not env("EMAIL_BACKEND", default=""):
+    raise ImproperlyConfigured("Set EMAIL_URL in production, e.g. smtp+tls://user:password@host:587.")
 SMS_BACKEND = env("SMS_BACKEND", default="notifications.channels.sms.HttpSmsBackend")
 
 # Backends that write a message somewhere readable (a file, the console, memory) would put phone

@@ -1,6 +1,10 @@
 """SMS through a gateway. ``settings.SMS_BACKEND`` names the class: ``HttpSmsBackend`` posts to the
-operator's HTTP gateway (``SMS_GATEWAY_URL``, ``SMS_GATEWAY_TOKEN``); ``FileSmsBackend`` writes each
-message to a file under ``SMS_FILE_PATH`` for development and tests."""
+operator's HTTP gateway (``SMS_GATEWAY_URL``, ``SMS_GATEWAY_TOKEN``, ``SMS_GATEWAY_TIMEOUT``);
+``FileSmsBackend`` writes each message to a file under ``SMS_FILE_PATH`` for development and tests.
+
+Each backend can also say whether a message with a given reference (the outbox row's dedupe key)
+arrived: ``lookup(reference)`` returns the gateway's id, ``None`` when it never arrived, or raises
+``LookupUnavailable``. That is how a message whose send outcome is unknown is reconciled."""
 
 from __future__ import annotations
 
@@ -16,16 +20,23 @@ from django.utils.module_loading import import_string
 
 from cases.redaction import redact_secrets
 
+from . import DeliveryUnknown, LookupUnavailable
+
 
 class SmsError(Exception):
     pass
 
 
 class SmsBackend:
-    """Send one text message; return the gateway's message id (or ""); raise on failure."""
+    """Send one text message; return the gateway's message id (or ""); raise on failure
+    (``DeliveryUnknown`` when the gateway may have taken it)."""
 
     def send(self, *, to: str, body: str, reference: str = "") -> str:
         raise NotImplementedError
+
+    def lookup(self, reference: str) -> str | None:
+        """The gateway's id of the message sent with ``reference``, or None if none arrived."""
+        raise LookupUnavailable(f"{type(self).__name__} cannot look messages up")
 
 
 class HttpSmsBackend(SmsBackend):
@@ -33,17 +44,32 @@ class HttpSmsBackend(SmsBackend):
     response may carry ``{"id": ...}``. ``reference`` is our idempotency key, so a gateway that
     honours it drops a repeated request."""
 
-    def __init__(self, url: str | None = None, token: str | None = None, timeout: float = 15.0):
+    def __init__(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        timeout: float | None = None,
+        status_url: str | None = None,
+    ):
         self.url = url if url is not None else settings.SMS_GATEWAY_URL
         self.token = token if token is not None else settings.SMS_GATEWAY_TOKEN
-        self.timeout = timeout
+        self.timeout = float(
+            timeout if timeout is not None else getattr(settings, "SMS_GATEWAY_TIMEOUT", 10.0)
+        )
+        self.status_url = (
+            status_url if status_url is not None else getattr(settings, "SMS_GATEWAY_STATUS_URL", "")
+        )
         if not self.url:
             raise SmsError("SMS_GATEWAY_URL is not configured")
 
-    def send(self, *, to: str, body: str, reference: str = "") -> str:
+    def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
+        return headers
+
+    def send(self, *, to: str, body: str, reference: str = "") -> str:
+        headers = self._headers()
         if reference:
             headers["Idempotency-Key"] = reference
         try:
@@ -53,14 +79,64 @@ class HttpSmsBackend(SmsBackend):
                 headers=headers,
                 timeout=self.timeout,
             )
-        except requests.RequestException as exc:
+        except requests.ConnectTimeout as exc:  # no TCP connection in time: nothing was sent
             raise SmsError(f"SMS gateway unreachable: {exc.__class__.__name__}") from exc
+        except requests.ConnectionError as exc:
+            if _before_request(exc):  # refused, unreachable: nothing was sent
+                raise SmsError(f"SMS gateway unreachable: {exc.__class__.__name__}") from exc
+            raise DeliveryUnknown(f"SMS gateway did not answer: {exc.__class__.__name__}") from exc
+        except requests.RequestException as exc:
+            # The request went out and the answer did not come back (read timeout, broken reply).
+            raise DeliveryUnknown(f"SMS gateway did not answer: {exc.__class__.__name__}") from exc
         if not 200 <= response.status_code < 300:
             raise SmsError(f"SMS gateway answered HTTP {response.status_code}")
         try:
             return str(response.json().get("id", ""))
         except ValueError:
             return ""
+
+    def lookup(self, reference: str) -> str | None:
+        """GET ``SMS_GATEWAY_STATUS_URL?reference=...``: 200 with ``{"id": ...}`` when the gateway has
+        the message, 404 when it has none."""
+        if not self.status_url:
+            raise LookupUnavailable("SMS_GATEWAY_STATUS_URL is not configured")
+        try:
+            response = requests.get(
+                self.status_url,
+                params={"reference": reference},
+                headers=self._headers(),
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise LookupUnavailable(f"SMS gateway status unreachable: {exc.__class__.__name__}") from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise LookupUnavailable(f"SMS gateway status answered HTTP {response.status_code}")
+        try:
+            return str(response.json().get("id", "")) or "?"
+        except ValueError:
+            return "?"
+
+
+def _before_request(exc: BaseException) -> bool:
+    """Whether a connection error happened before any byte of the request was sent: urllib3 reports
+    that as NewConnectionError (refused, unreachable) or ConnectTimeoutError; a connection reset or
+    closed while waiting for the answer is not that."""
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    todo: list[BaseException] = [exc]
+    seen: set[int] = set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, NewConnectionError | ConnectTimeoutError):
+            return True
+        linked = [getattr(current, "reason", None), current.__cause__, current.__context__, *current.args]
+        todo.extend(e for e in linked if isinstance(e, BaseException))
+    return False
 
 
 class FileSmsBackend(SmsBackend):
@@ -88,6 +164,18 @@ class FileSmsBackend(SmsBackend):
             fh.write(json.dumps(record, ensure_ascii=False))
         tmp.replace(target)
         return message_id
+
+    def lookup(self, reference: str) -> str | None:
+        if not self.path.exists():
+            return None
+        for f in self.path.glob("*.json"):
+            try:
+                record = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if record.get("reference") == reference:
+                return str(record.get("id", "")) or "?"
+        return None
 
 
 def get_sms_backend() -> SmsBackend:

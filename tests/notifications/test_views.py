@@ -205,4 +205,4 @@ def test_resend_of_a_message_that_is_not_failed_shows_an_error(client, complaint
     admin = grant_admin_access(UserFactory(username="su2", is_superuser=True))
     client.force_login(admin)
     response = client.post(reverse("notifications_admin:failed_resend", args=[n.pk]), follow=True)
-    assert "only failed messages can be resent" in response.content.decode()
+    assert "only failed or unknown messages can be resent" in response.content.decode()

@@ -121,3 +121,76 @@ def test_intake_with_redis_down_is_saved_and_the_outbox_drains_when_redis_return
         assert all(n.attempts == 1 for n in Notification.objects.filter(pk__in=ids))
     finally:
         app.conf.task_always_eager = old_eager
+
+
+@pytest.mark.worker
+def test_a_worker_killed_mid_send_gets_its_task_back_and_the_message_is_reconciled_not_resent(
+    transactional_db, settings
+):
+    """Issue 17 item 7: the worker is SIGKILLed while the SMS gateway holds its request. Its task
+    comes back from Redis after the (lowered) visibility timeout to a new worker, which finds the
+    attempt recorded and does not send again; the drain then asks the gateway, finds the message
+    and marks it sent. One message reached the gateway."""
+    import redis
+
+    from config.celery import app
+    from notifications.services import notification_drain
+    from tests.conftest import start_celery_worker, stop_celery_worker
+
+    from .test_delivery_outcomes import Gateway
+
+    with Gateway(delay=8) as gateway:
+        env = {
+            "SMS_BACKEND": "notifications.channels.sms.HttpSmsBackend",
+            "SMS_GATEWAY_URL": f"{gateway.url}/send",
+            "SMS_GATEWAY_STATUS_URL": f"{gateway.url}/status",
+            "SMS_GATEWAY_TIMEOUT": "30",
+            "CELERY_VISIBILITY_TIMEOUT": "4",
+            "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        }
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        app.control.purge()
+        old_eager = app.conf.task_always_eager
+        app.conf.task_always_eager = False
+        first = start_celery_worker(env, name="doomed")
+        second = None
+        try:
+            result = services.case_submit(
+                actor=Citizen.filing(),
+                kind=Case.Kind.PETITION,
+                subject="Kiến nghị sửa đèn đường",
+                description="Đèn đường ngõ 5 hỏng đã hai tháng.",
+                parties=[services.PartyInput(full_name="Lê Thị Hoa", phone=unique_phone())],
+                authority=AuthorityFactory(code=f"K-{uuid.uuid4().hex[:6]}"),
+            )
+            (sms,) = Notification.objects.filter(case=result.case)
+            assert wait_for(lambda: len(gateway.received) == 1, timeout=60), "the worker never sent"
+            first.kill()  # SIGKILL, mid-task: the gateway has the request, the worker no answer
+            first.wait(10)
+            sms.refresh_from_db()
+            assert sms.status == "sending" and sms.attempts == 1
+
+            second = start_celery_worker(env, name="heir")
+            # The task comes back (visibility timeout) and is taken and acknowledged by the new worker.
+            assert wait_for(lambda: broker.hlen("unacked") == 0 and broker.llen("notifications") == 0, 60)
+            time.sleep(1)
+            assert len(gateway.received) == 1  # the redelivered task did not send again
+            sms.refresh_from_db()
+            assert sms.status == "sending"
+
+            settings.SMS_BACKEND = env["SMS_BACKEND"]
+            settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_STATUS_URL = (
+                env["SMS_GATEWAY_URL"],
+                env["SMS_GATEWAY_STATUS_URL"],
+            )
+            settings.NOTIFICATIONS_SENDING_STALE_SECONDS = 0
+            notification_drain(enqueue=False)
+            sms.refresh_from_db()
+            assert sms.status == "sent" and sms.provider_id == "gw-1"
+            assert len(gateway.received) == 1
+        finally:
+            app.conf.task_always_eager = old_eager
+            if first.poll() is None:
+                first.kill()
+            if second is not None:
+                stop_celery_worker(second)
