@@ -93,7 +93,8 @@ def _pauses(intervals: list) -> list[tuple[dt.date, dt.date]]:
     ]
 
 
-def _compute(case: Case, code: str, trigger: dt.date, *, extensions=(), paused=(), calendar=None):
+def _compute(case: Case, code: str, trigger: dt.date, *, extensions=(), paused=(), calendar=None, limit=None):
+    """``limit``: the days a decision fixed, for a rule whose limit is set by decision (R7)."""
     rule = engine.load_rules().get(code, trigger)
     return engine.compute_due(
         rule,
@@ -101,8 +102,15 @@ def _compute(case: Case, code: str, trigger: dt.date, *, extensions=(), paused=(
         calendar or working_calendar(),
         extensions=list(extensions),
         paused=paused,
+        limit=limit,
         **_variants(case),
     )
+
+
+def _decided_limit(deadline: Deadline) -> int | None:
+    """What a recomputation passes as ``limit``: the row's own days when its rule's limit is set by
+    a decision (R7), else None (the rule table's limit)."""
+    return deadline.limit_days if deadline.rule_code in rules.DECISION_LIMIT_RULES else None
 
 
 def _save(deadline: Deadline, reason: str) -> None:
@@ -141,6 +149,39 @@ def deadlines_start(case: Case, codes: Iterable[str], *, trigger: dt.date | None
     return created
 
 
+def deadline_start_by_decision(case: Case, code: str, *, trigger: dt.date, due_date: dt.date) -> Deadline:
+    """Open a deadline whose limit a decision fixed (R7: the head's instruction gives a due date,
+    Decree 154/2026 Art 25(2)): the decided number of calendar days from ``trigger`` is kept in
+    ``limit_days``; the engine applies the Civil Code's counting (a due day on a weekend or holiday
+    moves to the next working day, Art 148(5)), and later recomputations keep the decided days."""
+    rule = engine.load_rules().get(code, trigger)
+    if not rule.set_by_decision:
+        raise ValueError(f"{code} is not a rule whose limit a decision sets")
+    days = (due_date - trigger).days
+    if days < 1:
+        message = _("Hạn thực hiện phải sau ngày ra thông báo.")
+        raise ValidationError(message, field_errors={"due_date": [message]})
+    due = _compute(case, code, trigger, limit=days)
+    deadline = Deadline(
+        case=case,
+        rule_code=code,
+        rule_version=due.rule_version,
+        title_vi=due.title_vi[:255],
+        title_en=due.title_en[:255],
+        legal_basis_vi=due.legal_basis_vi[:500],
+        legal_basis_en=due.legal_basis_en[:500],
+        unit=due.unit,
+        limit_days=due.limit_days,
+        trigger_date=trigger,
+        original_due_date=due.due_date,
+        due_date=due.due_date,
+        due_at=due.due_at,
+        calendar_version=due.calendar_version,
+    )
+    _save(deadline, f"started {code} by decision")
+    return deadline
+
+
 def deadlines_on_receipt(case: Case) -> list[Deadline]:
     codes = list(RECEIPT_RULES.get(case.kind, []))
     if case.channel == Case.Channel.IN_PERSON:
@@ -149,7 +190,8 @@ def deadlines_on_receipt(case: Case) -> list[Deadline]:
 
 
 def deadlines_on_accept(case: Case) -> list[Deadline]:
-    deadlines_complete(case)
+    # Acceptance answers the receipt limits; a head's instruction (R7) is not carried out by it.
+    deadlines_complete(case, exclude=rules.DECISION_LIMIT_RULES)
     codes = list(ACCEPT_RULES.get(case.kind, []))
     if case.kind == K.COMPLAINT and case.complaint_level == Case.Level.SECOND:
         codes = ["K5"]
@@ -167,20 +209,31 @@ def deadlines_on_suspend_or_end(case: Case) -> list[Deadline]:
     return deadlines_start(case, END_RULES.get(case.kind, []))
 
 
-def _open(case: Case, codes: Iterable[str] | None = None):
+def _open(case: Case, codes: Iterable[str] | None = None, exclude: Iterable[str] = ()):
     qs = Deadline.objects.filter(case=case, state__in=[Deadline.State.OPEN, Deadline.State.PAUSED])
     if codes is not None:
         qs = qs.filter(rule_code__in=list(codes))
+    if exclude:
+        qs = qs.exclude(rule_code__in=list(exclude))
     return qs.select_for_update()
 
 
 def deadlines_complete(
-    case: Case, codes: Iterable[str] | None = None, *, at: dt.datetime | None = None
+    case: Case,
+    codes: Iterable[str] | None = None,
+    *,
+    at: dt.datetime | None = None,
+    exclude: Iterable[str] = (),
+    ids: Iterable[int] | None = None,
 ) -> int:
-    """Mark open deadlines done now; late ones keep ``missed`` so on-time rates stay honest."""
+    """Mark open deadlines done now; late ones keep ``missed`` so on-time rates stay honest.
+    ``ids``: only these rows (one instruction's deadline)."""
     at = at or timezone.now()
     count = 0
-    for deadline in _open(case, codes):
+    rows = _open(case, codes, exclude)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    for deadline in rows:
         deadline.state = Deadline.State.MET
         deadline.met_at = at
         deadline.missed = at > deadline.due_at
@@ -259,6 +312,7 @@ def _recompute(case: Case, deadline: Deadline, cal: engine.WorkingCalendar) -> b
         extensions=deadline.extension_lengths,
         paused=_pauses(deadline.paused_intervals),
         calendar=cal,
+        limit=_decided_limit(deadline),
     )
     changed = due.due_date != deadline.due_date
     deadline.due_date, deadline.due_at = due.due_date, due.due_at

@@ -32,6 +32,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "cases",
+    "cases.reception",
+    "cases.reports",
     "publicsite",
     "notifications",
     "search",
