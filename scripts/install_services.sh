@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need, when missing: Debian's postgresql, redis-server, chromium and a
-# font with Vietnamese glyphs (browser tests), and the Elasticsearch integ-test-zip from Maven
+# font with Vietnamese glyphs (browser tests), LibreOffice Calc (the reports' XLSX opened and
+# converted to PDF in a test), and the Elasticsearch integ-test-zip from Maven
 # Central (cached in .cache/). Idempotent; run as root.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -15,6 +16,8 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v unzip >/dev/null || missing+=(unzip)
 # Vietnamese glyphs in the browser tests' screenshots.
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# LibreOffice: the periodic reports' XLSX is converted to PDF in a test (soffice --headless).
+command -v soffice >/dev/null || missing+=(libreoffice-calc)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install_services: installing ${missing[*]}"
   apt-get update -q >/dev/null
