@@ -20,6 +20,7 @@ class HomePage(Page):
         "publicsite.TrackingPage",
         "publicsite.StatisticsPage",
         "publicsite.GuidePage",
+        "publicsite.ReceptionPage",
     ]
 
     class Meta:
@@ -130,3 +131,21 @@ class GuidePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["sub_guides"] = [p.specific for p in self.get_children().live()]
         return context
+
+
+class ReceptionPage(_ServiceLeaf):
+    """Where and when citizens are received in person: each public reception place with its address,
+    its regular hours (officers' reception) and the heads' upcoming reception days, from the
+    reception register's data (``cases.reception``; Law on Citizen Reception 2013 Arts 10-18)."""
+
+    body = RichTextField(_("nội dung"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("trang lịch tiếp công dân")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import reception_serve
+
+        return reception_serve(self, request)

@@ -56,7 +56,7 @@ class DocumentForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
 
-PersonFormSet = formset_factory(PersonForm, extra=5, max_num=30)
+PersonFormSet = formset_factory(PersonForm, extra=8, max_num=30)
 DocumentFormSet = formset_factory(DocumentForm, extra=4, max_num=50)
 
 

@@ -37,7 +37,7 @@ def visit_post(world, place, **kw):
         "handling": "received",
         "in_competence": "on",
         "contested_act": "Quyết định 15/QĐ-UBND",
-        "persons-TOTAL_FORMS": "5",
+        "persons-TOTAL_FORMS": "8",
         "persons-INITIAL_FORMS": "0",
         "persons-0-full_name": "Lê Văn Khiếu",
         "persons-0-national_id": "001200099999",
