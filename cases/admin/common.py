@@ -146,6 +146,9 @@ EVENT_LABELS = {
     "case.changed": _("Thay đổi hồ sơ"),
     "party.changed": _("Thay đổi thông tin người gửi đơn"),
     "deadline.changed": _("Thay đổi thời hạn"),
+    "case.visited": _("Công dân đến trình bày (lượt tiếp công dân)"),
+    "case.instructed": _("Chỉ đạo tại buổi tiếp công dân của người đứng đầu"),
+    "case.instruction_reported": _("Báo cáo kết quả thực hiện chỉ đạo"),
 }
 
 DATA_LABELS = {
@@ -191,12 +194,23 @@ DATA_LABELS = {
     "level": _("Cấp"),
     "calendar_version": _("Phiên bản lịch"),
     "deadlines": _("Thời hạn"),
+    "register": _("Số sổ tiếp công dân"),
+    "handling": _("Kết quả tiếp"),
+    "notice_number": _("Số thông báo kết luận"),
+    "notice_date": _("Ngày thông báo"),
+    "unit": _("Đơn vị được giao"),
+    "unit_name": _("Tên đơn vị"),
+    "content": _("Nội dung chỉ đạo"),
+    "due_date": _("Hạn thực hiện"),
+    "report": _("Kết quả thực hiện"),
+    "late": _("Trễ hạn"),
 }
+_HIDDEN_KEYS_RECEPTION = {"visit", "session"}
 
 # Keys whose meaning depends on the event.
 EVENT_DATA_LABELS = {("case.published", "channel"): _("Hình thức công khai")}
 _USER_KEYS = {"assignee", "previous"}
-_HIDDEN_KEYS = {"attachment", "attachments_ids"}
+_HIDDEN_KEYS = {"attachment", "attachments_ids", *_HIDDEN_KEYS_RECEPTION}
 
 
 def _reason_label(code: str) -> str:

@@ -84,7 +84,7 @@ def test_the_workbook_has_the_forms_layout_and_libreoffice_opens_it(world, quart
     assert response.status_code == 200
     content = response.content
     wb = load_workbook(io.BytesIO(content))
-    assert wb.sheetnames == ["01-TCD", "02-XLD", "03-GQKN", "04-GQTC", "05-KQTH", "PL-TĐ", "Phuong phap"]
+    assert wb.sheetnames == ["01-TCD", "02-XLD", "03-GQKN", "04-GQTC", "05-KQTH", "PL-TĐ", "PL-KĐ", "Phuong phap"]
     ws = wb["02-XLD"]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     assert "TỔNG HỢP KẾT QUẢ TIẾP NHẬN, XỬ LÝ ĐƠN" in texts
