@@ -17,6 +17,9 @@ Sections, in this order (a failing section is recorded as an error, the others s
             the backlog aggregation through both backends (search.backends.get_backend)
   caselist  the inspector workspace's case list (/admin/cases/) on the whole province
   sweep     cases.escalation.escalation_sweep with exactly N cases due, inside a rolled-back transaction
+  reports   the yearly periodic report of the whole province (cases.reports): computed, rendered as
+            the printable page and as XLSX, with one visit of the reception register per 25 cases
+            added inside a rolled-back transaction
   extras    the deadline engine (bench/bench_deadlines.py) and the generation rate (bench_meta)
 Loopback only: every request goes to 127.0.0.1."""
 
@@ -919,6 +922,153 @@ def caselist(args) -> dict:
     return out
 
 
+# ------------------------------------------------------------------------------ periodic reports
+
+
+def _reception_load(year_start: dt.datetime, year_end: dt.datetime, n: int) -> int:
+    """Inside the caller's transaction: ``n`` visits over the year (a visit per 25 cases, a group
+    one in twenty, a matter seen twice one in eight) and a head's session a week per authority."""
+    from cases.models import Authority
+
+    rng = random.Random(7)
+    authorities = list(Authority.objects.filter(path__startswith="/HN/").values_list("pk", flat=True))
+    head, _inspector = bench_users()
+    span = (year_end - year_start).total_seconds()
+    with connection.cursor() as cur:
+        cur.execute("SELECT id FROM reception_receptionplace LIMIT 1")
+        row = cur.fetchone()
+        if row is None:
+            cur.execute(
+                "INSERT INTO reception_receptionplace (authority_id, name_vi, name_en, address_vi, "
+                "address_en, phone, email, notes_vi, notes_en, public, active) VALUES "
+                "(%s, 'Trụ sở TCD', '', 'Hà Nội', '', '', '', '', '', true, true) RETURNING id",
+                [authorities[0]],
+            )
+            row = cur.fetchone()
+        place = row[0]
+        sessions = []
+        for week in range(0, int(span // (7 * 86400))):
+            at = year_start + dt.timedelta(days=7 * week, hours=8)
+            cur.execute(
+                "INSERT INTO reception_headsession (authority_id, place_id, kind, adhoc_ground, starts_at, "
+                "state, presider_id, presider_title, authorised, attendees, public, conclusions, "
+                "notice_number, notice_recipients, cancel_reason, created_at) VALUES (%s, %s, 'periodic', "
+                "'', %s, 'held', %s, 'Chủ tịch', false, '', true, '', '', '', '', now()) RETURNING id",
+                [authorities[0], place, at, head.pk],
+            )
+            sessions.append((cur.fetchone()[0], at))
+        with cur.cursor.copy(
+            "COPY reception_visit (authority_id, place_id, session_id, year, number, received_at, "
+            "channel, officer_id, content_kind, summary, request, group_size, prior_resolution, "
+            "in_competence, handling, referred_to_text, referral_number, guidance, created_case, "
+            "matter_key, repeat, follow_up, note, receipt_number, receipt_copies, created_at) FROM STDIN"
+        ) as copy:
+            for i in range(n):
+                at = year_start + dt.timedelta(seconds=rng.random() * span)
+                session = sessions[i % len(sessions)] if sessions and i % 10 == 0 else None
+                when = session[1] + dt.timedelta(minutes=i % 180) if session else at
+                repeat = i % 8 == 0 and i > 0
+                copy.write_row(
+                    (
+                        authorities[i % len(authorities)],
+                        place,
+                        session[0] if session else None,
+                        when.year,
+                        900000 + i,
+                        when,
+                        "in_person",
+                        head.pk,
+                        rng.choice(["complaint", "denunciation", "petition"]),
+                        "Nội dung lượt tiếp (dữ liệu thử)",
+                        "",
+                        6 if i % 20 == 0 else 1,
+                        "",
+                        True,
+                        rng.choice(["received", "guided", "explained", "explained", "refused"]),
+                        "",
+                        "",
+                        "",
+                        False,
+                        f"visit:{i - 1 if repeat else i}",
+                        repeat,
+                        "",
+                        "",
+                        "",
+                        0,
+                        when,
+                    )
+                )
+    return n
+
+
+def reports(args) -> dict:
+    """The yearly report of the province under the regime in force (``cases.reports``): computed
+    (``compute_report``), rendered as the printable page and downloaded as XLSX through the test
+    client as the province's head; p50 of ``--report-runs`` runs each (after one warm-up), with the
+    reception register filled for the year inside a transaction that is rolled back."""
+    from django.test import Client
+
+    from cases.models import Authority
+    from cases.reports import compute, specs
+
+    today = timezone.localdate()
+    year = today.year  # the current year: the period with the most cases (15/12 last year to now)
+    period, regime = specs.standard_period("year", year)
+    head, _inspector = bench_users()
+    hn = Authority.objects.get(code="HN")
+    out: dict = {
+        "period": [period.start.isoformat(), period.end.isoformat()],
+        "regime": regime.code,
+        "runs": args.report_runs,
+    }
+    query = f"/admin/reports/view/?authority=HN&kind=year&year={year}"
+    try:
+        with transaction.atomic():
+            lo = timezone.make_aware(dt.datetime.combine(period.start, dt.time(8)))
+            hi = timezone.make_aware(dt.datetime.combine(min(period.end, today), dt.time(17)))
+            cases_in = sql_one(
+                "SELECT count(*) FROM cases_case WHERE received_at >= %s AND received_at < %s", [lo, hi]
+            )[0]
+            out["visits_added"] = _reception_load(lo, hi, max(1000, cases_in // 25))
+            out["cases_received_in_period"] = cases_in
+            client = Client()
+            client.force_login(head)
+            measures = {
+                "compute": lambda: compute.compute_report(hn, period, regime),
+                "page": lambda: client.get(query),
+                "xlsx": lambda: client.get(query + "&format=xlsx"),
+            }
+            for name, fn in measures.items():
+                result = fn()  # warm-up
+                if name != "compute":
+                    assert result.status_code == 200, (name, result.status_code)
+                else:
+                    out["figures_total_received"] = result.form(regime.forms[1].code).values["total"][3]
+                times = []
+                for _ in range(args.report_runs):
+                    t0 = time.perf_counter()
+                    response = fn()
+                    times.append(time.perf_counter() - t0)
+                out[name] = {
+                    "p50_s": round(statistics.median(times), 2),
+                    "max_s": round(max(times), 2),
+                    "runs_s": [round(t, 2) for t in times],
+                }
+                if name == "page":
+                    out["page_bytes"] = len(response.content)
+                if name == "xlsx":
+                    out["xlsx_bytes"] = len(response.content)
+                log(f"   report {name:8} p50 {out[name]['p50_s']:6.2f} s  max {out[name]['max_s']:6.2f} s")
+            raise _Rollback
+    except _Rollback:
+        pass
+    return out
+
+
+class _Rollback(Exception):
+    pass
+
+
 # ------------------------------------------------------------------------------ escalation sweep
 
 ACTIVE_SQL = None
@@ -1233,7 +1383,8 @@ def main() -> None:
         default=300,
         help="stop a sweep of 10,000+ due after this long and project its time from the rate so far",
     )
-    parser.add_argument("--sections", default="storage,http,profiles,search,caselist,sweep,extras")
+    parser.add_argument("--sections", default="storage,http,profiles,search,caselist,sweep,reports,extras")
+    parser.add_argument("--report-runs", type=int, default=3)
     parser.add_argument("--no-pyspy", dest="pyspy", action="store_false")
     parser.add_argument("--merge", action="store_true", help="keep the other sections already in --out")
     parser.add_argument(
@@ -1267,6 +1418,7 @@ def main() -> None:
         "search": (search, args),
         "caselist": (caselist, args),
         "sweep": (sweep, args),
+        "reports": (reports, args),
         "extras": (extras, args),
     }
     for name in sections:

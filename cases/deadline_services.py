@@ -170,13 +170,21 @@ class Computed:
 
 
 def _compute(
-    case: Case, code: str, trigger: dt.date, *, extensions=(), paused=(), cals: Calendars | None = None
+    case: Case,
+    code: str,
+    trigger: dt.date,
+    *,
+    extensions=(),
+    paused=(),
+    cals: Calendars | None = None,
+    limit: int | None = None,
 ) -> Computed:
     """The due date on the reading that protects the citizen, and the unconfirmed days it rests on:
-    if the other reading gives another date, the unconfirmed days in the counted span are named."""
+    if the other reading gives another date, the unconfirmed days in the counted span are named.
+    ``limit``: the days a decision fixed, for a rule whose limit is set by decision (R7)."""
     rule = engine.load_rules().get(code, trigger)
     cals = cals or calendars()
-    kwargs = {"extensions": list(extensions), "paused": paused, **_variants(case, code)}
+    kwargs = {"extensions": list(extensions), "paused": paused, "limit": limit, **_variants(case, code)}
     due = engine.compute_due(rule, trigger, cals.for_bearer(rule.bearer), **kwargs)
     depends: tuple[dt.date, ...] = ()
     if cals.unconfirmed:
@@ -186,6 +194,12 @@ def _compute(
             hi = max(trigger, due.due_date, other.due_date)
             depends = tuple(d for d in cals.unconfirmed if lo <= d <= hi)
     return Computed(due, depends)
+
+
+def _decided_limit(deadline: Deadline) -> int | None:
+    """What a recomputation passes as ``limit``: the row's own days when its rule's limit is set by
+    a decision (R7), else None (the rule table's limit)."""
+    return deadline.limit_days if deadline.rule_code in rules.DECISION_LIMIT_RULES else None
 
 
 def _save(deadline: Deadline, reason: str) -> None:
@@ -225,6 +239,42 @@ def deadlines_start(case: Case, codes: Iterable[str], *, trigger: dt.date | None
         _save(deadline, f"started {code}")
         created.append(deadline)
     return created
+
+
+def deadline_start_by_decision(case: Case, code: str, *, trigger: dt.date, due_date: dt.date) -> Deadline:
+    """Open a deadline whose limit a decision fixed (R7: the head's instruction gives a due date,
+    Decree 154/2026 Art 25(2)): the decided number of calendar days from ``trigger`` is kept in
+    ``limit_days``; the engine applies the Civil Code's counting (a due day on a weekend or holiday
+    moves to the next working day, Art 148(5)), and later recomputations keep the decided days."""
+    rule = engine.load_rules().get(code, trigger)
+    if not rule.set_by_decision:
+        raise ValueError(f"{code} is not a rule whose limit a decision sets")
+    days = (due_date - trigger).days
+    if days < 1:
+        message = _("Hạn thực hiện phải sau ngày ra thông báo.")
+        raise ValidationError(message, field_errors={"due_date": [message]})
+    computed = _compute(case, code, trigger, limit=days)
+    due = computed.due
+    deadline = Deadline(
+        case=case,
+        rule_code=code,
+        rule_version=due.rule_version,
+        title_vi=due.title_vi[:255],
+        title_en=due.title_en[:255],
+        legal_basis_vi=due.legal_basis_vi[:500],
+        legal_basis_en=due.legal_basis_en[:500],
+        unit=due.unit,
+        limit_days=due.limit_days,
+        trigger_date=trigger,
+        original_due_date=due.due_date,
+        due_date=due.due_date,
+        due_at=due.due_at,
+        calendar_version=due.calendar_version,
+        bearer=due.rule.bearer,
+        unconfirmed_days=[d.isoformat() for d in computed.unconfirmed_days],
+    )
+    _save(deadline, f"started {code} by decision")
+    return deadline
 
 
 def receipt_codes(case: Case) -> list[str]:
@@ -280,7 +330,8 @@ def deadlines_on_track_change(case: Case) -> list[Deadline]:
 
 
 def deadlines_on_accept(case: Case) -> list[Deadline]:
-    deadlines_complete(case)
+    # Acceptance answers the receipt limits; a head's instruction (R7) is not carried out by it.
+    deadlines_complete(case, exclude=rules.DECISION_LIMIT_RULES)
     return deadlines_start(case, accept_codes(case), trigger=_local(case.accepted_at))
 
 
@@ -337,22 +388,34 @@ def deadlines_on_dialogue(case: Case, when: dt.date) -> list[Deadline]:
     return deadlines_start(case, ["K15"], trigger=when)
 
 
-def _open(case: Case, codes: Iterable[str] | None = None):
+def _open(case: Case, codes: Iterable[str] | None = None, exclude: Iterable[str] = ()):
     qs = Deadline.objects.filter(case=case, state__in=[Deadline.State.OPEN, Deadline.State.PAUSED])
     if codes is not None:
         qs = qs.filter(rule_code__in=list(codes))
+    if exclude:
+        qs = qs.exclude(rule_code__in=list(exclude))
     return qs.select_for_update()
 
 
 def deadlines_complete(
-    case: Case, codes: Iterable[str] | None = None, *, at: dt.datetime | None = None
+    case: Case,
+    codes: Iterable[str] | None = None,
+    *,
+    at: dt.datetime | None = None,
+    exclude: Iterable[str] = (),
+    ids: Iterable[int] | None = None,
 ) -> int:
     """Mark open deadlines done now; late ones keep ``missed`` so on-time rates stay honest.
-    Without ``codes``, only the deadlines the agency owes: a citizen's window (K8, K2, K13) and a
-    date of effect (K11) run on after the agency's step."""
+    ``ids``: only these rows (one instruction's deadline). Without ``codes``, only the deadlines the
+    agency owes: a citizen's window (K8, K2, K13) and a date of effect (K11) run on after the
+    agency's step."""
     at = at or timezone.now()
     count = 0
-    rows = _open(case, codes) if codes is not None else _open(case).filter(bearer="agency")
+    rows = _open(case, codes, exclude)
+    if codes is None:
+        rows = rows.filter(bearer="agency")
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
     for deadline in rows:
         deadline.state = Deadline.State.MET
         deadline.met_at = at
@@ -432,6 +495,7 @@ def _recompute(case: Case, deadline: Deadline, cals: Calendars) -> bool:
         extensions=deadline.extension_lengths,
         paused=_pauses(deadline.paused_intervals),
         cals=cals,
+        limit=_decided_limit(deadline),
     )
     due = computed.due
     changed = due.due_date != deadline.due_date

@@ -24,7 +24,7 @@ import hashlib
 import tomllib
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from itertools import pairwise
@@ -148,6 +148,9 @@ class Rule:
     # effect). See WorkingCalendar and deadline_services.working_calendar.
     bearer: Bearer = "agency"
     schedule: str = ""
+    # The limit is fixed by a decision, case by case (R7: the head's instruction in the notice of
+    # conclusions of a reception session sets its own time limit), not by the rule table.
+    set_by_decision: bool = False
 
     @property
     def version(self) -> date:
@@ -272,6 +275,7 @@ _RULE_KEYS = frozenset(
         "notes",
         "bearer",
         "schedule",
+        "set_by_decision",
     }
 )
 
@@ -313,7 +317,13 @@ def _rule_from_dict(raw: dict[str, object]) -> Rule:
     if unit not in UNITS:
         raise ValueError(f"Rule {code}: unit {unit!r} not in {sorted(UNITS)}")
     limit = raw.get("limit")
-    if (limit is None) != (unit == "none"):
+    set_by_decision = raw.get("set_by_decision", False)
+    if not isinstance(set_by_decision, bool):
+        raise ValueError(f"Rule {code}: set_by_decision must be true or false")
+    if set_by_decision:
+        if limit is not None or unit == "none":
+            raise ValueError(f"Rule {code}: a limit set by decision has a unit and no limit in the table")
+    elif (limit is None) != (unit == "none"):
         raise ValueError(f"Rule {code}: a limit is required exactly when unit is not 'none'")
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
         raise ValueError(f"Rule {code}: limit must be a positive integer")
@@ -352,6 +362,7 @@ def _rule_from_dict(raw: dict[str, object]) -> Rule:
         notes=str(raw.get("notes", "")),
         bearer=bearer,  # type: ignore[arg-type]
         schedule=str(raw.get("schedule", "")),
+        set_by_decision=set_by_decision,
     )
 
 
@@ -715,6 +726,7 @@ def compute_due(
     extensions: int | Sequence[int] = 0,
     paused: Sequence[tuple[date, date | None]] = (),
     today: date | None = None,
+    limit: int | None = None,
 ) -> DueDate:
     """The due date of ``rule`` for an event on ``trigger``.
 
@@ -731,8 +743,16 @@ def compute_due(
       counted from the trigger (T4 at most 90 days in all).
     * Variants (complex, remote, second level, ...) pick the limit; see :meth:`Rule.limit_for`.
 
-    Raises :class:`NoNumericLimit` for rules without a numeric limit.
+    * ``limit``: for a rule whose limit is set by a decision (``Rule.set_by_decision``, R7), the
+      number of days that decision fixed; ignored for every other rule.
+
+    Raises :class:`NoNumericLimit` for rules without a numeric limit (or a decision rule called
+    without ``limit``).
     """
+    if rule.set_by_decision:
+        if limit is None or limit < 1:
+            raise NoNumericLimit(_no_limit_message(rule))
+        rule = replace(rule, limit=limit)
     if rule.limit is None or rule.unit == "none":
         raise NoNumericLimit(_no_limit_message(rule))
     if not (complex or especially_complex or remote or second_level or multi_site):

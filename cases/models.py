@@ -577,7 +577,16 @@ class Deadline(models.Model):
         verbose_name = _("thời hạn")
         verbose_name_plural = _("thời hạn")
         ordering = ["case", "due_at"]
-        indexes = [models.Index(fields=["state", "due_at"], name="deadline_state_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "due_at"], name="deadline_state_due_idx"),
+            # The met resolution limits (on time per case, cases.reporting): small and covering, so
+            # the periodic reports over a province read it instead of every deadline.
+            models.Index(
+                fields=["case", "missed"],
+                name="deadline_met_resolution_idx",
+                condition=models.Q(state="met", rule_code__in=["K4", "K5", "K6", "T4"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule_code} {self.due_date:%d/%m/%Y}"

@@ -37,7 +37,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -374,6 +386,366 @@ def sent_on_time_counts(queryset, start: dt.date, end_inclusive: dt.date) -> OnT
     return OnTime(row["on_time"], row["late"])
 
 
+# ------------------------------------------------------------------------------ periods
+# What a periodic report (``cases.reports``) counts for a period of whole local days
+# [start, end]: every date of a case placed before, in or after the period (or never reached), so
+# "received in the period", "carried over from the previous period", "handled in the period",
+# "still open at its end" are stated once, here. A case received at 23:59 on the period's last day
+# is in it; one received at 00:00 the next day is not (Asia/Ho_Chi_Minh).
+
+BEFORE, IN, AFTER, NEVER = "before", "in", "after", "never"
+POSITIONS = (BEFORE, IN, AFTER, NEVER)
+
+# Letter handling that ends a letter at triage (xử lý đơn), with its ``closed_at`` set then.
+TRIAGE_END_STATUSES = frozenset({"rejected", "transferred", "guided", "merged"})
+# Statuses a case reaches by withdrawal or by ending resolution, without a decision.
+ENDED_WITHOUT_DECISION = frozenset({"withdrawn", "terminated", "closed"})
+# Reasons that file a letter as not eligible for handling (xếp lưu: Circular 05/2021/TT-TTCP,
+# formerly Circular 07/2014 Art 28; anonymous letters, Law on Denunciations Art 25). Other refusals
+# are the competent body's non-acceptance of an eligible letter (Law on Complaints Art 11, Law on
+# Denunciations Art 29(1)).
+INELIGIBLE_REASONS = frozenset(
+    {"XLD-28-ineligible", "XLD-28-illegible", "XLD-28-resolved", "TC-25", "TC-25-2-insufficient"}
+)
+END_EVENTS = ("case.withdrawn", "case.terminated")
+
+
+def received_q(start: dt.date, end_inclusive: dt.date) -> Q:
+    """Cases received in the period (local days)."""
+    lo, hi = day_bounds(start, end_inclusive)
+    return Q(received_at__gte=lo, received_at__lt=hi)
+
+
+def accepted_q(start: dt.date, end_inclusive: dt.date) -> Q:
+    """Cases accepted (thụ lý) in the period."""
+    lo, hi = day_bounds(start, end_inclusive)
+    return Q(accepted_at__gte=lo, accepted_at__lt=hi)
+
+
+def _end_event_time():
+    """When a case was first withdrawn or its resolution ended (the event's time)."""
+    from .models import CaseEvent
+
+    return Subquery(
+        CaseEvent.objects.filter(case=OuterRef("pk"), kind__in=END_EVENTS)
+        .order_by("created_at")
+        .values("created_at")[:1],
+        output_field=DateTimeField(),
+    )
+
+
+def handled_at_expression():
+    """When the letter was handled (xử lý đơn: accepted, refused, transferred, guided, merged, or
+    withdrawn before any of these); NULL while it waits."""
+    return SqlCase(
+        When(accepted_at__isnull=False, then=F("accepted_at")),
+        When(status__in=sorted(TRIAGE_END_STATUSES), then=F("closed_at")),
+        When(status__in=sorted(ENDED_WITHOUT_DECISION), decided_at__isnull=True, then=_end_event_time()),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+
+
+def ended_at_expression():
+    """When the case left the backlog: its decision, conclusion or answer; the end of its letter
+    handling when it was not accepted; its withdrawal or the end of its resolution. NULL while it is
+    open (``backlog_q``): every case in an open status has no end, so the backlog at a moment and
+    ``backlog_q`` agree now."""
+    return SqlCase(
+        When(decided_at__isnull=False, then=F("decided_at")),
+        When(status__in=sorted(TRIAGE_END_STATUSES), then=F("closed_at")),
+        When(status__in=sorted(ENDED_WITHOUT_DECISION), then=_end_event_time()),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+
+
+def position_expression(field: str, lo: dt.datetime, hi: dt.datetime):
+    """``before`` / ``in`` / ``after`` the period [lo, hi), or ``never`` (NULL)."""
+    return SqlCase(
+        When(**{f"{field}__isnull": True}, then=Value(NEVER)),
+        When(**{f"{field}__lt": lo}, then=Value(BEFORE)),
+        When(**{f"{field}__lt": hi}, then=Value(IN)),
+        default=Value(AFTER),
+        output_field=CharField(),
+    )
+
+
+def _end_event_position(lo: dt.datetime, hi: dt.datetime):
+    """Where the first withdrawal or end of resolution falls: written with EXISTS (one per bound)
+    rather than the event's time, so a report's grouped query can hash its groups."""
+    from .models import CaseEvent
+
+    events = CaseEvent.objects.filter(case=OuterRef("pk"), kind__in=END_EVENTS)
+    return SqlCase(
+        When(Exists(events.filter(created_at__lt=lo)), then=Value(BEFORE)),
+        When(Exists(events.filter(created_at__lt=hi)), then=Value(IN)),
+        When(Exists(events), then=Value(AFTER)),
+        default=Value(NEVER),
+        output_field=CharField(),
+    )
+
+
+def handled_position_expression(lo: dt.datetime, hi: dt.datetime):
+    """``position_expression`` of ``handled_at_expression``, without computing the time."""
+    return SqlCase(
+        When(accepted_at__isnull=False, then=position_expression("accepted_at", lo, hi)),
+        When(status__in=sorted(TRIAGE_END_STATUSES), then=position_expression("closed_at", lo, hi)),
+        When(
+            status__in=sorted(ENDED_WITHOUT_DECISION),
+            decided_at__isnull=True,
+            then=_end_event_position(lo, hi),
+        ),
+        default=Value(NEVER),
+        output_field=CharField(),
+    )
+
+
+def ended_position_expression(lo: dt.datetime, hi: dt.datetime):
+    """``position_expression`` of ``ended_at_expression``, without computing the time."""
+    return SqlCase(
+        When(decided_at__isnull=False, then=position_expression("decided_at", lo, hi)),
+        When(status__in=sorted(TRIAGE_END_STATUSES), then=position_expression("closed_at", lo, hi)),
+        When(status__in=sorted(ENDED_WITHOUT_DECISION), then=_end_event_position(lo, hi)),
+        default=Value(NEVER),
+        output_field=CharField(),
+    )
+
+
+def handling_expression():
+    """How the letter was handled: accepted, rejected (non-acceptance of an eligible letter),
+    ineligible (filed), guided, transferred, urged (transferred to a lower body that had not
+    resolved it, from a visit: Law on Citizen Reception Art 26(1)(b)), merged (a duplicate),
+    withdrawn (before acceptance), or "" (waiting)."""
+    from .reception.models import Visit
+
+    urged = Exists(Visit.objects.filter(case=OuterRef("pk"), handling=Visit.Handling.URGED))
+    return SqlCase(
+        When(accepted_at__isnull=False, then=Value("accepted")),
+        When(status="merged", then=Value("merged")),
+        When(status="rejected", reason_code__in=sorted(INELIGIBLE_REASONS), then=Value("ineligible")),
+        When(status="rejected", then=Value("rejected")),
+        When(status="guided", then=Value("guided")),
+        When(Q(status="transferred", channel="in_person") & urged, then=Value("urged")),
+        When(status="transferred", then=Value("transferred")),
+        When(status__in=sorted(ENDED_WITHOUT_DECISION), then=Value("withdrawn")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def resolution_expression():
+    """How the resolution of an accepted case ended: decided (decision, conclusion or answer),
+    withdrawn (the whole content withdrawn), terminated (ended otherwise), or "" (not ended)."""
+    from .models import CaseEvent
+
+    withdrawn = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), kind="case.withdrawn"))
+    return SqlCase(
+        When(accepted_at__isnull=True, then=Value("")),
+        When(decided_at__isnull=False, then=Value("decided")),
+        When(Q(status__in=sorted(ENDED_WITHOUT_DECISION)) & withdrawn, then=Value("withdrawn")),
+        When(status__in=sorted(ENDED_WITHOUT_DECISION), then=Value("terminated")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def on_time_expression(lo: dt.datetime, hi: dt.datetime):
+    """For a case decided in [lo, hi): ``on_time`` or ``late`` per ``on_time_case_q`` (the
+    dashboard's and the public page's definition: a met resolution limit, late when one of them was
+    missed), "" otherwise (outside the denominator). PostgreSQL hashes the two EXISTS once per
+    query, so a report over a whole province reads the deadlines twice, not once per case."""
+    from .models import Deadline
+
+    resolution = Deadline.objects.filter(
+        case=OuterRef("pk"), rule_code__in=sorted(rules.RESOLUTION_RULES), state=Deadline.State.MET
+    )
+    decided_in = Q(decided_at__gte=lo, decided_at__lt=hi)
+    return SqlCase(
+        When(decided_in & Exists(resolution.filter(missed=True)), then=Value("late")),
+        When(decided_in & Exists(resolution), then=Value("on_time")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def age_bucket_expression(today: dt.date):
+    """The age bucket (``AGE_BUCKETS``) a case has on ``today``."""
+    whens = [When(age_q(today, lo, hi), then=Value(key)) for key, _label, lo, hi in AGE_BUCKETS]
+    return SqlCase(*whens, default=Value(AGE_BUCKETS[0][0]), output_field=CharField())
+
+
+def prior_expression():
+    """What the letter says about earlier resolution (the "tình trạng giải quyết" columns):
+    ``first_done`` a second-level complaint (the first-level decision exists), ``second_done`` a
+    complaint refused because a second-level decision exists (Law on Complaints Art 11(7)),
+    ``court`` refused because a court has the matter (Art 11(9)), ``redenounced_concluded`` /
+    ``redenounced_pending`` a re-denunciation whose earlier case was / was not concluded, "" none."""
+    from django.db.models import Func
+
+    from .models import Case
+
+    previous_decided = Subquery(
+        Case.objects.filter(pk=OuterRef("previous_case_id")).values("decided_at")[:1],
+        output_field=DateTimeField(),
+    )
+    # Looked up only for re-denunciations (a nested CASE is evaluated lazily; a join would read
+    # every case).
+    earlier = Func(
+        previous_decided,
+        template=(
+            "CASE WHEN %(expressions)s IS NULL THEN 'redenounced_pending' ELSE 'redenounced_concluded' END"
+        ),
+        output_field=CharField(),
+    )
+    return SqlCase(
+        When(reason_code="KN-11-7", then=Value("second_done")),
+        When(reason_code="KN-11-9", then=Value("court")),
+        When(kind="complaint", complaint_level="second", then=Value("first_done")),
+        When(kind="denunciation", previous_case__isnull=False, then=earlier),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def signers_expression():
+    """``many`` (two or more named senders), ``one``, or ``none`` (anonymous)."""
+    from .models import Party
+
+    return SqlCase(
+        When(Exists(Party.objects.filter(case=OuterRef("pk"), position__gte=1)), then=Value("many")),
+        When(Exists(Party.objects.filter(case=OuterRef("pk"))), then=Value("one")),
+        default=Value("none"),
+        output_field=CharField(),
+    )
+
+
+# The facts a report can ask of a case for a period [lo, hi) ending on ``end`` (inclusive): name ->
+# builder(lo, hi, end). Plain columns (kind, status, outcome, channel, complaint_level) are facts
+# too. The reports group by the facts they need and count; a cell's drill-down filters on the same.
+FACTS = {
+    "received": lambda lo, hi, end: position_expression("received_at", lo, hi),
+    "handled": lambda lo, hi, end: handled_position_expression(lo, hi),
+    "accepted": lambda lo, hi, end: position_expression("accepted_at", lo, hi),
+    "ended": lambda lo, hi, end: ended_position_expression(lo, hi),
+    "decided": lambda lo, hi, end: position_expression("decided_at", lo, hi),
+    "handling": lambda lo, hi, end: handling_expression(),
+    "resolution": lambda lo, hi, end: resolution_expression(),
+    "on_time": lambda lo, hi, end: on_time_expression(lo, hi),
+    "age_end": lambda lo, hi, end: age_bucket_expression(end),
+    "prior": lambda lo, hi, end: prior_expression(),
+    "signers": lambda lo, hi, end: signers_expression(),
+    "repeat": lambda lo, hi, end: SqlCase(
+        When(previous_case__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()
+    ),
+}
+PLAIN_FACTS = ("kind", "status", "outcome", "channel", "complaint_level")
+# Facts that are built on other annotations.
+_NEEDS: dict[str, tuple[str, ...]] = {}
+
+
+def period_facts(queryset, start: dt.date, end_inclusive: dt.date, facts):
+    """``queryset`` annotated with the period facts named in ``facts`` (as ``f_<name>``), for the
+    period of local days [start, end_inclusive]."""
+    lo, hi = day_bounds(start, end_inclusive)
+    wanted = [f for f in facts if f not in PLAIN_FACTS]
+    helpers = {h for f in wanted for h in _NEEDS.get(f, ())}
+    present = queryset.query.annotations
+    if "handled_at" in helpers and "handled_at" not in present:
+        queryset = queryset.annotate(handled_at=handled_at_expression())
+    if "ended_at" in helpers and "ended_at" not in present:
+        queryset = queryset.annotate(ended_at=ended_at_expression())
+    annotations = {f"f_{name}": FACTS[name](lo, hi, end_inclusive) for name in wanted}
+    annotations.update({f"f_{name}": F(name) for name in facts if name in PLAIN_FACTS})
+    return queryset.annotate(**annotations)
+
+
+# Facts of a visit of the reception register (``cases.reception.models.Visit``) for a period: when
+# it was received, whether at an officer's regular reception, a head's session or a session the
+# head authorised someone to hold, whether the visitors were a group (``rules.is_group_visit``),
+# whether its matter had been received before, how it was handled. Plain columns too.
+def _visit_session_expression():
+    return SqlCase(
+        When(session__isnull=True, then=Value("regular")),
+        When(session__authorised=True, then=Value("authorised")),
+        default=Value("head"),
+        output_field=CharField(),
+    )
+
+
+VISIT_FACTS = {
+    "received": lambda lo, hi, end: position_expression("received_at", lo, hi),
+    "session": lambda lo, hi, end: _visit_session_expression(),
+    "group": lambda lo, hi, end: SqlCase(
+        When(group_size__gte=rules.group_visit_min(), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    ),
+}
+VISIT_PLAIN_FACTS = ("repeat", "handling", "content_kind", "channel", "in_competence")
+# A head's session is held in the period when it took place then (cancelled and planned ones never).
+SESSION_FACTS = {
+    "held": lambda lo, hi, end: SqlCase(
+        When(~Q(state="held"), then=Value(NEVER)),
+        When(starts_at__lt=lo, then=Value(BEFORE)),
+        When(starts_at__lt=hi, then=Value(IN)),
+        default=Value(AFTER),
+        output_field=CharField(),
+    ),
+}
+SESSION_PLAIN_FACTS = ("authorised", "kind")
+
+
+def visit_period_facts(queryset, start: dt.date, end_inclusive: dt.date, facts):
+    lo, hi = day_bounds(start, end_inclusive)
+    annotations: dict[str, object] = {
+        f"f_{n}": VISIT_FACTS[n](lo, hi, end_inclusive) for n in facts if n in VISIT_FACTS
+    }
+    annotations.update({f"f_{n}": F(n) for n in facts if n in VISIT_PLAIN_FACTS})
+    return queryset.annotate(**annotations)
+
+
+def session_period_facts(queryset, start: dt.date, end_inclusive: dt.date, facts):
+    lo, hi = day_bounds(start, end_inclusive)
+    annotations: dict[str, object] = {
+        f"f_{n}": SESSION_FACTS[n](lo, hi, end_inclusive) for n in facts if n in SESSION_FACTS
+    }
+    annotations.update({f"f_{n}": F(n) for n in facts if n in SESSION_PLAIN_FACTS})
+    return queryset.annotate(**annotations)
+
+
+def facts_q(where) -> Q:
+    """The condition ``{fact: [allowed values]}`` on a queryset annotated by ``*period_facts``."""
+    q = Q()
+    for name, values in sorted(where.items()):
+        q &= Q(**{f"f_{name}__in": list(values)})
+    return q
+
+
+def touches_period_q(start: dt.date, end_inclusive: dt.date) -> Q:
+    """Cases a report for the period can count: received before its end and not ended before its
+    start (needs the ``ended_at`` annotation)."""
+    lo, hi = day_bounds(start, end_inclusive)
+    return Q(received_at__lt=hi) & (Q(ended_at__isnull=True) | Q(ended_at__gte=lo))
+
+
+def may_touch_period_q(start: dt.date, end_inclusive: dt.date) -> Q:
+    """A superset of ``touches_period_q`` read from the case's own columns (no event lookup, so a
+    report's grouped scan stays a plain scan): received before the end, and not decided, nor ended
+    at triage, before the start. Cases withdrawn or ended before the start stay in it; every
+    report figure's own conditions (ended / handled in or after the period) leave them out."""
+    lo, hi = day_bounds(start, end_inclusive)
+    decided_ok = Q(decided_at__isnull=True) | Q(decided_at__gte=lo)
+    triage_ok = ~Q(status__in=sorted(TRIAGE_END_STATUSES)) | Q(closed_at__isnull=True) | Q(closed_at__gte=lo)
+    return Q(received_at__lt=hi) & decided_ok & triage_ok
+
+
+def backlog_at_q(moment: dt.datetime) -> Q:
+    """Cases open at ``moment``: received before it and not ended before it (``ended_at``
+    annotation). At now, the same cases as ``backlog_q``."""
+    return Q(received_at__lt=moment) & (Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
+
+
 # ------------------------------------------------------------------------------ the methods note
 # (key, term, definition): the dashboard shows every entry, the public statistics page those of
 # PUBLIC_METHODS (it shows no stalled or duplicate figures).
@@ -446,6 +818,50 @@ METHODS = (
     ),
 )
 PUBLIC_METHODS = ("backlog", "age", "on_time")
+# What the periodic reports add (shown in their methods note and in docs/reporting.md).
+PERIOD_METHODS = (
+    (
+        "period",
+        _("Kỳ báo cáo"),
+        _(
+            "Các ngày trọn vẹn theo giờ Việt Nam từ ngày đầu đến hết ngày cuối kỳ: đơn nhận lúc 23:59 "
+            "ngày cuối kỳ thuộc kỳ này, đơn nhận lúc 00:00 ngày hôm sau thuộc kỳ sau."
+        ),
+    ),
+    (
+        "carried",
+        _("Kỳ trước chuyển sang"),
+        _(
+            "Đơn nhận trước ngày đầu kỳ mà đến đầu kỳ chưa xử lý xong (xử lý đơn), hoặc vụ việc đã thụ lý "
+            "trước đầu kỳ mà đến đầu kỳ chưa giải quyết xong (giải quyết)."
+        ),
+    ),
+    (
+        "handled",
+        _("Đã xử lý"),
+        _(
+            "Đơn đã được thụ lý, trả lời không thụ lý, xếp lưu, hướng dẫn, chuyển đơn, đôn đốc, gộp vào "
+            "hồ sơ trùng hoặc đã rút trước khi thụ lý, tính theo thời điểm của việc đó."
+        ),
+    ),
+    (
+        "resolved",
+        _("Đã giải quyết"),
+        _(
+            "Vụ việc đã thụ lý có quyết định, kết luận hoặc văn bản trả lời, hoặc đã rút toàn bộ, "
+            "hoặc đã đình chỉ giải quyết, tính theo thời điểm của việc đó."
+        ),
+    ),
+    (
+        "backlog_end",
+        _("Tồn đọng cuối kỳ"),
+        _(
+            "Hồ sơ đã nhận trước hết ngày cuối kỳ và đến thời điểm đó chưa kết thúc (chưa có quyết "
+            "định, kết luận, trả lời, chưa kết thúc xử lý đơn, chưa rút hoặc đình chỉ); tuổi tính đến "
+            "ngày cuối kỳ theo các nhóm của mục «Thời gian tồn đọng»."
+        ),
+    ),
+)
 
 
 def methods(keys: tuple[str, ...] | None = None) -> list[tuple[str, str]]:

@@ -12,8 +12,11 @@ the service can refuse with the same words."""
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Final, Protocol
 
 from django.utils.functional import Promise
@@ -213,6 +216,9 @@ def can_withdraw(case: CaseFacts) -> Verdict:
 RESOLUTION_RULES: Final = frozenset({"K4", "K5", "K6", "T4"})
 # The limits that answer a letter at receipt (accept, refuse, transfer, guide).
 RECEIPT_RULES: Final = frozenset({"K3", "T1", "R4", "T2"})
+# Limits a decision fixes case by case (R7: the head's instruction at a reception session,
+# Decree 154/2026 Art 25(2)); acceptance does not carry them out, their own report does.
+DECISION_LIMIT_RULES: Final = frozenset({"R7"})
 
 
 def second_level_allowed(
@@ -444,3 +450,234 @@ def may_send_to(kind: str, recipient_kind: str, *, contains_identity: bool) -> V
             )
         )
     return ALLOWED
+
+
+# ------------------------------------------------------------------------------ citizen reception
+# The data: cases/reception/data/reception_rules.toml (one table per version, with its article and
+# confidence). Each question takes the day it is asked for: the version in force that day answers.
+
+RECEPTION_RULES_PATH: Final = Path(__file__).resolve().parent / "reception" / "data" / "reception_rules.toml"
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """One version of a reception rule as read from the data file."""
+
+    values: Mapping[str, object]
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def __getitem__(self, key: str) -> object:
+        return self.values[key]
+
+    def get(self, key: str, default: object = None) -> object:
+        return self.values.get(key, default)
+
+
+@lru_cache(maxsize=2)
+def _reception_data(path: str) -> dict[str, object]:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def reception_data() -> dict[str, object]:
+    return _reception_data(str(RECEPTION_RULES_PATH))
+
+
+def _versions(table: str) -> list[Versioned]:
+    rows = reception_data().get(table, [])
+    assert isinstance(rows, list)
+    return [
+        Versioned(
+            values=row, valid_from=row.get("valid_from", dt.date(2014, 7, 1)), valid_to=row.get("valid_to")
+        )
+        for row in rows
+    ]
+
+
+def _in_force(table: str, day: dt.date, **match: object) -> list[Versioned]:
+    return [
+        v for v in _versions(table) if v.in_force_on(day) and all(v.get(k) == val for k, val in match.items())
+    ]
+
+
+def head_reception_minimum(level: str, day: dt.date) -> Versioned | None:
+    """The least number of days per week or month the head of a body of ``level`` must receive
+    citizens in person on ``day`` (Law on Citizen Reception 2013 Arts 11(5), 12(5), 15(2)(d), 18(2);
+    Law 136/2025 for communes from 01/07/2026). None: no minimum is set for that level."""
+    found = _in_force("head_minimum", day, level=level)
+    return found[0] if found else None
+
+
+def head_reception_period(day: dt.date, per: str) -> tuple[dt.date, dt.date]:
+    """The week (Monday to Sunday) or calendar month of ``day``, over which the minimum counts."""
+    if per == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=6)
+    start = day.replace(day=1)
+    nxt = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, nxt - dt.timedelta(days=1)
+
+
+def head_reception_met(level: str, day: dt.date, sessions_held: int) -> Verdict:
+    """Did the head hold enough periodic sessions in the week or month of ``day``?"""
+    rule = head_reception_minimum(level, day)
+    if rule is None:
+        return ALLOWED
+    if sessions_held >= int(rule["days"]):  # type: ignore[call-overload]
+        return ALLOWED
+    per = _("tuần") if rule["per"] == "week" else _("tháng")
+    return refused(
+        _("Người đứng đầu phải trực tiếp tiếp công dân ít nhất %(n)s ngày trong một %(per)s (%(basis)s).")
+        % {"n": rule["days"], "per": per, "basis": rule["legal_basis_vi"]}
+    )
+
+
+def delegation_allowed(day: dt.date) -> Verdict:
+    """May a head's periodic reception session be presided by someone the head authorised (ủy
+    quyền)? Not from 01/07/2026 (Law 136/2025)."""
+    found = _in_force("delegation", day)
+    if found and found[0]["allowed"]:
+        return ALLOWED
+    basis = found[0]["legal_basis_vi"] if found else ""
+    return refused(
+        _("Người đứng đầu phải trực tiếp chủ trì buổi tiếp công dân định kỳ, không ủy quyền (%(basis)s).")
+        % {"basis": basis}
+    )
+
+
+def visitor_identity_problem(day: dt.date, *, full_name: str, address: str, national_id: str) -> Text | None:
+    """What the visitor must state (Law on Citizen Reception 2013 Arts 7(2)(a), 25(1): name and
+    address or identity papers; from 01/07/2026 Decree 154 Art 12(1): also the ID or passport
+    number). None when the identity is sufficient."""
+    if not full_name.strip():
+        return _("Người đến tiếp phải nêu rõ họ tên (Luật Tiếp công dân 2013, Điều 7 khoản 2).")
+    found = _in_force("identity", day)
+    required = bool(found and found[0]["national_id_required"])
+    if required and not national_id.strip():
+        return _(
+            "Từ ngày 01/07/2026 người đến tiếp phải nêu số căn cước, số định danh cá nhân hoặc số hộ "
+            "chiếu (Nghị định 154/2026/NĐ-CP, Điều 12 khoản 1)."
+        )
+    if not required and not (address.strip() or national_id.strip()):
+        return _(
+            "Người đến tiếp phải nêu địa chỉ hoặc xuất trình giấy tờ tùy thân (Luật Tiếp công dân 2013, "
+            "Điều 7 khoản 2 điểm a)."
+        )
+    return None
+
+
+def group_visit_min() -> int:
+    """From how many people a visit counts as a group (đoàn đông người) in the reports."""
+    group = reception_data().get("group", {})
+    assert isinstance(group, dict)
+    return int(group.get("min_people", 5))
+
+
+def is_group_visit(group_size: int) -> bool:
+    return group_size >= group_visit_min()
+
+
+def representatives_verdict(group_size: int, representatives: int) -> Verdict:
+    """Law on Citizen Reception 2013 Art 29: five to ten people name one or two representatives;
+    more than ten, up to five; representatives are members of the group."""
+    if group_size < 1:
+        return refused(_("Số người đến tiếp phải từ 1 trở lên."))
+    if representatives > group_size:
+        return refused(_("Người đại diện phải là người trong nhóm (Luật Tiếp công dân 2013, Điều 29)."))
+    rows = reception_data().get("representatives", [])
+    assert isinstance(rows, list)
+    for row in rows:
+        lo, hi = int(row["from_people"]), row.get("to_people")
+        in_band = group_size >= lo and (hi is None or group_size <= int(hi))
+        if in_band and not int(row["min"]) <= representatives <= int(row["max"]):
+            return refused(
+                _(
+                    "Nhóm %(size)s người phải cử từ %(min)s đến %(max)s người đại diện "
+                    "(Luật Tiếp công dân 2013, Điều 29)."
+                )
+                % {"size": group_size, "min": row["min"], "max": row["max"]}
+            )
+    return ALLOWED
+
+
+@dataclass(frozen=True)
+class RefusalGround:
+    code: str
+    label_vi: str
+    label_en: str
+    legal_basis_vi: str
+    notice: bool
+    confidence: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    def label(self, language: str = "vi") -> str:
+        return self.label_en if language == "en" else self.label_vi
+
+
+def refusal_grounds(day: dt.date) -> list[RefusalGround]:
+    """The statutory grounds to refuse to receive someone on ``day`` (Law on Citizen Reception 2013
+    Art 9; from 01/07/2026 also Decree 154/2026 Art 4(1))."""
+    return [
+        RefusalGround(
+            code=str(v["code"]),
+            label_vi=str(v["label_vi"]),
+            label_en=str(v["label_en"]),
+            legal_basis_vi=str(v["legal_basis_vi"]),
+            notice=bool(v["notice"]),
+            confidence=str(v["confidence"]),
+            valid_from=v.valid_from,
+            valid_to=v.valid_to,
+        )
+        for v in _in_force("refusal_ground", day)
+    ]
+
+
+def refusal_ground(code: str, day: dt.date) -> RefusalGround | None:
+    return next((g for g in refusal_grounds(day) if g.code == code), None)
+
+
+def refusal_notice_rule(day: dt.date) -> Versioned | None:
+    """The refusal notice in force on ``day``: its form, who signs it (``officer`` or ``head``)
+    and, from 01/07/2026, its deadline rule (R6: 03 working days, Decree 154/2026 Art 4(3))."""
+    found = _in_force("refusal_notice", day)
+    return found[0] if found else None
+
+
+def refusal_notice_due(grounds_on: dt.date, calendar: engine.WorkingCalendar) -> engine.DueDate | None:
+    """When the refusal notice must be issued, counted from the day the grounds were established
+    (R6 from 01/07/2026; no time limit was read in the earlier texts: None)."""
+    notice = refusal_notice_rule(grounds_on)
+    code = notice.get("deadline_rule") if notice is not None else None
+    if not code:
+        return None
+    return engine.compute_due(engine.load_rules().get(str(code), grounds_on), grounds_on, calendar)
+
+
+def adhoc_grounds(day: dt.date) -> list[Versioned]:
+    """Why a head receives ad hoc (đột xuất): Law on Citizen Reception 2013 Art 18(3)."""
+    return _in_force("adhoc_ground", day)
+
+
+def receipt_form(day: dt.date) -> Versioned | None:
+    found = _in_force("receipt_form", day)
+    return found[0] if found else None
+
+
+def receipt_copies(kind: str, day: dt.date) -> int:
+    """How many copies of the receipt for documents are made (one goes to the provider)."""
+    form = receipt_form(day)
+    if form is None:
+        return 2
+    keys: dict[str, str] = {K.COMPLAINT: "copies_complaint", K.DENUNCIATION: "copies_denunciation"}
+    value = form.get(keys.get(kind, "copies_other"), 2)
+    return int(value) if isinstance(value, int) else 2
+
+
+def register_form(day: dt.date) -> Versioned | None:
+    found = _in_force("register_form", day)
+    return found[0] if found else None

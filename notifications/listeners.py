@@ -9,7 +9,8 @@ rows commit or roll back with the change that caused them:
 - the sweep's deadline notices (``DeadlineNotice``): a warning, or a citizen's window that lapsed
   (a decision that took effect), to the handler (or the head of unit),
   a breach to the head of unit and the handler, level 2 to the head of agency, level 3 to the head
-  of the superior authority. Who holds which role is read once per call."""
+  of the superior authority; a head's instruction (R7, ``cases.reception``) also to the heads of
+  the unit it was given to, at every step. Who holds which role is read once per call."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from cases import rules
 from cases.effects import Change, DeadlineNotice
 from cases.models import Authority, Case, CaseEvent, Membership, Party, Role
+from cases.reception.selectors import instructed_unit_ids
 
 from . import redaction
 from .services import Message, notification_enqueue_many, notify_case_event, staff_case_context
@@ -132,6 +135,11 @@ def _notice_messages(notice: DeadlineNotice, directory: StaffDirectory) -> list[
             recipients = directory.heads(case.authority_id, Role.HEAD_OF_AGENCY)
         else:
             recipients = directory.superior_heads(case.authority_id)
+    if deadline.rule_code in rules.DECISION_LIMIT_RULES:
+        # The unit the head instructed is answerable for it (Decree 154/2026 Art 25(2)).
+        for unit_id in instructed_unit_ids([deadline.pk]).get(deadline.pk, ()):
+            for role in (Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY):
+                recipients += [u for u in directory.heads(unit_id, role) if u not in recipients]
     return _staff_messages(
         recipients, case=case, template=template, context=context, key=f"esc:{deadline.pk}:{notice.step}"
     )

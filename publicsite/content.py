@@ -244,3 +244,38 @@ CHILD_PAGES = [
     ("statisticspage", STATISTICS),
     ("guidepage", GUIDE),
 ]
+
+
+RECEPTION = {
+    "vi": {
+        "title": "Lịch tiếp công dân",
+        "slug": "lich-tiep-cong-dan",
+        "summary": "Địa chỉ nơi tiếp công dân, giờ tiếp thường xuyên và lịch tiếp của lãnh đạo.",
+        "intro": (
+            "<p>Ông/bà có thể đến trình bày trực tiếp khiếu nại, tố cáo, kiến nghị, phản ánh tại nơi tiếp "
+            "công dân. Khi đến, xin mang theo giấy tờ tùy thân (căn cước, giấy chứng nhận căn cước hoặc hộ "
+            "chiếu) và các giấy tờ liên quan; người được ủy quyền mang theo văn bản ủy quyền.</p>"
+        ),
+        "body": (
+            "<p>Nhóm từ 5 người trở lên cùng một nội dung cử người đại diện để trình bày (Luật Tiếp công "
+            "dân, Điều 29). Tài liệu ông/bà nộp được ghi vào giấy biên nhận.</p>"
+        ),
+    },
+    "en": {
+        "title": "Citizen reception",
+        "slug": "citizen-reception",
+        "summary": "Where citizens are received in person, regular hours and the leaders' reception days.",
+        "intro": (
+            "<p>You can come in person to present a complaint, denunciation, petition or reflection at a "
+            "citizen reception office. Please bring an identity document (identity card or passport) and "
+            "your papers; an authorised person brings the written authorisation.</p>"
+        ),
+        "body": (
+            "<p>A group of five or more people with the same matter names representatives to speak for it "
+            "(Law on Citizen Reception, Art 29). The documents you hand in are listed on a receipt.</p>"
+        ),
+    },
+}
+
+# Pages added after the first set (their own data migration creates them; ensure_site too).
+LATER_PAGES = [("receptionpage", RECEPTION)]

@@ -20,6 +20,7 @@ class HomePage(Page):
         "publicsite.TrackingPage",
         "publicsite.StatisticsPage",
         "publicsite.GuidePage",
+        "publicsite.ReceptionPage",
     ]
 
     class Meta:
@@ -150,3 +151,21 @@ LAWS = (
     ("Thông tư 05/2021/TT-TTCP", "quy trình xử lý đơn khiếu nại, tố cáo, kiến nghị, phản ánh"),
 )
 LAW_DATABASE_URL = "https://vbpl.vn/"
+
+
+class ReceptionPage(_ServiceLeaf):
+    """Where and when citizens are received in person: each public reception place with its address,
+    its regular hours (officers' reception) and the heads' upcoming reception days, from the
+    reception register's data (``cases.reception``; Law on Citizen Reception 2013 Arts 10-18)."""
+
+    body = RichTextField(_("nội dung"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro"), FieldPanel("body")]
+
+    class Meta:
+        verbose_name = _("trang lịch tiếp công dân")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import reception_serve
+
+        return reception_serve(self, request)

@@ -13,13 +13,14 @@ HOME_INTRO = content.HOME["vi"]["intro"]
 
 
 def _page_models():
-    from .models import GuidePage, IntakePage, StatisticsPage, TrackingPage
+    from .models import GuidePage, IntakePage, ReceptionPage, StatisticsPage, TrackingPage
 
     return {
         "intakepage": IntakePage,
         "trackingpage": TrackingPage,
         "statisticspage": StatisticsPage,
         "guidepage": GuidePage,
+        "receptionpage": ReceptionPage,
     }
 
 
@@ -54,7 +55,7 @@ def ensure_site():
             )
         )
     models = _page_models()
-    for model_name, texts in content.CHILD_PAGES:
+    for model_name, texts in [*content.CHILD_PAGES, *content.LATER_PAGES]:
         model = models[model_name]
         vi_page = model.objects.filter(locale=vi).first()
         for locale, parent in ((vi, home), (en, home_en)):

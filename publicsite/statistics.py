@@ -1,7 +1,7 @@
 """Public statistics per authority and period: pure reads from Case and Deadline.
 
-- received: cases whose ``received_at`` falls in the period;
-- accepted: cases whose ``accepted_at`` falls in the period;
+- received: cases received in the period (``reporting.received_q``, as the periodic reports);
+- accepted: cases accepted in the period (``reporting.accepted_q``);
 - resolved: cases whose decision/conclusion/answer (``decided_at``) falls in the period;
 - on time, backlog and its age: the definitions of ``cases.reporting`` (the same the oversight
   dashboard uses, stated once in its methods note, shown on the page);
@@ -120,10 +120,6 @@ def period_bounds(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def available_years() -> list[int]:
     current = timezone.localdate().year
     first = Case.objects.aggregate(first=Min("received_at"))["first"]
@@ -172,7 +168,6 @@ def public_statistics(
 ) -> Result:
     today = today or timezone.localdate()
     start, end = period_bounds(year, quarter)
-    lo, hi = _aware(start), _aware(end + dt.timedelta(days=1))
     cases = Case.objects.all()
     root = None
     if authority_code:
@@ -183,8 +178,8 @@ def public_statistics(
     def per_authority(qs, **aggregates):
         return {row.pop("authority_id"): row for row in qs.values("authority_id").annotate(**aggregates)}
 
-    received = per_authority(cases.filter(received_at__gte=lo, received_at__lt=hi), n=Count("id"))
-    accepted = per_authority(cases.filter(accepted_at__gte=lo, accepted_at__lt=hi), n=Count("id"))
+    received = per_authority(cases.filter(reporting.received_q(start, end)), n=Count("id"))
+    accepted = per_authority(cases.filter(reporting.accepted_q(start, end)), n=Count("id"))
     resolved_qs = reporting.with_resolution_outcome(cases.filter(reporting.resolved_q(start, end)))
     resolved = per_authority(
         resolved_qs,

@@ -895,3 +895,34 @@ def statistics_csv(result) -> HttpResponse:
     for row in statistics.csv_rows(result):
         writer.writerow(safe_row(row))  # authority names are data: never a formula
     return response
+
+
+def reception_serve(page, request):
+    """The reception places with their address, regular hours and the heads' upcoming public
+    reception days (``cases.reception.selectors``: reads only, no personal data)."""
+    from cases.reception import selectors as reception
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    language = "en" if (page.locale.language_code or "vi").startswith("en") else "vi"
+    places = []
+    for place in reception.public_places():
+        hours: dict[int, list] = {}
+        for h in place.hours.all():
+            hours.setdefault(h.weekday, []).append(h)
+        places.append(
+            {
+                "place": place,
+                "name": place.name(language),
+                "address": place.address(language),
+                "notes": place.notes(language),
+                "authority": place.authority.display_name(language),
+                "hours": [(h[0].get_weekday_display(), h) for _day, h in sorted(hours.items())],
+                "sessions": reception.upcoming_public_sessions(place),
+            }
+        )
+    base = page.get_context(request)
+    base.update({"places": places})
+    response = TemplateResponse(request, "publicsite/reception_page.html", base)
+    patch_cache_control(response, public=True, max_age=300)
+    return response

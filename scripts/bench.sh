@@ -108,7 +108,7 @@ for spec in $SCALES; do
   [ "$count" -ge 100000 ] && due=1000,10000
   [ "$count" -ge 1000000 ] && due=1000,10000,100000
   $PY bench/run.py --label "$label" --out "var/bench/raw-$label.json" "${RUN_ARGS[@]}" --sweep-due "$due" \
-    --sections "${BENCH_SECTIONS:-storage,http,profiles,search,caselist,sweep,extras}"
+    --sections "${BENCH_SECTIONS:-storage,http,profiles,search,caselist,sweep,reports,extras}"
   raws+=("var/bench/raw-$label.json")
 done
 

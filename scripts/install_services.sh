@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need, when missing: Debian's postgresql, redis-server, chromium and a
-# font with Vietnamese glyphs (browser tests), and the Elasticsearch integ-test-zip from Maven
+# font with Vietnamese glyphs (browser tests), LibreOffice Calc (the reports' XLSX opened and
+# converted to PDF in a test), and the Elasticsearch integ-test-zip from Maven
 # Central (cached in .cache/). Idempotent; run as root.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -25,6 +26,9 @@ dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || dpkg -s libreoffice-writer >
 [ -f /usr/share/texmf/fonts/opentype/public/tex-gyre/texgyretermes-regular.otf ] || missing+=(fonts-texgyre)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v softhsm2-util >/dev/null || missing+=(softhsm2)
+# The periodic reports' XLSX is converted to PDF in a test (LibreOffice Calc, headless).
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 \
+  || missing+=(libreoffice-calc-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install_services: installing ${missing[*]}"
   apt-get update -q >/dev/null

@@ -143,6 +143,9 @@ EVENT_LABELS = {
     "delivery.sent": _("Gửi kết quả"),
     "delivery.received": _("Người nhận đã nhận kết quả"),
     "delivery.returned": _("Thư gửi kết quả bị trả lại"),
+    "case.visited": _("Công dân đến trình bày (lượt tiếp công dân)"),
+    "case.instructed": _("Chỉ đạo tại buổi tiếp công dân của người đứng đầu"),
+    "case.instruction_reported": _("Báo cáo kết quả thực hiện chỉ đạo"),
 }
 
 DATA_LABELS = {
@@ -207,7 +210,18 @@ DATA_LABELS = {
     "returned_on": _("Ngày trả lại"),
     "retry_of": _("Gửi lại lượt"),
     "retry": _("Lượt gửi lại"),
+    "register": _("Số sổ tiếp công dân"),
+    "handling": _("Kết quả tiếp"),
+    "notice_number": _("Số thông báo kết luận"),
+    "notice_date": _("Ngày thông báo"),
+    "unit": _("Đơn vị được giao"),
+    "unit_name": _("Tên đơn vị"),
+    "content": _("Nội dung chỉ đạo"),
+    "due_date": _("Hạn thực hiện"),
+    "report": _("Kết quả thực hiện"),
+    "late": _("Trễ hạn"),
 }
+_HIDDEN_KEYS_RECEPTION = {"visit", "session"}
 
 # Keys whose meaning depends on the event.
 EVENT_DATA_LABELS = {
@@ -223,7 +237,7 @@ _USER_KEYS = {"assignee", "previous", "signer"}
 _DELIVERY_CHOICES = dict(
     [*Delivery.Recipient.choices, *Delivery.PostalService.choices, *Delivery.ReturnReason.choices]
 )
-_HIDDEN_KEYS = {"attachment", "attachments_ids", "source", "delivery"}
+_HIDDEN_KEYS = {"attachment", "attachments_ids", "source", "delivery", *_HIDDEN_KEYS_RECEPTION}
 
 
 def _reason_label(code: str) -> str:

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "cases.monitoring",
     "cases.delivery",
     "cases.audit",
+    "cases.reception",
+    "cases.reports",
     "publicsite",
     "notifications",
     "search",

@@ -350,11 +350,28 @@ def test_rules_without_numeric_limit(cal, rules, code):
         compute_due(rule, D("2026-03-02"), cal)
 
 
+def test_a_limit_set_by_decision_counts_the_days_the_decision_fixed(cal, rules):
+    # R7: the head's instruction at a reception session fixes its own limit (Decree 154/2026 Art 25(2)).
+    rule = rules.get("R7", D("2026-11-05"))
+    assert rule.set_by_decision and rule.limit is None and rule.unit == "calendar_days"
+    with pytest.raises(NoNumericLimit):
+        compute_due(rule, D("2026-11-05"), cal)
+    assert compute_due(rule, D("2026-11-05"), cal, limit=15).due_date == D("2026-11-20")
+    # a last day on a Saturday moves to Monday (Civil Code Art 148(5))
+    assert compute_due(rule, D("2026-11-05"), cal, limit=16).due_date == D("2026-11-23")
+    # the text in force on the notice's date: Circular 04/2021 before 01/07/2026, Decree 154 after
+    assert rules.get("R7", D("2026-06-30")).legal_basis_vi.startswith("Thông tư 04/2021")
+    assert rules.get("R7", D("2026-07-01")).legal_basis_vi == "Nghị định 154/2026/NĐ-CP, Điều 25 khoản 2"
+    # the limit argument is for decision rules only
+    k4 = rules.get("K4", D("2026-11-05"))
+    assert compute_due(k4, D("2026-11-05"), cal, limit=2).limit_days == 30
+
+
 def test_every_rule_code_is_tested(rules):
-    tested = {c[0] for c in CASES} | {"K15"} | set(NO_LIMIT)
+    tested = {c[0] for c in CASES} | {"K15", "R7"} | set(NO_LIMIT)
     assert tested == set(rules.codes())
     expected_codes = {f"K{i}" for i in range(1, 17)} | {f"T{i}" for i in range(1, 14)}
-    expected_codes |= {f"R{i}" for i in range(1, 7)} | {"C1"}
+    expected_codes |= {f"R{i}" for i in range(1, 8)} | {"C1"}
     assert set(rules.codes()) == expected_codes
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from publicsite.models import GuidePage, HomePage, IntakePage, StatisticsPage, TrackingPage
+from publicsite.models import GuidePage, HomePage, IntakePage, ReceptionPage, StatisticsPage, TrackingPage
 from publicsite.setup import ensure_site
 
 from .conftest import Citizen
@@ -20,6 +20,7 @@ PAGES = [
     ("/tra-cuu/", "/en/track/"),
     ("/thong-ke/", "/en/statistics/"),
     ("/huong-dan/", "/en/guide/"),
+    ("/lich-tiep-cong-dan/", "/en/citizen-reception/"),
 ]
 
 
@@ -55,6 +56,7 @@ def test_home_page_has_clear_entry_points(client):
         ("/tra-cuu/", "Tra cứu hồ sơ"),
         ("/thong-ke/", "Thống kê công khai"),
         ("/huong-dan/", "Hướng dẫn: quyền, thủ tục, thời hạn"),
+        ("/lich-tiep-cong-dan/", "Lịch tiếp công dân"),
     ):
         assert f'<a href="{href}">{title}</a>' in main
 
@@ -93,7 +95,7 @@ def test_ensure_site_rebuilds_missing_pages_in_both_languages():
     StatisticsPage.objects.filter(locale__language_code="en").delete()
     IntakePage.objects.all().delete()
     ensure_site()
-    for model in (IntakePage, TrackingPage, StatisticsPage, GuidePage, HomePage):
+    for model in (IntakePage, TrackingPage, StatisticsPage, GuidePage, ReceptionPage, HomePage):
         assert set(model.objects.values_list("locale__language_code", flat=True)) == {"vi", "en"}
     vi = IntakePage.objects.get(locale__language_code="vi")
     en = IntakePage.objects.get(locale__language_code="en")
@@ -128,7 +130,7 @@ def test_receipt_message_goes_to_the_citizen_s_own_address_with_the_key(
 
 
 def test_editors_can_preview_every_page():
-    for model in (HomePage, IntakePage, TrackingPage, StatisticsPage, GuidePage):
+    for model in (HomePage, IntakePage, TrackingPage, StatisticsPage, GuidePage, ReceptionPage):
         for page in model.objects.all():
             response = page.make_preview_request()
             assert response.status_code == 200, (model.__name__, page.locale.language_code)
