@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import deadlines as engine
-from .crypto import blind_index, encrypt
+from .crypto import blind_index, encrypt, name_index
 from .deadline_services import working_calendar
 from .models import Authority, Case, CaseEvent, Deadline, Party, event_hash
 from .models import CaseKind as K
@@ -213,7 +213,8 @@ def generate_cases(
     access_hash = hashlib.sha256(b"synthetic: no access key").hexdigest()
     # Encrypting every synthetic identity separately would dominate the run; a handful of
     # ciphertexts reused across cases keeps the column honest (encrypted) and the load fast.
-    names = [encrypt(f"{f} {g}") for f in FAMILY for g in GIVEN[:4]]
+    # (ciphertext, name digest) pairs: the workspace finds senders by name through the digest.
+    names = [(encrypt(f"{f} {g}"), name_index(f"{f} {g}")) for f in FAMILY for g in GIVEN[:4]]
     id_numbers = [(encrypt(f"0010{n:08d}"), blind_index(f"0010{n:08d}")) for n in range(64)]
     address = encrypt("Hà Nội")
     ids = {m: _next_ids(m, count) for m in (Case, Party, CaseEvent, Deadline)}
@@ -479,7 +480,7 @@ def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
         )
         hist_ids[Case] += 1
     if kind != K.ANONYMOUS_REPORT:
-        name = names[i % len(names)]
+        name, name_digest = names[i % len(names)]
         nid, digest = id_numbers[i % len(id_numbers)]
         party = {
             "id": ids[Party] + i,
@@ -493,6 +494,7 @@ def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
             "phone": "",
             "email": "",
             "national_id_digest": digest,
+            "full_name_digest": name_digest,
             "identity_disclosed": False,
             "language": "vi",
             "notifications_opt_out": False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -55,8 +56,9 @@ def test_smtp_host_port_credentials_tls_and_timeout_come_from_email_url():
 
 def test_production_refuses_to_start_without_an_email_url():
     env = {
-        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
         "FIELD_ENCRYPTION_KEYS": "a2V5LWZvci10aGUtc2V0dGluZ3MtdGVzdC0xMjM0NTY=",
+        "BLIND_INDEX_KEY": secrets.token_urlsafe(32),
     }
     out = _settings_with("config.settings.production", **env)
     assert out.returncode != 0 and "Set EMAIL_URL" in out.stderr

@@ -192,6 +192,7 @@ def test_the_quarter_is_the_circulars_data_period(report):
         "04/GQTC",
         "05/KQTH",
         "PL/TĐ",
+        "PL/KĐ",
     ]
     assert [r.key for r in report.rows] == ["HN:self", "HN-P-HK", "HN-SXD", "total"]
 

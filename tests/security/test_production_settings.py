@@ -25,6 +25,7 @@ def _env(**overrides) -> dict:
         "BLIND_INDEX_KEY": secrets.token_urlsafe(32),
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DJANGO_ALLOWED_HOSTS": "kntc.example.vn",
+        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.vn:587",
     }
     env.pop("EMAIL_BACKEND", None)
     env.pop("SMS_BACKEND", None)
