@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from ..audit import grants
 from ..audit.models import GrantRequest
 from ..errors import ApplicationError
 from ..models import Authority, EscalationPolicy, Holiday, Membership
+from ..scope import staff_scope
 
 
 def _recomputed(request, report) -> None:
@@ -126,16 +128,92 @@ class HolidayViewSet(ModelViewSet):
     ordering = ["-date"]
 
 
+def _administered(user):
+    """The authorities ``user`` may edit: their own administration's sub-tree (cases.scope), or
+    every one for a superuser. Moving a body, or creating one, under one's own unit would widen
+    one's own scope (every case of that body would follow its path), so the tree an administrator
+    may shape is the one they already administer."""
+    return staff_scope(user).authorities()
+
+
+class AuthorityForm(WagtailAdminModelForm):
+    """The parent must be a body the user administers; the top of one's own administration keeps
+    its place (only a superuser moves or creates a top-level body)."""
+
+    class Meta:
+        model = Authority
+        fields = ["code", "name_vi", "name_en", "level", "parent", "remote_area", "valid_from", "valid_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None or user.is_superuser:
+            return
+        self.fields["parent"].queryset = _administered(user)
+        self.fields["parent"].required = True
+        if self.instance.pk and self.instance.path in staff_scope(user).roots:
+            self.fields["parent"].disabled = True
+            self.fields["parent"].help_text = gettext(
+                "Chỉ quản trị hệ thống được chuyển cơ quan cấp cao nhất của bạn."
+            )
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        user = self.for_user
+        if user is None or user.is_superuser or self.fields["parent"].disabled:
+            return parent
+        if parent is not None and self.instance.pk and parent.path.startswith(self.instance.path):
+            raise ValidationError(
+                gettext("Cơ quan cấp trên không thể là chính cơ quan này hoặc cơ quan trực thuộc nó.")
+            )
+        if parent is None or not _administered(user).filter(pk=parent.pk).exists():
+            raise ValidationError(gettext("Chỉ chọn được cơ quan cấp trên trong phạm vi bạn quản trị."))
+        return parent
+
+
+class _AdministeredAuthorities:
+    """Index, edit and delete see only the authorities the user administers."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(pk__in=_administered(self.request.user).values("pk"))  # type: ignore[misc]
+
+
+class AuthorityIndexView(_AdministeredAuthorities, generic.IndexView):
+    pass
+
+
+class AuthorityEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not _administered(self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class AuthorityDeleteView(generic.DeleteView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not _administered(self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
 class AuthorityViewSet(ModelViewSet):
     model = Authority
     icon = "site"
     name = "case-authorities"
     menu_label = _("Cơ quan")
-    form_fields = ["code", "name_vi", "name_en", "level", "parent", "remote_area", "valid_from", "valid_to"]
+    index_view_class = AuthorityIndexView
+    edit_view_class = AuthorityEditView
+    delete_view_class = AuthorityDeleteView
+    form_fields = AuthorityForm.Meta.fields
     list_display = ["code", "name_vi", "level", "parent", "remote_area"]
     list_filter = ["level", "remote_area"]
     search_fields = ["code", "name_vi", "name_en"]
     ordering = ["path"]
+
+    def get_form_class(self, for_update=False):
+        return AuthorityForm
 
 
 class MembershipCreateView(generic.CreateView):

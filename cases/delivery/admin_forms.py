@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import rules
 from cases.models import Case
+from cases.validation import RefusesControlCharacters
 
 from .models import Delivery
 from .selectors import results_to_send
 
 
-class SignForm(forms.Form):
+class SignForm(RefusesControlCharacters, forms.Form):
     number = forms.CharField(
         label=_("Số văn bản"), max_length=rules.max_length("decision_number"), required=False
     )
@@ -30,7 +31,7 @@ class SignForm(forms.Form):
     )
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(RefusesControlCharacters, forms.Form):
     attachment = forms.ChoiceField(label=_("Văn bản gửi"))
     recipient_kind = forms.ChoiceField(label=_("Người nhận"), choices=Delivery.Recipient.choices)
     party = forms.ChoiceField(label=_("Người gửi đơn nhận kết quả"), required=False)
@@ -108,7 +109,7 @@ class DeliveryForm(forms.Form):
         return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
-class ReceivedForm(forms.Form):
+class ReceivedForm(RefusesControlCharacters, forms.Form):
     received_on = forms.DateField(
         label=_("Ngày người nhận nhận được"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
@@ -117,7 +118,7 @@ class ReceivedForm(forms.Form):
     proof = forms.FileField(label=_("Phiếu báo phát / xác nhận (bản quét)"), required=False)
 
 
-class ReturnedForm(forms.Form):
+class ReturnedForm(RefusesControlCharacters, forms.Form):
     returned_on = forms.DateField(
         label=_("Ngày thư bị trả lại"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
@@ -127,7 +128,7 @@ class ReturnedForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DayForm(forms.Form):
+class DayForm(RefusesControlCharacters, forms.Form):
     date = forms.DateField(
         label=_("Ngày"),
         required=False,

@@ -16,6 +16,7 @@ from cases import rules
 from cases.admin import common
 from cases.admin.forms import MultipleFileField
 from cases.models import Authority, Case, Role
+from cases.validation import RefusesControlCharacters
 
 from . import services
 from .models import HeadSession, ReceivedDocument, ReceptionPlace, RegularHours, Visit
@@ -28,7 +29,7 @@ def _authority_label(a: Authority) -> str:
     return f"{a.code} — {a.display_name(common.lang())}"
 
 
-class PersonForm(forms.Form):
+class PersonForm(RefusesControlCharacters, forms.Form):
     full_name = forms.CharField(
         label=_("Họ và tên"), max_length=rules.max_length("full_name"), required=False
     )
@@ -45,7 +46,7 @@ class PersonForm(forms.Form):
     is_representative = forms.BooleanField(label=_("Người đại diện"), required=False)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(RefusesControlCharacters, forms.Form):
     name = forms.CharField(
         label=_("Tên tài liệu"), max_length=rules.max_length("attachment_description"), required=False
     )
@@ -60,7 +61,7 @@ PersonFormSet = formset_factory(PersonForm, extra=8, max_num=30)
 DocumentFormSet = formset_factory(DocumentForm, extra=4, max_num=50)
 
 
-class VisitForm(forms.Form):
+class VisitForm(RefusesControlCharacters, forms.Form):
     authority = forms.ModelChoiceField(label=_("Cơ quan tiếp"), queryset=Authority.objects.none())
     place = forms.ModelChoiceField(
         label=_("Nơi tiếp"), queryset=ReceptionPlace.objects.none(), required=False
@@ -175,7 +176,7 @@ class VisitForm(forms.Form):
         return case
 
 
-class RevealForm(forms.Form):
+class RevealForm(RefusesControlCharacters, forms.Form):
     reason = forms.CharField(
         label=_("Lý do cần xem nhân thân"),
         min_length=rules.REVEAL_REASON_MIN,
@@ -186,7 +187,7 @@ class RevealForm(forms.Form):
     )
 
 
-class RefusalNoticeForm(forms.Form):
+class RefusalNoticeForm(RefusesControlCharacters, forms.Form):
     number = forms.CharField(label=_("Số thông báo"), max_length=60)
     notice_date = forms.DateField(
         label=_("Ngày thông báo"), widget=AdminDateInput, input_formats=DATE_FORMATS
@@ -200,7 +201,7 @@ class RefusalNoticeForm(forms.Form):
     )
 
 
-class SessionForm(forms.Form):
+class SessionForm(RefusesControlCharacters, forms.Form):
     authority = forms.ModelChoiceField(label=_("Cơ quan"), queryset=Authority.objects.none())
     place = forms.ModelChoiceField(label=_("Nơi tiếp"), queryset=ReceptionPlace.objects.none())
     starts_at = forms.DateTimeField(
@@ -245,7 +246,7 @@ class SessionForm(forms.Form):
         ]
 
 
-class InstructionForm(forms.Form):
+class InstructionForm(RefusesControlCharacters, forms.Form):
     case = forms.CharField(label=_("Mã hồ sơ"), max_length=32, required=False)
     unit = forms.ModelChoiceField(
         label=_("Cơ quan, đơn vị được giao"), queryset=Authority.objects.none(), required=False
@@ -275,7 +276,7 @@ class InstructionForm(forms.Form):
 InstructionFormSet = formset_factory(InstructionForm, extra=3, max_num=30)
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(RefusesControlCharacters, forms.Form):
     attendees = forms.CharField(
         label=_("Thành phần tham dự"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -291,15 +292,15 @@ class ConcludeForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(RefusesControlCharacters, forms.Form):
     report = forms.CharField(label=_("Kết quả thực hiện chỉ đạo"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CancelForm(forms.Form):
+class CancelForm(RefusesControlCharacters, forms.Form):
     reason = forms.CharField(label=_("Lý do hủy"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PlaceForm(forms.ModelForm):
+class PlaceForm(RefusesControlCharacters, forms.ModelForm):
     class Meta:
         model = ReceptionPlace
         fields = [
@@ -325,7 +326,7 @@ class PlaceForm(forms.ModelForm):
         self.fields["authority"].label_from_instance = _authority_label
 
 
-class HoursForm(forms.Form):
+class HoursForm(RefusesControlCharacters, forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("Thứ"), choices=RegularHours.Weekday.choices, coerce=int, required=False
     )

@@ -358,6 +358,20 @@ class VisitDetailView(_Base):
             )
         )
         key = self.request.session.pop(f"visit-key-{visit.pk}", None)
+        slip = None
+        if key and visit.case_id:
+            # The same receipt and appointment slip as a letter registered at the desk (one name
+            # for each code, a QR to the tracking page), printed for the visitor there and then.
+            from types import SimpleNamespace
+
+            from cases.admin.slip import slip_context
+
+            slip = slip_context(
+                SimpleNamespace(
+                    case=visit.case, access_key=key["key"], deadlines=list(visit.case.deadlines.all())
+                ),
+                user,
+            )
         context = {
             "visit": visit,
             "persons": list(visit.persons.all()),
@@ -371,6 +385,7 @@ class VisitDetailView(_Base):
             else None,
             "receipt_form": rules.receipt_form(timezone.localtime(visit.received_at).date()),
             "tracking": key,
+            "slip": slip,
             "mask": MASK,
         }
         context.update(extra)

@@ -13,6 +13,7 @@ from cases import permissions, rules
 from cases.actors import Actor, history_user, is_staff_user
 from cases.errors import PermissionDeniedError, ValidationError
 from cases.models import Authority, Role
+from cases.scope import staff_scope
 
 from .compute import Report, compute_report
 from .models import FiledReport
@@ -31,7 +32,9 @@ def user_can_view_reports(user, authority: Authority) -> bool:
     authority or a body above it."""
     if not is_staff_user(user) or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if user.is_superuser or user.has_perm("cases.view_all_cases") or permissions.is_auditor(user):
+    # The one staff scope (cases.scope) says who sees everywhere: auditors and superusers; a model
+    # permission such as view_all_cases widens nothing, as on every other staff read.
+    if staff_scope(user).everything:
         return True
     return bool(_roles_over(user, authority) & VIEWING_ROLES)
 
@@ -52,7 +55,7 @@ def user_can_file_reports(user, authority: Authority) -> bool:
 def report_authorities(user):
     """The authorities whose reports ``user`` may see."""
     qs = Authority.objects.order_by("path")
-    if user.is_superuser or user.has_perm("cases.view_all_cases") or permissions.is_auditor(user):
+    if staff_scope(user).everything:
         return qs
     paths = [path for role, path in permissions._memberships(user) if role in VIEWING_ROLES]
     from django.db.models import Q

@@ -21,9 +21,11 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets import AdminDateInput
 
+from cases import redaction
 from cases.admin import common
 from cases.errors import ApplicationError
 from cases.models import Authority
+from cases.scope import staff_scope
 
 from . import compute, layout, services, specs, xlsx
 from .models import FiledReport
@@ -322,40 +324,74 @@ class CellView(_Base):
                 authority=authority,
                 page=page,
                 source=column.metric.source,
-                items=_items(column.metric.source, list(page.object_list)),
+                items=_items(column.metric.source, list(page.object_list), request.user),
                 back=_url("periodic_reports:view", params) + f"#{form.slug}",
                 filed=None,
             )
         )
 
 
-def _items(source: str, objects: list) -> list[dict]:
+def _hidden_item(when) -> dict:
+    """A counted item the viewer may not open (the accused, their unit, out of scope): the figure
+    keeps it, so the list still adds up to the cell, but nothing of it is shown."""
+    return {
+        "label": gettext("Hồ sơ không hiển thị"),
+        "url": "",
+        "subject": gettext(
+            "Bạn không được xem hồ sơ này (liên quan đến người bị khiếu nại, tố cáo hoặc ngoài phạm vi)."
+        ),
+        "kind": "",
+        "status": "",
+        "authority": "",
+        "when": when,
+        "hidden": True,
+    }
+
+
+def _items(source: str, objects: list, user) -> list[dict]:
+    """The rows of a cell's list, as ``user`` may read them: the one staff scope decides which items
+    open (cases.scope), and free text is redacted of identity for whoever may not see it
+    (cases.redaction), as on every other staff list."""
+    scope = staff_scope(user)
     if source == "cases":
-        return [
-            {
-                "label": c.reference,
-                "url": reverse("cases_admin:detail", args=[c.reference]),
-                "subject": c.subject,
-                "kind": c.get_kind_display(),
-                "status": c.get_status_display(),
-                "authority": c.authority.code if c.authority_id else "",
-                "when": c.received_at,
-            }
-            for c in objects
-        ]
+        rows = []
+        for c in objects:
+            if not scope.contains(c):
+                rows.append(_hidden_item(c.received_at))
+                continue
+            rows.append(
+                {
+                    "label": c.reference,
+                    "url": reverse("cases_admin:detail", args=[c.reference]),
+                    "subject": redaction.for_viewer(c, user, c.subject),
+                    "kind": c.get_kind_display(),
+                    "status": c.get_status_display(),
+                    "authority": c.authority.display_name(common.lang()) if c.authority_id else "",
+                    "when": c.received_at,
+                }
+            )
+        return rows
+    visible = {a.pk for a in scope.authorities().filter(pk__in={o.authority_id for o in objects})}
     if source == "visits":
-        return [
-            {
-                "label": v.register_label,
-                "url": reverse("reception_admin:visit", args=[v.pk]),
-                "subject": v.summary[:120],
-                "kind": v.get_content_kind_display(),
-                "status": v.get_handling_display(),
-                "authority": v.authority.code,
-                "when": v.received_at,
-            }
-            for v in objects
-        ]
+        rows = []
+        for v in objects:
+            if v.authority_id not in visible:
+                rows.append(_hidden_item(v.received_at))
+                continue
+            # Visitors' names and numbers are typed into the summary too: never shown here.
+            needles = redaction.identity_needles(v.persons.all())
+            rows.append(
+                {
+                    "label": v.register_label,
+                    "url": reverse("reception_admin:visit", args=[v.pk]),
+                    "subject": redaction.redact_text(v.summary[:120], needles),
+                    "kind": v.get_content_kind_display(),
+                    "status": v.get_handling_display(),
+                    "authority": v.authority.display_name(common.lang()),
+                    "when": v.received_at,
+                }
+            )
+        return rows
     return [
         {
             "label": f"#{s.pk}",
@@ -363,9 +399,11 @@ def _items(source: str, objects: list) -> list[dict]:
             "subject": s.presider_title,
             "kind": s.get_kind_display(),
             "status": s.get_state_display(),
-            "authority": s.authority.code,
+            "authority": s.authority.display_name(common.lang()),
             "when": s.starts_at,
         }
+        if s.authority_id in visible
+        else _hidden_item(s.starts_at)
         for s in objects
     ]
 
@@ -472,7 +510,7 @@ class FiledCellView(_Base):
                 authority=filed.authority,
                 page=page,
                 source=source,
-                items=_items(source, list(page.object_list)),
+                items=_items(source, list(page.object_list), request.user),
                 filed=filed,
                 count=len(ids),
                 back=reverse("periodic_reports:filed", args=[filed.pk]) + f"#{form.slug}",

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from cases.spreadsheet import safe_cell
+
 from .compute import Report
 from .layout import Heading, header_rows, methods_note
 
@@ -169,6 +171,15 @@ def _write_form(ws, report: Report, form_result, head: Heading) -> None:
     ws.print_title_rows = f"{top}:{numbers}"
 
 
+def _neutralise_formulas(ws) -> None:
+    """Authority names, signatory names and titles are typed by staff: none may become a formula
+    in the reader's spreadsheet (cases.spreadsheet)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.value = safe_cell(cell.value)
+
+
 def report_xlsx(report: Report, head: Heading) -> bytes:
     wb = Workbook()
     first = True
@@ -180,6 +191,7 @@ def report_xlsx(report: Report, head: Heading) -> bytes:
         else:
             ws = wb.create_sheet(_sheet_title(form_result.form.code))
         _write_form(ws, report, form_result, head)
+        _neutralise_formulas(ws)
     ws = wb.create_sheet("Phuong phap")
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 120
@@ -189,6 +201,7 @@ def report_xlsx(report: Report, head: Heading) -> bytes:
         ws.cell(i, 1, term).font = BOLD
         ws.cell(i, 2, text).alignment = LEFT
         ws.cell(i, 1).alignment = LEFT
+    _neutralise_formulas(ws)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

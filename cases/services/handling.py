@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from .. import deadline_services as dl
 from .. import permissions, rules, workflow
 from ..actors import Actor, Citizen, history_user, stamp
-from ..delivery.services import sign_on_issue
 from ..errors import ConflictOfInterestError, PermissionDeniedError, ValidationError
 from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Visibility
 from ..models import CaseKind as K
@@ -344,6 +343,11 @@ def case_conclude(
     )
     events = [event]
     if attachment is not None:  # the decision document is issued signed (cases.delivery, decision 0008)
+        # Imported here: cases.delivery.services imports cases.services (attachments), so a process
+        # whose first import is the delivery app (a Celery worker's template check) would find
+        # this module half-initialised.
+        from ..delivery.services import sign_on_issue
+
         signed = sign_on_issue(case=case, actor=actor, attachment=attachment, number=decision_number)
         events += [signed] if signed is not None else []
     dl.deadlines_complete(case)

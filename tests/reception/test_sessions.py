@@ -5,6 +5,7 @@ warns about and escalates, that acceptance does not meet and the unit's report d
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from cases import deadline_services, services
 from cases.errors import PermissionDeniedError, ValidationError
@@ -224,3 +225,40 @@ def test_withdrawal_ends_the_instruction_with_its_reason(world, place, frozen):
     deadline = Instruction.objects.get(case=visit.case).deadline
     deadline.refresh_from_db()
     assert deadline.state == "ended" and deadline.end_reason == "withdrawn"
+
+
+def _conclude(world, session):
+    return reception.session_conclude(
+        session=session,
+        actor=world.user(Role.HEAD_OF_AGENCY),
+        conclusions="Đã nghe công dân trình bày; giao cơ quan chuyên môn trả lời.",
+        notice_number="130/TB-UBND",
+        notice_date=timezone.localtime(session.starts_at).date(),
+    )
+
+
+def test_the_heads_minimum_days_count_the_days_held_in_person_in_the_period(world, place, frozen):
+    """Law 42/2013 Art 12(5): the chair of a provincial People's Committee receives citizens at
+    least one day a month; a session only planned, or one of another month, does not count (and
+    from 01/07/2026 none may be delegated: ``rules.delegation_allowed``); counted by
+    ``cases.reception.selectors.head_reception_compliance``."""
+    from cases import rules
+    from cases.reception.selectors import head_reception_compliance
+
+    day = dt.date(2026, 11, 20)
+    frozen(at(2026, 10, 28, 8))
+    _conclude(world, plan(world, place, at(2026, 10, 28, 8)))  # October: another month
+    frozen(at(2026, 11, 3, 8))
+    plan(world, place, at(2026, 11, 12, 8))  # planned, not held
+    before = head_reception_compliance(world.hn, day)
+    assert before["held"] == 0 and not before["verdict"].allowed
+    assert (before["start"], before["end"]) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert "Điều 12 khoản 5" in before["rule"]["legal_basis_vi"]
+    frozen(at(2026, 11, 5, 8))
+    _conclude(world, plan(world, place, at(2026, 11, 5, 8)))
+    after = head_reception_compliance(world.hn, day)
+    assert after["held"] == 1 and after["verdict"].allowed
+    # The commune chair: one day a week until 30/06/2026, two days a month from 01/07/2026.
+    assert rules.head_reception_minimum("commune", dt.date(2026, 6, 30))["per"] == "week"
+    later = rules.head_reception_minimum("commune", dt.date(2026, 7, 1))
+    assert (later["days"], later["per"]) == (2, "month")

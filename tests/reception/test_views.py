@@ -109,8 +109,12 @@ def test_recording_a_visit_through_the_form(world, place, login, frozen):
     visit = Visit.objects.get()
     assert visit.case.channel == Case.Channel.IN_PERSON and visit.documents.count() == 1
     page = client.get(response.url).content.decode()
-    assert visit.case.reference in page and "Mã tra cứu" in page  # the tracking key, once
-    assert "Mã tra cứu (chỉ hiển thị một lần)" not in client.get(response.url).content.decode()
+    # The tracking key, once, on the same printable slip as a letter registered at the desk.
+    assert visit.case.reference in page and "Mã bí mật" in page and "mã tra cứu" not in page.lower()
+    assert 'data-testid="slip"' in page and "GIẤY BIÊN NHẬN ĐƠN VÀ PHIẾU HẸN" in page
+    assert "data-kntc-print" in page
+    again = client.get(response.url).content.decode()
+    assert "Mã bí mật (chỉ hiển thị một lần)" not in again and 'data-testid="slip"' not in again
     receipt = client.get(reverse("reception_admin:receipt", args=[visit.pk])).content.decode()
     assert "GIẤY BIÊN NHẬN" in receipt and "Lê Văn Khiếu" in receipt  # the intake officer may read it
     assert VisitIdentityAccess.objects.filter(visit=visit, action="print").exists()

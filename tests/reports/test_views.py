@@ -170,3 +170,33 @@ def test_filing_from_the_page_then_the_difference_after_a_correction(world, quar
     assert workbook.status_code == 200 and workbook["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
+
+
+def test_a_cell_list_hides_what_its_viewer_may_not_open_and_keeps_the_count(world, quarter, login):
+    """Issue 16 (findings 3, 4, 7) for the report drill-down: the one staff scope decides which
+    counted cases open; the accused sees that a case is counted, not which one; an auditor reads
+    the subject without the identity typed into it."""
+    from cases.models import Case, Party
+    from cases.scope import forget
+
+    head = world.user(Role.HEAD_OF_AGENCY)
+    params = {**Q3, "form": "02/XLD", "col": "3", "row": "total"}
+    before = login(head).get(reverse("periodic_reports:cell"), params).content.decode()
+    count = re.search(r'data-testid="cell-count">(\d+)', before).group(1)
+    listed = re.findall(r'<td class="kntc-nowrap"><a href="[^"]+">([^<]+)</a>', before)
+    assert listed, before[:2000]
+    case = Case.objects.get(reference=listed[0])
+    party = Party.objects.filter(case=case).first()
+    case.accused_user = head
+    if party:
+        case.subject = f"Tố cáo việc ông {party.full_name} bị chèn ép"
+    case.save(update_fields=["accused_user", "subject"])
+    forget(head)
+    after = login(head).get(reverse("periodic_reports:cell"), params).content.decode()
+    assert re.search(r'data-testid="cell-count">(\d+)', after).group(1) == count
+    assert case.reference not in after and 'data-testid="cell-hidden"' in after
+    if party:
+        auditor = (
+            login(world.user(Role.AUDITOR)).get(reverse("periodic_reports:cell"), params).content.decode()
+        )
+        assert case.reference in auditor and party.full_name not in auditor

@@ -128,3 +128,67 @@ def test_revoking_takes_identity_away_at_once_and_is_logged(world):
 
     case = make_case(world)
     assert not user_can_view_identity(type(user).objects.get(pk=user.pk), case)
+
+
+def _authority_post(client, url, authority, **changes):
+    data = {
+        "code": authority.code,
+        "name_vi": authority.name_vi,
+        "name_en": authority.name_en or "",
+        "level": authority.level,
+        "parent": authority.parent_id or "",
+        "valid_from": "",
+        "valid_to": "",
+        **changes,
+    }
+    if authority.remote_area:
+        data["remote_area"] = "on"
+    return client.post(url, data)
+
+
+def test_a_department_administrator_cannot_pull_another_body_into_its_scope(world, dept_admin, login):
+    """The same hole as a self-grant, through the authority tree: moving a sibling (or a new body)
+    under one's own unit would bring its cases into one's scope (cases.scope follows the path)."""
+    from cases.models import Authority
+
+    client = login(dept_admin)
+    ward = world.hn_ward
+    # The sibling body is not even listed, and its edit page is a 404.
+    listing = client.get("/admin/case-authorities/").content.decode()
+    assert world.hn_sxd.code in listing and ward.code not in listing
+    assert client.get(f"/admin/case-authorities/edit/{ward.pk}/").status_code == 404
+    assert (
+        _authority_post(
+            client, f"/admin/case-authorities/edit/{ward.pk}/", ward, parent=world.hn_sxd.pk
+        ).status_code
+        == 404
+    )
+    # Its own top body keeps its place: the parent field is disabled, a posted parent is ignored.
+    _authority_post(
+        client, f"/admin/case-authorities/edit/{world.hn_sxd.pk}/", world.hn_sxd, parent=world.hp.pk
+    )
+    assert Authority.objects.get(pk=world.hn_sxd.pk).parent_id == world.hn.pk
+    # A new body may be created only under a body it administers.
+    created = _authority_post(
+        client,
+        "/admin/case-authorities/new/",
+        world.hn_sxd,
+        code="HN-X",
+        name_vi="Cơ quan mới",
+        parent=world.hn.pk,
+    )
+    assert created.status_code == 200 and not Authority.objects.filter(code="HN-X").exists()
+    form = created.context["form"]
+    assert "parent" in form.errors and world.hn not in form.fields["parent"].queryset
+    ok = _authority_post(
+        client,
+        "/admin/case-authorities/new/",
+        world.hn_sxd,
+        code="HN-SXD-P1",
+        name_vi="Phòng Quản lý nhà",
+        parent=world.hn_sxd.pk,
+    )
+    assert ok.status_code == 302 and Authority.objects.get(code="HN-SXD-P1").path.startswith(
+        world.hn_sxd.path
+    )
+    assert Authority.objects.get(pk=ward.pk).parent_id == world.hn.pk

@@ -3,6 +3,7 @@ known leaks (Wagtail's chrome included), exports with Vietnamese labels, names f
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from cases.models import Role
 from tests.leaks import english_leaks
@@ -27,6 +28,18 @@ def _pages(case):
         "/admin/cases/register/",
         "/admin/cases/audit/access-log/",
         "/admin/oversight/",
+        # Pages added by the reception, reports, delivery and grants work (issues 16, 18, 20).
+        reverse("reception_admin:register"),
+        reverse("reception_admin:visit_new"),
+        reverse("reception_admin:sessions"),
+        reverse("reception_admin:places"),
+        reverse("periodic_reports:index"),
+        reverse("periodic_reports:view") + "?authority=HN&kind=q3&year=2026",
+        reverse("delivery_admin:daily"),
+        reverse("delivery_admin:sent_list"),
+        reverse("cases_admin:grants"),
+        "/admin/case-authorities/",
+        "/admin/case-memberships/",
     ]
 
 

@@ -1,7 +1,9 @@
 """Re-encrypt identity under the current keys: ``manage.py rotate_keys``.
 
 After putting a new key first in ``FIELD_ENCRYPTION_KEYS`` (keeping the old ones after it), this
-re-encrypts every party's identity fields and their history rows under the new first key,
+re-encrypts every encrypted column of every model (parties, reception visitors, delivery
+recipients, notification addresses, and their history rows: every ``EncryptedTextField``, found
+from the models, so a new one cannot be forgotten) under the new first key,
 recomputes each duplicate-detection digest with ``BLIND_INDEX_KEY``, and rewraps every private
 file's data key (``cases.crypto.rewrap_file_bytes``; files written before encryption are
 encrypted). When it reports nothing left, the old keys can be removed.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -24,8 +27,23 @@ from cases import crypto
 from cases.models import Attachment
 from cases.storage import FILE_MODE
 
-FIELDS = ("full_name", "national_id", "address", "phone", "email")
-TABLES = (("cases_party", "id"), ("cases_historicalparty", "history_id"))
+
+def encrypted_tables() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(table, primary-key column, encrypted columns) of every model holding ciphertext, the
+    parties' table first (``--start-after`` counts its ids)."""
+    tables = []
+    for model in apps.get_models():
+        columns = tuple(
+            f.column for f in model._meta.concrete_fields if isinstance(f, crypto.EncryptedTextField)
+        )
+        if columns and not model._meta.proxy:
+            tables.append((model._meta.db_table, model._meta.pk.column, columns))
+    return sorted(tables, key=lambda t: (t[0] != "cases_party", t[0]))
+
+
+def _has_column(table: str, column: str) -> bool:
+    with connection.cursor() as cur:
+        return column in {c.name for c in connection.introspection.get_table_description(cur, table)}
 
 
 class Command(BaseCommand):
@@ -44,10 +62,11 @@ class Command(BaseCommand):
         batches = 0
         totals = {"rows": 0, "digests": 0, "files": 0}
         if not no_rows:
-            for table, key in TABLES:
+            for table, key, fields in encrypted_tables():
                 last = start_after if table == "cases_party" else 0
+                digest = "national_id" in fields and _has_column(table, "national_id_digest")
                 while not (max_batches and batches >= max_batches):
-                    done, changed, digests, last = self._rows(table, key, last, batch_size)
+                    done, changed, digests, last = self._rows(table, key, fields, digest, last, batch_size)
                     if not done:
                         break
                     batches += 1
@@ -73,27 +92,30 @@ class Command(BaseCommand):
             )
         )
 
-    def _rows(self, table: str, key: str, after: int, size: int) -> tuple[int, int, int, int]:
-        columns = ", ".join(FIELDS)
+    def _rows(
+        self, table: str, key: str, fields: tuple[str, ...], with_digest: bool, after: int, size: int
+    ) -> tuple[int, int, int, int]:
+        columns = ", ".join(fields) + (", national_id_digest" if with_digest else "")
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute(
-                f"SELECT {key}, {columns}, national_id_digest FROM {table} "  # noqa: S608 (fixed names)
+                f"SELECT {key}, {columns} FROM {table} "  # noqa: S608 (names from model meta)
                 f"WHERE {key} > %s ORDER BY {key} LIMIT %s FOR UPDATE",
                 [after, size],
             )
             rows = cur.fetchall()
             changed = digests = 0
             for row in rows:
-                pk, values, digest = row[0], list(row[1 : 1 + len(FIELDS)]), row[-1]
+                pk, values = row[0], list(row[1 : 1 + len(fields)])
                 updates = {}
-                for name, value in zip(FIELDS, values, strict=True):
+                for name, value in zip(fields, values, strict=True):
                     if value and not crypto.is_current(value):
                         updates[name] = crypto.rotate(value)
-                national_id = values[FIELDS.index("national_id")]
-                wanted = crypto.blind_index(crypto.decrypt(national_id)) if national_id else ""
-                if wanted != (digest or ""):
-                    updates["national_id_digest"] = wanted
-                    digests += 1
+                if with_digest:
+                    national_id = values[fields.index("national_id")]
+                    wanted = crypto.blind_index(crypto.decrypt(national_id)) if national_id else ""
+                    if wanted != (row[-1] or ""):
+                        updates["national_id_digest"] = wanted
+                        digests += 1
                 if updates:
                     changed += 1 if set(updates) - {"national_id_digest"} else 0
                     assignments = ", ".join(f"{name} = %s" for name in updates)
