@@ -110,7 +110,8 @@ def test_intake_with_redis_down_is_saved_and_the_outbox_drains_when_redis_return
         assert len(ids) == 2
         rows = Notification.objects.filter(pk__in=ids)
         assert {(n.status, n.queued_at) for n in rows} == {("pending", None)}
-        assert "could not queue" in caplog.text
+        # One line for the batch, saying what happens next (notifications.services).
+        assert "notification(s) not queued" in caplog.text and "the drain will send" in caplog.text
         assert sms_sent_to(phone) == []
 
         # Redis is back: a worker starts and the beat's drain (run here once) empties the outbox.

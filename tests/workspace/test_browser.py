@@ -108,7 +108,10 @@ def test_denunciation_walkthrough(transactional_db, world, page, shots):
     login(page, head.username)
     page.goto(f"/admin/cases/{case.reference}/")
     page.click("[data-action-slug=assign]")
-    page.select_option("#id_assignee", label="Phạm Minh Tuấn")
+    # The option names the person, then their unit and workload (cases.admin.candidates).
+    option = page.locator(f'#id_assignee option[value="{inspector.pk}"]')
+    assert option.inner_text().startswith("Phạm Minh Tuấn")
+    page.select_option("#id_assignee", str(inspector.pk))
     shot(page, shots, "07-assign-form")
     submit_action(page)
     assert Case.objects.get(pk=case.pk).assignee_id == inspector.pk
