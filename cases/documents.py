@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -677,7 +678,7 @@ def _context(
     )
     assignee = case.assignee
     ph = PLACEHOLDER
-    superior_short, superior_full = competent_title(authority.parent if authority is not None else None)
+    _superior_title, superior_full = competent_title(authority.parent if authority is not None else None)
     if second:
         appeal = (
             "Trong thời hạn theo quy định của pháp luật về tố tụng hành chính, nếu không đồng ý với quyết "
@@ -802,7 +803,7 @@ def _context(
         "conclusion": conclusion,
         "placeholder": ph,
         "number": number,
-        "superior": superior_full if superior_short else "",
+        "superior": superior_full if authority is not None and authority.parent is not None else ph,
     }
     return context
 
@@ -894,7 +895,8 @@ def notice_files(
     *, case: Case, code: str, user, number: str = "", pdf: bool | None = None
 ) -> list[FileInput]:
     """The notice as DOCX and, for a document addressed to the citizen, its PDF beside it (the citizen
-    reads the PDF; the agency edits the DOCX). ``pdf=None``: only when LibreOffice is installed."""
+    reads the PDF; the agency edits the DOCX). ``pdf=None``: as ``settings.NOTICE_PDF_FOR_CITIZEN``
+    says, and only where LibreOffice is installed."""
     rendered = render_notice(case=case, code=code, user=user, number=number)
     secret = rendered.identity_included and case.kind == K.DENUNCIATION
     out = [
@@ -908,7 +910,9 @@ def notice_files(
         )
     ]
     if pdf is None:
-        pdf = rendering.soffice_path() is not None
+        pdf = (
+            bool(getattr(settings, "NOTICE_PDF_FOR_CITIZEN", False)) and rendering.soffice_path() is not None
+        )
     if pdf and rendered.template.recipient == "complainant":
         out.append(
             FileInput(

@@ -1,5 +1,3 @@
-
-
 # ------------------------------------------------------------------------------------ context
 
 
@@ -50,7 +48,9 @@ _REMEDIES = {
 }
 
 
-def _context(*, case: Case, template: NoticeTemplate, parties: list[dict], today: dt.date, number: str) -> dict:
+def _context(
+    *, case: Case, template: NoticeTemplate, parties: list[dict], today: dt.date, number: str
+) -> dict:
     entry = template.entry(case)
     laws = _laws(today)
     authority = case.authority
@@ -175,7 +175,9 @@ def _context(*, case: Case, template: NoticeTemplate, parties: list[dict], today
         ),
         "guidance": guided.get("guidance", ""),
         "guidance_basis": (
-            f"khoản 2 Điều 24 {laws['law_denunciations']}" if case.kind == K.DENUNCIATION else laws["law_complaints"]
+            f"khoản 2 Điều 24 {laws['law_denunciations']}"
+            if case.kind == K.DENUNCIATION
+            else laws["law_complaints"]
         ),
         "withdraw_scope": "toàn bộ",
         "withdraw_reason": withdrawn.get("statement") or ph,
@@ -289,7 +291,9 @@ def notice_pdf(rendered: Rendered) -> bytes:
     return pdf
 
 
-def notice_files(*, case: Case, code: str, user, number: str = "", pdf: bool | None = None) -> list[FileInput]:
+def notice_files(
+    *, case: Case, code: str, user, number: str = "", pdf: bool | None = None
+) -> list[FileInput]:
     """The notice as DOCX and, for a document addressed to the citizen, its PDF beside it (the citizen
     reads the PDF; the agency edits the DOCX). ``pdf=None``: only when LibreOffice is installed."""
     rendered = render_notice(case=case, code=code, user=user, number=number)

@@ -1,5 +1,3 @@
-
-
 # ------------------------------------------------------------------------------------- DOCX
 
 
@@ -16,7 +14,9 @@ def build_docx(*, header: dict, body: str, form: str, recipient: str) -> bytes:
     parts.append(w.para("", after=240))
     parts.append(w.para(w.SIGNATURE_TITLE_PLACEHOLDER, align="right", bold=True, indent=False, after=0))
     parts.append(w.para(w.SIGNATURE_HINT, align="right", italic=True, indent=False, after=0))
-    parts.append(w.para(f"Căn cứ biểu mẫu: {form}.", align="left", italic=True, size=22, indent=False, after=0))
+    parts.append(
+        w.para(f"Căn cứ biểu mẫu: {form}.", align="left", italic=True, size=22, indent=False, after=0)
+    )
     if recipient in ("accused", "authority"):
         parts.append(
             w.para(

@@ -291,7 +291,7 @@ def templates_for(case: Case) -> list[NoticeTemplate]:
 
 
 def _expand(name: str) -> str:
-    """"UBND phường Hoàn Kiếm" → "Ủy ban nhân dân phường Hoàn Kiếm" (the full name on documents)."""
+    """ "UBND phường Hoàn Kiếm" → "Ủy ban nhân dân phường Hoàn Kiếm" (the full name on documents)."""
     return re.sub(r"^UBND\b\s*", "Ủy ban nhân dân ", name or "")
 
 
@@ -305,7 +305,7 @@ def competent_title(authority: Authority | None) -> tuple[str, str]:
     name = authority.name_vi
     for prefix, title, replacement in table.get("by_prefix", []):
         if name.startswith(prefix):
-            return title, f"{title} {replacement}{name[len(prefix):]}".strip()
+            return title, f"{title} {replacement}{name[len(prefix) :]}".strip()
     title = table.get("by_level", {}).get(authority.level, "Người đứng đầu")
     return title, f"{title} {_expand(name)}"
 
