@@ -76,10 +76,10 @@ def test_form_has_every_required_part(world, code):
     if entry["signatory"] == "competent":
         title, _full = documents.competent_title(case.authority)
         assert title.upper() in lines and title == "Giám đốc"
-    if code == "quyet_dinh_giai_quyet_khieu_nai":  # Art 32: the direct superior, by its title
-        assert "- Chủ tịch Ủy ban nhân dân Thành phố Hà Nội (cấp trên trực tiếp" in text
     else:
         assert any(line.startswith(entry["signatory"]) for line in lines), f"{code}: signatory"
+    if code == "quyet_dinh_giai_quyet_khieu_nai":  # Art 32: the direct superior, by its title
+        assert "- Chủ tịch Ủy ban nhân dân Thành phố Hà Nội (cấp trên trực tiếp" in text
     assert "Thủ trưởng" not in text and "THỦ TRƯỞNG" not in text
     assert rendering.PLACEHOLDER_HINT in lines or entry["signatory"] != "competent"
     # Agency, superior body, number/symbol, place and date from data.
