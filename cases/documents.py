@@ -236,6 +236,34 @@ TEMPLATES: dict[str, NoticeTemplate] = {
             requires_event="case.resumed",
         ),
         form_template(
+            "qd_xac_minh_khieu_nai",
+            "Quyết định xác minh nội dung khiếu nại",
+            "Decision assigning the verification",
+            {KN},
+            _WORKING,
+            "file",
+            _D,
+        ),
+        form_template(
+            "bao_cao_xac_minh_khieu_nai",
+            "Báo cáo kết quả xác minh nội dung khiếu nại",
+            "Verification report",
+            {KN},
+            _WORKING,
+            "file",
+            _O,
+        ),
+        form_template(
+            "qd_tam_dinh_chi_thi_hanh",
+            "Quyết định tạm đình chỉ việc thi hành quyết định bị khiếu nại",
+            "Decision suspending the contested decision",
+            {KN},
+            _WORKING,
+            "complainant",
+            _D,
+            _C,
+        ),
+        form_template(
             "quyet_dinh_giai_quyet_khieu_nai",
             "Quyết định giải quyết khiếu nại",
             "Decision on the complaint",
@@ -283,6 +311,34 @@ TEMPLATES: dict[str, NoticeTemplate] = {
             "complainant",
             _N,
             _C,
+        ),
+        form_template(
+            "qd_tam_dinh_chi_to_cao",
+            "Quyết định tạm đình chỉ việc giải quyết tố cáo",
+            "Decision suspending the resolution",
+            {TC},
+            {S.SUSPENDED},
+            "accused",
+            _D,
+        ),
+        form_template(
+            "qd_tiep_tuc_to_cao",
+            "Quyết định tiếp tục giải quyết tố cáo",
+            "Decision to continue the resolution",
+            {TC},
+            _WORKING,
+            "accused",
+            _D,
+            requires_event="case.resumed",
+        ),
+        form_template(
+            "qd_dinh_chi_to_cao",
+            "Quyết định đình chỉ việc giải quyết tố cáo",
+            "Decision ending the resolution",
+            {TC},
+            {S.TERMINATED, S.WITHDRAWN},
+            "accused",
+            _D,
         ),
         form_template(
             "gia_han",
@@ -503,6 +559,15 @@ ON_ACTION: dict[str, dict[str, list[str]]] = {
         K.ANONYMOUS_REPORT: ["phieu_chuyen_don"],
     },
     "extend": {K.DENUNCIATION: ["gia_han"]},
+    # Issued with these steps (the workspace offers them on demand in the state they belong to).
+    "suspend": {K.COMPLAINT: ["qd_tam_dinh_chi_khieu_nai"], K.DENUNCIATION: ["qd_tam_dinh_chi_to_cao"]},
+    "resume": {K.COMPLAINT: ["qd_tiep_tuc_khieu_nai"], K.DENUNCIATION: ["qd_tiep_tuc_to_cao"]},
+    "terminate": {K.COMPLAINT: ["qd_dinh_chi_khieu_nai"], K.DENUNCIATION: ["qd_dinh_chi_to_cao"]},
+    "guide": {
+        K.COMPLAINT: ["van_ban_huong_dan"],
+        K.DENUNCIATION: ["van_ban_huong_dan"],
+        K.PETITION: ["van_ban_huong_dan"],
+    },
     "conclude": {
         K.COMPLAINT: ["quyet_dinh_giai_quyet_khieu_nai"],
         K.DENUNCIATION: ["ket_luan_to_cao", "tb_ket_luan_to_cao"],
@@ -678,6 +743,11 @@ def _context(
     )
     assignee = case.assignee
     ph = PLACEHOLDER
+    if case.kind == K.DENUNCIATION:
+        withdrawn_label = "Người tố cáo rút toàn bộ nội dung tố cáo"
+        withdrawn_basis = "điểm a khoản 3 Điều 34 Luật Tố cáo"
+    else:
+        withdrawn_label, withdrawn_basis = "Người khiếu nại rút khiếu nại", "Điều 10 Luật Khiếu nại"
     _superior_title, superior_full = competent_title(authority.parent if authority is not None else None)
     if second:
         appeal = (
@@ -758,8 +828,8 @@ def _context(
         "suspend_label": suspend_reason.label_vi if suspend_reason else ph,
         "suspend_basis": suspended.get("legal_basis") or ph,
         "suspend_text": suspended.get("reason_text", ""),
-        "end_label": end_reason.label_vi if end_reason else ("Người khiếu nại rút đơn" if withdrawn else ph),
-        "end_basis": ended.get("legal_basis") or ("Điều 10 Luật Khiếu nại" if withdrawn else ph),
+        "end_label": end_reason.label_vi if end_reason else (withdrawn_label if withdrawn else ph),
+        "end_basis": ended.get("legal_basis") or (withdrawn_basis if withdrawn else ph),
         "end_text": ended.get("reason_text") or withdrawn.get("statement", ""),
         "resumed_on": _event_date(case, "case.resumed") or ph,
         "resume_note": _last_event(case, "case.resumed").get("note") or ph,

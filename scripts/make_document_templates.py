@@ -230,6 +230,61 @@ Từ những nhận định và căn cứ trên,
         ],
         COMPETENT,
     ),
+    "qd_xac_minh_khieu_nai": (
+        """# QUYẾT ĐỊNH
+## Về việc xác minh nội dung khiếu nại
+### Hồ sơ {{ reference }}
+! {{ competent_upper }}
+"""
+        + KN_BASIS
+        + """
+Căn cứ Điều 29 {{ law_complaints }};
+Xét đơn khiếu nại ngày {{ received_on }} của Ông/Bà {{ party_name }}, địa chỉ: {{ party_address }}, về việc: {{ subject }};
+# QUYẾT ĐỊNH:
+Điều 1. Giao Ông/Bà {{ inspector }} xác minh nội dung khiếu nại của Ông/Bà {{ party_name }} đối với {{ contested_act }}.
+Điều 2. Thời gian xác minh là {{ verify_days }} ngày kể từ ngày ký Quyết định; người được giao xác minh có nhiệm vụ, quyền hạn theo quy định tại khoản 2 Điều 29 {{ law_complaints }} và báo cáo kết quả xác minh bằng văn bản.
+Điều 3. Người được giao xác minh, người khiếu nại, người bị khiếu nại và các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.""",
+        ["Như Điều 3;", "Lưu: VT, hồ sơ."],
+        COMPETENT,
+    ),
+    "qd_tam_dinh_chi_thi_hanh": (
+        """# QUYẾT ĐỊNH
+## Về việc tạm đình chỉ việc thi hành quyết định hành chính bị khiếu nại
+### Hồ sơ {{ reference }}
+! {{ competent_upper }}
+"""
+        + KN_BASIS
+        + """
+Căn cứ Điều 35 {{ law_complaints }};
+Xét thấy việc thi hành {{ contested_act }} sẽ gây hậu quả khó khắc phục,
+# QUYẾT ĐỊNH:
+Điều 1. Tạm đình chỉ việc thi hành {{ contested_act }} kể từ ngày {{ today }}.
+Lý do: việc thi hành quyết định hành chính bị khiếu nại sẽ gây hậu quả khó khắc phục: {{ ph }}
+Thời gian tạm đình chỉ không vượt quá thời gian còn lại của thời hạn giải quyết khiếu nại{% if resolution_due %} (đến hết ngày {{ resolution_due }}){% endif %}; khi lý do tạm đình chỉ không còn thì hủy bỏ ngay quyết định này.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+Điều 3. Người khiếu nại, người bị khiếu nại, người có quyền, nghĩa vụ liên quan và những người có trách nhiệm thi hành chịu trách nhiệm thi hành Quyết định này.""",
+        ["Như Điều 3;", "Người khiếu nại;", "Người có quyền, nghĩa vụ liên quan;", "Lưu: VT, hồ sơ."],
+        COMPETENT,
+    ),
+    "bao_cao_xac_minh_khieu_nai": (
+        """# BÁO CÁO
+## Kết quả xác minh nội dung khiếu nại
+### Hồ sơ {{ reference }}
+Kính gửi: {{ competent }}.
+Thực hiện việc xác minh nội dung khiếu nại theo Điều 29 {{ law_complaints }} và {{ decree_complaints }}, người được giao xác minh báo cáo như sau:
+! 1. Đối tượng xác minh
+Ông/Bà {{ party_name }} khiếu nại {{ contested_act }} của {{ accused }}.
+! 2. Nội dung khiếu nại được xác minh
+{{ subject }}.
+! 3. Kết quả xác minh đối với từng nội dung được giao xác minh
+{{ outcome_summary }}
+! 4. Kết luận nội dung được xác minh
+{{ outcome }}.
+! 5. Kiến nghị giải quyết khiếu nại
+{{ ph }}""",
+        ["Như trên;", "Lưu: hồ sơ."],
+        "NGƯỜI XÁC MINH",
+    ),
     # ---------------------------------------------------------------- denunciations (Decree 31/2019)
     "gia_han": (
         """# QUYẾT ĐỊNH
@@ -284,6 +339,76 @@ Biên bản được lập thành 02 bản, đã đọc lại cho người rút 
 ! NGƯỜI RÚT TỐ CÁO – Ký, ghi rõ họ tên hoặc điểm chỉ""",
         ["Người rút tố cáo;", "Lưu: hồ sơ (chế độ mật)."],
         "NGƯỜI TIẾP NHẬN",
+    ),
+    "qd_tam_dinh_chi_to_cao": (
+        """# QUYẾT ĐỊNH
+## Về việc tạm đình chỉ việc giải quyết tố cáo
+### Hồ sơ {{ reference }}
+! {{ competent_upper }}
+"""
+        + TC_BASIS
+        + """
+Căn cứ khoản 1, khoản 4 Điều 34 {{ law_denunciations }};
+Căn cứ Quyết định thụ lý tố cáo ngày {{ accepted_on }};
+# QUYẾT ĐỊNH:
+Điều 1. Tạm đình chỉ việc giải quyết tố cáo đối với {{ accused }} kể từ ngày {{ suspended_on }}.
+Lý do: {{ suspend_label }} (căn cứ: {{ suspend_basis }}){% if suspend_text %}; {{ suspend_text }}{% endif %}.
+Thời gian tạm đình chỉ không tính vào thời hạn giải quyết tố cáo.
+Điều 2. Trách nhiệm của cơ quan, tổ chức, cá nhân có liên quan: {{ ph }}
+Điều 3. Quyết định có hiệu lực kể từ ngày ký. Các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.""",
+        [
+            "Như Điều 3;",
+            "Người tố cáo (gửi riêng, không ghi nhân thân trong văn bản này);",
+            "Người bị tố cáo;",
+            "Lưu: VT, hồ sơ.",
+        ],
+        COMPETENT,
+    ),
+    "qd_tiep_tuc_to_cao": (
+        """# QUYẾT ĐỊNH
+## Về việc tiếp tục giải quyết tố cáo
+### Hồ sơ {{ reference }}
+! {{ competent_upper }}
+"""
+        + TC_BASIS
+        + """
+Căn cứ khoản 2, khoản 4 Điều 34 {{ law_denunciations }};
+Căn cứ Quyết định tạm đình chỉ việc giải quyết tố cáo ngày {{ suspended_on }};
+Xét lý do tạm đình chỉ không còn: {{ resume_note }}.
+# QUYẾT ĐỊNH:
+Điều 1. Tiếp tục giải quyết tố cáo đối với {{ accused }} kể từ ngày {{ resumed_on }}.
+Điều 2. Thời gian tạm đình chỉ không tính vào thời hạn giải quyết tố cáo{% if resolution_due %}; thời hạn giải quyết đến hết ngày {{ resolution_due }}{% endif %}.
+Điều 3. Các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.""",
+        [
+            "Như Điều 3;",
+            "Người tố cáo (gửi riêng, không ghi nhân thân trong văn bản này);",
+            "Người bị tố cáo;",
+            "Lưu: VT, hồ sơ.",
+        ],
+        COMPETENT,
+    ),
+    "qd_dinh_chi_to_cao": (
+        """# QUYẾT ĐỊNH
+## Về việc đình chỉ việc giải quyết tố cáo
+### Hồ sơ {{ reference }}
+! {{ competent_upper }}
+"""
+        + TC_BASIS
+        + """
+Căn cứ khoản 3, khoản 4 Điều 34 {{ law_denunciations }};
+Căn cứ Quyết định thụ lý tố cáo ngày {{ accepted_on }};
+# QUYẾT ĐỊNH:
+Điều 1. Đình chỉ việc giải quyết tố cáo đối với {{ accused }}.
+Lý do: {{ end_label }} (căn cứ: {{ end_basis }}){% if end_text %}; {{ end_text }}{% endif %}.
+Điều 2. Trách nhiệm của cơ quan, tổ chức, cá nhân có liên quan: {{ ph }}
+Điều 3. Quyết định có hiệu lực kể từ ngày ký. Các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.""",
+        [
+            "Như Điều 3;",
+            "Người tố cáo (gửi riêng, không ghi nhân thân trong văn bản này);",
+            "Người bị tố cáo;",
+            "Lưu: VT, hồ sơ.",
+        ],
+        COMPETENT,
     ),
     "thu_ly_to_cao_qd": (
         """# QUYẾT ĐỊNH
