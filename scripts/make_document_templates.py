@@ -256,6 +256,7 @@ Xét đơn khiếu nại ngày {{ received_on }} của Ông/Bà {{ party_name }}
         + KN_BASIS
         + """
 Căn cứ Điều 35 {{ law_complaints }};
+Xét đơn khiếu nại ngày {{ received_on }} của Ông/Bà {{ party_name }}, địa chỉ: {{ party_address }}, về việc: {{ subject }};
 Xét thấy việc thi hành {{ contested_act }} sẽ gây hậu quả khó khắc phục,
 # QUYẾT ĐỊNH:
 Điều 1. Tạm đình chỉ việc thi hành {{ contested_act }} kể từ ngày {{ today }}.

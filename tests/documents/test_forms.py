@@ -190,3 +190,37 @@ def test_the_citizen_gets_a_pdf_beside_the_docx(world):
         pdf=True,
     )
     assert [f.content_type for f in accused] == [documents.DOCX_TYPE]
+
+
+def test_a_notice_with_only_a_text_template_still_renders(world, tmp_path, settings, monkeypatch):
+    """A new NoticeTemplate may start as ``<code>.txt`` (Django template, line markup) before its
+    Word template exists: same layout, the signature placeholder the signing step fills."""
+    folder = tmp_path / "cases" / "documents"
+    folder.mkdir(parents=True)
+    (folder / "tb_thu_nghiem.txt").write_text(
+        "{% autoescape off %}# THÔNG BÁO\n## Về việc thử nghiệm\n"
+        "Kính gửi: {{ party.full_name }}.\n{% endautoescape %}",
+        encoding="utf-8",
+    )
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [
+        {**engine, "DIRS": [str(tmp_path), *engine.get("DIRS", [])]},
+        *settings.TEMPLATES[1:],
+    ]
+    template = documents.NoticeTemplate(
+        "tb_thu_nghiem",
+        "Thông báo thử nghiệm",
+        "Test notice",
+        frozenset({"complaint"}),
+        frozenset(),
+        "complainant",
+        "notice",
+        "Luật Khiếu nại 2011",
+        "complainant",
+    )
+    monkeypatch.setitem(documents.TEMPLATES, template.code, template)
+    case = build(world, "thu_ly_khieu_nai")
+    rendered = documents.render_notice(case=case, code="tb_thu_nghiem", user=world.user(Role.HEAD_OF_AGENCY))
+    text = documents.docx_text(rendered.content)
+    assert "Về việc thử nghiệm" in text and PERSON["full_name"] in text
+    assert "SỞ XÂY DỰNG HÀ NỘI" in text and rendering.PLACEHOLDER_TITLE in text
