@@ -726,7 +726,10 @@ def _context(
     resolution = (
         case.deadlines.filter(rule_code__in=["K4", "K5", "K6", "T4", "R4"]).order_by("-due_at").first()
     )
-    reason = _reason(case.reason_code) if case.reason_code else None
+    # A reason reads as in force on the day it was given (Decree 155/2026 changed some on 1/7/2026).
+    rejected = CaseEvent.objects.filter(case=case, kind="case.rejected").order_by("-seq").first()
+    given_on = timezone.localtime(rejected.created_at).date() if rejected is not None else today
+    reason = _reason(case.reason_code, given_on) if case.reason_code else None
     ext = _last_event(case, "case.extended")
     transfer = _last_event(case, "case.transferred")
     suspended = _last_event(case, "case.suspended")
