@@ -81,15 +81,16 @@ def _with_notices(action: str, case: Case, user, form) -> list[str]:
     fresh = Case.objects.select_related("authority", "transferred_to", "accused_authority").get(pk=case.pk)
     titles = []
     for code in codes:
-        upload = documents.notice_file(case=fresh, code=code, user=user)
+        # The DOCX, and for the citizen its PDF beside it (settings.NOTICE_PDF_FOR_CITIZEN).
+        uploads = documents.notice_files(case=fresh, code=code, user=user)
         services.attachment_add(
             case=fresh,
             actor=user,
-            files=[upload],
+            files=uploads,
             visibility=documents.TEMPLATES[code].visibility,
-            note=upload.description,
+            note=uploads[0].description,
         )
-        titles.append(upload.description)
+        titles.append(uploads[0].description)
     return titles
 
 

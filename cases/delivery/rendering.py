@@ -53,8 +53,9 @@ def soffice_path() -> str | None:
 
 def docx_with_signatory(content: bytes, *, title: str, name: str) -> bytes:
     """A DOCX made by ``cases.documents`` with its signature placeholder ("NGƯỜI CÓ THẨM QUYỀN /
-    (Ký, ghi rõ họ tên, đóng dấu)") replaced by the signatory's title, room for the visible
-    signature, and their name. Any other DOCX is returned unchanged."""
+    (Ký, ghi rõ họ tên, đóng dấu)") replaced by the signatory's title (where a standard form printed
+    the competent title already, that stays), room for the visible signature, and their name. Any
+    other DOCX is returned unchanged."""
     try:
         with filecheck.open_bounded_zip(content) as zf:
             names = zf.namelist()
@@ -64,8 +65,10 @@ def docx_with_signatory(content: bytes, *, title: str, name: str) -> bytes:
     except (zipfile.BadZipFile, filecheck.UnsafeArchive):
         return content
     xml = members["word/document.xml"].decode("utf-8")
-    if escape(PLACEHOLDER_TITLE) not in xml or escape(PLACEHOLDER_HINT) not in xml:
+    if escape(PLACEHOLDER_HINT) not in xml:
         return content
+    # The standard forms print the competent person's title already (``cases.documents``); the
+    # text-built notices print the placeholder instead.
     xml = xml.replace(f">{escape(PLACEHOLDER_TITLE)}<", f">{escape(title.upper())}<", 1)
     # Title, room and name stay on one page (keep with next), so the block is never split.
     heading = re.search(r"<w:p><w:pPr>(?:(?!<w:p>).)*?>" + re.escape(escape(title.upper())) + "<", xml, re.S)

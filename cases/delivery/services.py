@@ -257,7 +257,9 @@ def sign_generated_notices(
     codes = documents.ON_ACTION.get(action, {}).get(case.kind, [])
     signed = []
     for code in codes:
-        source = unsigned_documents(case).filter(original_name__startswith=f"{code}-").order_by("-pk").first()
+        generated = unsigned_documents(case).filter(original_name__startswith=f"{code}-").order_by("-pk")
+        # The DOCX is signed (its signature block gets the name), not the PDF copy beside it.
+        source = generated.filter(content_type=rendering.DOCX).first() or generated.first()
         if source is not None:
             signed.append(document_issue_signed(case=case, actor=actor, attachment=source, number=number))
     return signed

@@ -362,6 +362,10 @@ CELERY_TASK_ANNOTATIONS = {
 # Links in citizens' messages: PUBLIC_BASE_URL + CASE_TRACKING_URL (never the access key).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
+# Standard notices (cases.documents): a notice addressed to the citizen is filed as DOCX and, beside
+# it, as PDF/A through LibreOffice (about 5 s a document; off in tests, which ask for it directly).
+NOTICE_PDF_FOR_CITIZEN = env.bool("NOTICE_PDF_FOR_CITIZEN", default=True)
+
 # Signed decisions and notices (cases.delivery; docs/decisions/0008). The agency's key is a PKCS#12
 # file or a PKCS#11 token; without a backend, documents are issued unsigned (make run). Trust
 # anchors are the root certificates (PEM files) whose chains the public verification accepts.

@@ -29,3 +29,5 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="redis://127.0.0.1:
 REDIS_URL = CELERY_BROKER_URL
 # Rate limits count in the real Redis; CACHE_URL picks the db so parallel runs do not collide.
 CACHES = cache_settings(env("CACHE_URL", default="redis://127.0.0.1:6389/2"))
+# The PDF beside each citizen's notice costs a LibreOffice run: tests/documents asks for it itself.
+NOTICE_PDF_FOR_CITIZEN = False

@@ -79,8 +79,11 @@ def test_notice_to_the_complainant_names_them_only_with_permission(world):
 
 def test_document_action_offers_only_templates_of_the_current_state(world, login):
     case = make_case(world, "denunciation")
-    r = login(world.user(Role.INTAKE)).get(f"/admin/cases/{case.reference}/action/document/")
-    assert r.status_code == 302  # nothing to generate for a received letter
+    html = (
+        login(world.user(Role.INTAKE)).get(f"/admin/cases/{case.reference}/action/document/").content.decode()
+    )
+    # A received letter: the proposal to accept (Circular 05/2021 Mẫu 01) and the receipt only.
+    assert "phieu_de_xuat_thu_ly" in html and "giay_bien_nhan" in html and "thu_ly_to_cao_qd" not in html
     case = accepted(world, "denunciation")
     html = (
         login(world.user(Role.INSPECTOR))
