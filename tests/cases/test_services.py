@@ -11,18 +11,18 @@ from django.utils import timezone
 
 from cases import services
 from cases.actors import SYSTEM, Citizen
+from cases.delivery.services import delivery_record
 from cases.errors import ConflictError, ConflictOfInterestError, PermissionDeniedError, ValidationError
 from cases.events import chain_verify
-from cases.delivery.services import delivery_record
 from cases.models import Attachment, Case, CaseEvent, Deadline, Party, Role
-from cases.verification import services as verification
 from cases.selectors import case_get_for_tracking
+from cases.verification import services as verification
 from cases.workflow import InvalidTransition
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def PDF_FILE(name="bien-ban.pdf"):  # noqa: N802
+def PDF_FILE(name="bien-ban.pdf"):
     return services.FileInput(name=name, content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
