@@ -215,7 +215,7 @@ def test_competent_title_from_the_authority(name, level, title):
 def test_dialogue_notice_at_least_five_days_ahead(world):
     case = verifying(world)
     inspector = world.user(Role.INSPECTOR)
-    with pytest.raises(ValidationError, match="ít nhất 05 ngày.*Nghị định 124/2020") as exc:
+    with pytest.raises(ValidationError, match=r"ít nhất 05 ngày.*Nghị định 124/2020") as exc:
         services.case_schedule_dialogue(
             case=case, actor=inspector, when=timezone.now() + dt.timedelta(days=3), place="Trụ sở"
         )
@@ -290,7 +290,7 @@ def test_second_level_decision_refused_without_dialogue(world):
     case.complaint_level = Case.Level.SECOND
     case.save(update_fields=["complaint_level"])
     reported(world, case, differ=False)
-    with pytest.raises(ValidationError, match="lần hai.*Điều 39"):
+    with pytest.raises(ValidationError, match=r"lần hai.*Điều 39"):
         services.case_conclude(case=case, actor=world.user(Role.HEAD_OF_UNIT), outcome="right", summary="x")
     assert steps.dialogue_requirement(case) == "Luật Khiếu nại 2011, Điều 39"
 
