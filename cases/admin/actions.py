@@ -357,7 +357,13 @@ def do_conclude(case, user, form):
     if decision_file is None:
         _with_notices("conclude", case, user, form)
         # The decision made from the template is issued signed (cases.delivery, decision 0008).
-        sign_generated_notices(case=case, actor=user, action="conclude", number=d["decision_number"])
+        sign_generated_notices(
+            case=case,
+            actor=user,
+            action="conclude",
+            number=d["decision_number"],
+            signer_title=steps.competent_title(case.authority),
+        )
     return case
 
 
