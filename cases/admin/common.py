@@ -18,6 +18,7 @@ from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
 from ..scope import staff_scope
+from ..verification.models import VerificationRecord
 
 STAFF_ROLES_FOR_ASSIGNMENT = (Role.INSPECTOR, Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
 
@@ -292,6 +293,12 @@ def _choice_label(choices, value) -> str:
 def _present_value(key: str, value):
     if value in (None, "", [], {}):
         return None
+    if key in ("absent", "findings_differ"):  # cases.verification's yes/no facts
+        return str(_("Có")) if value else None
+    if key == "draft_outcome":
+        return _choice_label(Case.Outcome.choices, value)
+    if key == "kind" and value in VerificationRecord.Kind.values and value not in Case.Kind.values:
+        return _choice_label(VerificationRecord.Kind.choices, value)
     if key in _USER_KEYS:
         return _user_name(value)
     if key == "team":

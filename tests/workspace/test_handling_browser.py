@@ -39,7 +39,7 @@ def submit(page):
 
 
 def reason(page, slug) -> str:
-    return page.inner_text(f"[data-disabled-slug={slug}]")
+    return page.inner_text(f"[data-disabled-slug={slug}] .kntc-why")
 
 
 def test_complaint_from_acceptance_to_closed_file(transactional_db, world, page, shots, tmp_path):
@@ -70,7 +70,7 @@ def test_complaint_from_acceptance_to_closed_file(transactional_db, world, page,
     login(page, head.username)
     page.goto(f"/admin/cases/{case.reference}/")
     page.click("[data-action-slug=assign]")
-    page.select_option("#id_assignee", label="Phạm Minh Tuấn")
+    page.select_option("#id_assignee", str(inspector.pk))
     submit(page)
 
     # 3. The inspector starts verification and records a working minutes with its scan.
@@ -82,7 +82,7 @@ def test_complaint_from_acceptance_to_closed_file(transactional_db, world, page,
     assert status(page) == "Đang xác minh"
     # What the inspector cannot do is shown, disabled, with the reason.
     assert "Cần ghi nhận ít nhất một công việc xác minh" in reason(page, "submit-report")
-    assert "chỉ Trưởng phòng, Thủ trưởng cơ quan" in reason(page, "conclude")
+    assert "Chỉ Trưởng phòng, Thủ trưởng cơ quan" in reason(page, "conclude")
     assert page.locator("[data-action-slug=conclude]").count() == 0
     shot(page, shots, "01-verifying-disabled-actions")
     page.click("[data-action-slug=record-work]")
@@ -104,7 +104,7 @@ def test_complaint_from_acceptance_to_closed_file(transactional_db, world, page,
     page.fill("#id_draft_summary", "Dự thảo: khiếu nại đúng một phần; điều chỉnh giá bồi thường.")
     shot(page, shots, "03-report-form")
     submit(page)
-    assert "chỉ Trưởng phòng, Thủ trưởng cơ quan" in reason(page, "approve-report")
+    assert "Chỉ Trưởng phòng, Thủ trưởng cơ quan" in reason(page, "approve-report")
     shot(page, shots, "04-report-submitted-as-inspector")
 
     # 5. The head returns it with comments; they are on the timeline for the inspector.
