@@ -242,6 +242,10 @@ class DialogueForm(ActionForm):
         help_text=_("Người khiếu nại, người bị khiếu nại, cơ quan, tổ chức, cá nhân có liên quan."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice_sent_on"].initial = timezone.localdate()
+
 
 class ExtendForm(ActionForm):
     days = forms.IntegerField(

@@ -114,8 +114,8 @@ def case_schedule_dialogue(
     """Notice a dialogue with the complainant (đối thoại): Law on Complaints Art 30 (first level,
     required where the demands and the findings differ), Art 39 (second level, always). The written
     notice of time, place and content goes out at least 5 days ahead (K15: Decree 124/2020 Art 28 as
-    amended by Decree 155/2026, from 1/7/2026; ``steps.dialogue_notice_verdict``); recording it
-    meets K15."""
+    amended by Decree 155/2026, from 1/7/2026; ``steps.dialogue_notice_verdict``); recording the
+    day it was sent (``notice_sent_on``) meets K15, which otherwise stays open."""
     case = lock(case, expected_version)
     permissions.check_can("dialogue", actor, case)
     require_verdict(steps.can_schedule_dialogue(case))
@@ -125,12 +125,13 @@ def case_schedule_dialogue(
             field_errors={"when": [_("Chọn thời điểm sau hiện tại.")]},
         )
     today = local_today()
-    notice_sent_on = notice_sent_on or today
-    if notice_sent_on > today:
+    if notice_sent_on is not None and notice_sent_on > today:
         message = _("Ngày gửi thông báo không được ở tương lai.")
         raise ValidationError(message, field_errors={"notice_sent_on": [message]})
+    # Not sent yet: it can go out today at the earliest.
     require_verdict(
-        steps.dialogue_notice_verdict(case, timezone.localdate(when), notice_sent_on), "notice_sent_on"
+        steps.dialogue_notice_verdict(case, timezone.localdate(when), notice_sent_on or today),
+        "notice_sent_on",
     )
     place = clean_text("place", place, required=True)
     agenda = clean_text("agenda", agenda)
@@ -155,13 +156,14 @@ def case_schedule_dialogue(
             "when": when.isoformat(),
             "place": place,
             "agenda": agenda,
-            "notice_sent_on": notice_sent_on.isoformat(),
+            "notice_sent_on": notice_sent_on.isoformat() if notice_sent_on else None,
         },
     )
     dl.deadlines_end(case, Deadline.EndReason.SUPERSEDED, ["K15"])  # a dialogue moved: a new notice
     dl.deadlines_on_dialogue(case, timezone.localdate(when))
-    sent_at = timezone.now() if notice_sent_on == today else _noon(notice_sent_on)
-    dl.deadlines_on_dialogue_notice(case, at=sent_at)
+    if notice_sent_on is not None:  # otherwise K15 stays open until the notice is recorded
+        sent_at = timezone.now() if notice_sent_on == today else _noon(notice_sent_on)
+        dl.deadlines_on_dialogue_notice(case, at=sent_at)
     return save(case, actor, "dialogue scheduled", ["status"], [event])
 
 

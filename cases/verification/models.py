@@ -119,7 +119,7 @@ class Dialogue(models.Model):
     when = models.DateTimeField(_("thời điểm đối thoại"))
     place = models.CharField(_("địa điểm"), max_length=255)
     agenda = models.TextField(_("nội dung đối thoại"), blank=True)
-    notice_sent_on = models.DateField(_("ngày gửi thông báo"))
+    notice_sent_on = models.DateField(_("ngày gửi thông báo"), null=True, blank=True)
     notice_recipients = models.TextField(_("người nhận thông báo"), blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.SCHEDULED

@@ -287,7 +287,7 @@ def dialogue_create(
     when: dt.datetime,
     place: str,
     agenda: str,
-    notice_sent_on: dt.date,
+    notice_sent_on: dt.date | None,
     notice_recipients: str,
 ) -> Dialogue:
     """Inside ``case_schedule_dialogue``: the dialogue row with its notice."""

@@ -226,6 +226,7 @@ def test_dialogue_notice_at_least_five_days_ahead(world):
         when=timezone.now() + dt.timedelta(days=8),
         place="Trụ sở Sở Xây dựng",
         notice_recipients="Người khiếu nại; UBND phường",
+        notice_sent_on=timezone.localdate(),
     )
     assert fresh(case).status == "dialogue"
     k15 = Deadline.objects.get(case=case, rule_code="K15")

@@ -15,6 +15,7 @@ from cases.deadline_services import working_calendar
 from cases.errors import ValidationError
 from cases.escalation import escalation_sweep
 from cases.models import Case, CaseEvent, Deadline, Escalation, Role
+from cases.verification.models import Dialogue
 from notifications.models import Notification
 from tests.cases.test_services import submit
 
@@ -62,6 +63,15 @@ def second_level(world, conclude=False, **kw):
     ).case
     services.case_accept(case=case, actor=staff(world, Role.HEAD_OF_AGENCY))
     if conclude:
+        # The second-level dialogue was held (Law on Complaints Art 39; cases.verification).
+        Dialogue.objects.create(
+            case=case,
+            when=START,
+            place="Trụ sở",
+            notice_sent_on=START.date(),
+            status="held",
+            result="Giữ nguyên",
+        )
         services.case_conclude(
             case=case, actor=staff(world, Role.HEAD_OF_AGENCY), outcome="wrong", summary="Giữ nguyên"
         )
@@ -94,7 +104,7 @@ def dialogue(world):
 def resumed(world):
     case = suspended(world, "complaint", "KN-11a-related")
     Deadline.objects.filter(case=case, rule_code="K16").delete()  # the suspension's own notice
-    services.case_resume(case=case, actor=staff(world, Role.HEAD_OF_UNIT))
+    services.case_resume(case=case, actor=staff(world, Role.HEAD_OF_UNIT), decision_number="2/QĐ-TTGQ")
     return case
 
 
