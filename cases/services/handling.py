@@ -440,6 +440,7 @@ def case_conclude(
     issued decision cannot be undone."""
     case = lock(case, expected_version)
     permissions.check_can("conclude", actor, case)
+    workflow.check_transition(case.kind, case.status, steps.conclusion_status(case))
     require_verdict(steps.can_conclude(case))
     if outcome not in OUTCOMES[case.kind]:
         raise ValidationError(
@@ -544,6 +545,7 @@ def case_close(*, case: Case, actor: Actor, note: str = "", expected_version: in
     ends with the file (state ``ended``, never "met", so the on-time figures stay honest)."""
     case = lock(case, expected_version)
     permissions.check_can("close", actor, case)
+    workflow.check_transition(case.kind, case.status, S.CLOSED)
     require_verdict(steps.can_close(case))
     note = clean_text("note", note)
     transition(case, S.CLOSED)

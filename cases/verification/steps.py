@@ -176,8 +176,7 @@ def can_conclude(case: Case) -> Verdict:
     Denunciations Art 32); a dialogue that was noticed has its minutes; a second-level complaint had
     its dialogue (Art 39), and a first-level one whose findings differ from the demands too
     (Art 30(1))."""
-    target = S.CONCLUDED if case.kind in (K.DENUNCIATION, K.ANONYMOUS_REPORT) else S.DECIDED
-    if not workflow.can_transition(case.kind, case.status, target):
+    if not workflow.can_transition(case.kind, case.status, conclusion_status(case)):
         return refused(_("Hồ sơ ở trạng thái này không thể ra quyết định, kết luận."))
     if case.kind in REPORTED_KINDS and case.status in WORK_STATES:
         report = latest_report(case)
@@ -210,6 +209,11 @@ def can_conclude(case: Case) -> Verdict:
             % {"basis": basis}
         )
     return ALLOWED
+
+
+def conclusion_status(case: Case) -> str:
+    """A denunciation (or information check) is concluded; a complaint decided, a petition answered."""
+    return S.CONCLUDED if case.kind in (K.DENUNCIATION, K.ANONYMOUS_REPORT) else S.DECIDED
 
 
 def can_resume(case: Case) -> Verdict:
