@@ -293,6 +293,10 @@ class Command(BaseCommand):
             ],
             visibility="complainant",
         )[0]
+        attachment.uploaded_at = (
+            timezone.now()
+        )  # the frozen demo clock (the model default reads the real one)
+        attachment.save(update_fields=["uploaded_at"])
         party = case.parties.order_by("position").first()
         delivery_record(
             case=case, actor=head, attachment=attachment, recipient_kind="party", channel="email", party=party
