@@ -374,18 +374,33 @@ def deadlines_on_second_level(first: Case) -> None:
     deadlines_end(first, Deadline.EndReason.SUPERSEDED, ["K11"])
 
 
-def deadlines_on_resume(case: Case) -> list[Deadline]:
-    """The continuation decision goes out within 3 working days (Decree 124/2020 Art 28b as
-    amended from 1/7/2026, K16)."""
+def deadlines_on_resume(case: Case, *, on: dt.date | None = None) -> list[Deadline]:
+    """The continuation decision goes out within 3 working days of its date (Decree 124/2020
+    Art 28b as amended from 1/7/2026, K16). Denunciations: Law on Denunciations Art 34(4) sets the
+    5 working days for the suspension and ending decisions only, so no limit opens here."""
     if case.kind != K.COMPLAINT:
         return []
-    return deadlines_start(case, ["K16"])
+    return deadlines_start(case, ["K16"], trigger=on)
 
 
 def deadlines_on_dialogue(case: Case, when: dt.date) -> list[Deadline]:
     """The dialogue notice goes out at least 5 days before the dialogue (Decree 124/2020 as amended
     from 1/7/2026, K15): a deadline counted backwards from the dialogue's day."""
     return deadlines_start(case, ["K15"], trigger=when)
+
+
+def dialogue_notice_due(case: Case, when: dt.date) -> dt.date | None:
+    """The latest day the dialogue notice may go out for a dialogue on ``when`` (K15: at least 5
+    days ahead, from 1/7/2026), or None when no such rule is in force on that day."""
+    try:
+        return _compute(case, "K15", when).due.due_date
+    except engine.UnknownRule:
+        return None
+
+
+def deadlines_on_dialogue_notice(case: Case, *, at: dt.datetime) -> int:
+    """The dialogue notice recorded as sent at ``at`` meets K15."""
+    return deadlines_complete(case, ["K15"], at=at)
 
 
 def _open(case: Case, codes: Iterable[str] | None = None, exclude: Iterable[str] = ()):
@@ -451,7 +466,8 @@ def deadlines_answer_letter(case: Case, reason: str, *, at: dt.datetime | None =
 
 
 def deadlines_pause(case: Case, *, on: dt.date | None = None) -> int:
-    """Stop the clock from the day after the suspension decision (Law on Denunciations Art 34(2))."""
+    """Stop the clock from the day after the suspension decision (``on``, its date; Law on
+    Denunciations Art 34(2))."""
     day = on or _local()
     count = 0
     for deadline in _open(case).filter(state=Deadline.State.OPEN, bearer="agency"):
@@ -466,8 +482,11 @@ def deadlines_pause(case: Case, *, on: dt.date | None = None) -> int:
 
 
 def deadlines_resume(case: Case, *, on: dt.date | None = None) -> int:
-    """Restart the clock: the days from the day after suspension up to the resume day are not
-    counted, so the due date moves later by them (in the rule's unit)."""
+    """Restart the clock: the days from the day after suspension up to ``on``, the date of the
+    continuation decision, are not counted, so the due date moves later by them (in the rule's
+    unit); counting goes on from the day after that decision (Law on Denunciations Art 34(2);
+    Decree 124/2020 Art 28b(2) as amended by Decree 155/2026: the time limit runs on from the
+    continuation decision; Civil Code 2015 Art 147: the day of the event is not counted)."""
     day = on or _local()
     cals = calendars()
     count = 0

@@ -44,6 +44,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "withdraw": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "terminate": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "conclude": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
+    # Approve or return the verification report and its draft (cases.verification).
+    "approve": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     # Sign and issue a decision or notice with the agency's key (cases.delivery).
     "sign": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     # Record the sending of a result, its receipt or its return; print envelopes (the clerk).
@@ -132,6 +134,22 @@ def user_can(verb: str, user: Any, case: Case) -> bool:
     return not (
         allowed <= ASSIGNEE_ONLY_ROLES and verb not in READ_ONLY_VERBS and case.assignee_id != user.pk
     )
+
+
+def why_not(verb: str, user: Any, case: Case) -> str:
+    """Why ``user`` may not do ``verb`` on ``case`` ("" when they may), in the words the case page
+    shows beside the disabled button: the roles that may ("chỉ Trưởng phòng, Thủ trưởng cơ quan"),
+    or that an inspector acts only on the cases assigned to them."""
+    if user_can(verb, user, case):
+        return ""
+    if is_auditor(user):
+        return str(_("tài khoản kiểm tra, giám sát chỉ được xem"))
+    roles = roles_for_case(user, case)
+    allowed = ACTION_ROLES.get(verb, frozenset())
+    if allowed & roles & ASSIGNEE_ONLY_ROLES and case.assignee_id != getattr(user, "pk", None):
+        return str(_("chỉ người được giao xử lý hồ sơ"))
+    labels = [str(label) for value, label in R.choices if value in allowed and value != R.ADMINISTRATOR]
+    return str(_("chỉ %(roles)s")) % {"roles": ", ".join(labels)}
 
 
 def check_can(verb: str, user: Any, case: Case) -> None:

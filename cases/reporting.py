@@ -150,6 +150,19 @@ def proposed_for_acceptance_q() -> Q:
     return Q(status="received") & Q(Exists(classified))
 
 
+def awaiting_approval_q() -> Q:
+    """Cases whose verification report with its draft decision waits for the head's review
+    (approve, return with comments, or sign: ``cases.verification``; Law on Complaints Art 29(4),
+    Law on Denunciations Art 32). A submitted report is always the case's latest: another is
+    submitted only after it was returned."""
+    from .verification.models import VerificationReport
+
+    submitted = VerificationReport.objects.filter(
+        case=OuterRef("pk"), status=VerificationReport.Status.SUBMITTED
+    )
+    return Q(status__in=["verifying", "dialogue"]) & Q(Exists(submitted))
+
+
 # ------------------------------------------------------------------------------ stalled
 
 

@@ -18,7 +18,12 @@ from ..models import Case
 from ..models import CaseKind as K
 from ..models import CaseStatus as S
 from ..reasons import SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
+from ..rules import Verdict
+from ..verification import services as verification
+from ..verification import steps
+from ..verification.models import VerificationReport
 from . import forms as f
+from . import step_forms as sf
 
 
 def _moves_to(target: str) -> Callable[[Case], bool]:
@@ -27,10 +32,6 @@ def _moves_to(target: str) -> Callable[[Case], bool]:
 
 def _open(case: Case) -> bool:
     return case.status in workflow.OPEN_STATES
-
-
-def _can_extend(case: Case) -> bool:
-    return bool(rules.can_extend(case, timezone.localdate()))
 
 
 def _can_conclude(case: Case) -> bool:
@@ -62,6 +63,11 @@ def _can_second_level(case: Case) -> bool:
         S.ACCEPTED,
         S.VERIFYING,
     }
+
+
+def _report_status(case: Case) -> str:
+    report = steps.latest_report(case)
+    return report.status if report is not None else ""
 
 
 def _has_templates(case: Case) -> bool:
@@ -187,7 +193,14 @@ def do_verify(case, user, form):
 def do_dialogue(case, user, form):
     d = form.cleaned_data
     return services.case_schedule_dialogue(
-        case=case, actor=user, when=d["when"], place=d["place"], agenda=d["agenda"], expected_version=_v(form)
+        case=case,
+        actor=user,
+        when=d["when"],
+        place=d["place"],
+        agenda=d["agenda"],
+        notice_sent_on=d.get("notice_sent_on"),
+        notice_recipients=d.get("notice_recipients", ""),
+        expected_version=_v(form),
     )
 
 
@@ -212,14 +225,91 @@ def do_suspend(case, user, form):
         actor=user,
         reason_code=d["reason_code"],
         reason_text=d["reason_text"],
+        decision_number=d.get("decision_number", ""),
+        decision_date=d.get("decision_date"),
         expected_version=_v(form),
     )
 
 
 def do_resume(case, user, form):
+    d = form.cleaned_data
     return services.case_resume(
-        case=case, actor=user, note=form.cleaned_data["note"], expected_version=_v(form)
+        case=case,
+        actor=user,
+        decision_number=d["decision_number"],
+        decision_date=d["decision_date"],
+        note=d["note"],
+        expected_version=_v(form),
     )
+
+
+def _upload(upload, description: str = ""):
+    if not upload:
+        return None
+    return services.FileInput(
+        name=upload.name,
+        content=upload.read(),
+        content_type=upload.content_type or "",
+        description=description,
+    )
+
+
+def do_record_work(case, user, form):
+    d = form.cleaned_data
+    verification.verification_record_add(
+        case=case,
+        actor=user,
+        kind=d["kind"],
+        date=d["date"],
+        summary=d["summary"],
+        file=_upload(d.get("file")),
+        expected_version=_v(form),
+    )
+    return case
+
+
+def do_submit_report(case, user, form):
+    d = form.cleaned_data
+    verification.verification_report_submit(
+        case=case,
+        actor=user,
+        findings=d["findings"],
+        findings_differ=d.get("findings_differ", False),
+        draft_outcome=d.get("draft_outcome", ""),
+        draft_summary=d["draft_summary"],
+        file=_upload(d.get("file")),
+        expected_version=_v(form),
+    )
+    return case
+
+
+def do_approve_report(case, user, form):
+    verification.verification_report_approve(
+        case=case, actor=user, comment=form.cleaned_data["comment"], expected_version=_v(form)
+    )
+    return case
+
+
+def do_return_report(case, user, form):
+    verification.verification_report_return(
+        case=case, actor=user, comment=form.cleaned_data["comment"], expected_version=_v(form)
+    )
+    return case
+
+
+def do_dialogue_minutes(case, user, form):
+    d = form.cleaned_data
+    verification.dialogue_record_minutes(
+        case=case,
+        actor=user,
+        held_on=d["held_on"],
+        participants=d["participants"],
+        result=d["result"],
+        minutes=_upload(d.get("minutes"), str(_("Biên bản đối thoại"))),
+        absent=d.get("absent", False),
+        expected_version=_v(form),
+    )
+    return case
 
 
 def do_withdraw(case, user, form):
@@ -268,14 +358,26 @@ def do_conclude(case, user, form):
     if decision_file is None:
         _with_notices("conclude", case, user, form)
         # The decision made from the template is issued signed (cases.delivery, decision 0008).
-        sign_generated_notices(case=case, actor=user, action="conclude", number=d["decision_number"])
+        sign_generated_notices(
+            case=case,
+            actor=user,
+            action="conclude",
+            number=d["decision_number"],
+            signer_title=steps.competent_title(case.authority),
+        )
     return case
 
 
 def do_publish(case, user, form):
     d = form.cleaned_data
     return services.case_publish(
-        case=case, actor=user, channel=d["channel"], note=d["note"], expected_version=_v(form)
+        case=case,
+        actor=user,
+        channel=d["channel"],
+        note=d["note"],
+        published_on=d.get("published_on"),
+        recipients=d.get("recipients", ""),
+        expected_version=_v(form),
     )
 
 
@@ -348,11 +450,27 @@ class Action:
     icon: str = "arrow-right"
     primary: bool = False
     legal_hint: object = ""
+    # The step's own "may it be taken now, and why not" (``cases.verification.steps``,
+    # ``cases.rules``): the service asks the same function before it writes.
+    verdict: Callable[[Case], Verdict] | None = None
+
+    def state(self, user, case: Case) -> tuple[bool, str] | None:
+        """None when the action does not belong to this case's state (not shown); otherwise
+        (allowed, why not): a role that may not take it, or a rule that refuses it now, is shown
+        disabled with the reason ("chỉ Trưởng phòng, Thủ trưởng cơ quan", "Cần phân loại Phức tạp
+        để gia hạn")."""
+        if not self.is_possible(case) or not self._extra(user, case):
+            return None
+        if not permissions.user_can(self.verb, user, case):
+            return False, permissions.why_not(self.verb, user, case)
+        if self.verdict is not None:
+            verdict = self.verdict(case)
+            if not verdict:
+                return False, str(verdict.reason)
+        return True, ""
 
     def allowed(self, user, case: Case) -> bool:
-        return (
-            self.is_possible(case) and permissions.user_can(self.verb, user, case) and self._extra(user, case)
-        )
+        return self.state(user, case) == (True, "")
 
     def _extra(self, user, case: Case) -> bool:
         if self.slug == "second-level":
@@ -471,6 +589,60 @@ ACTIONS: dict[str, Action] = {
             _("Luật Khiếu nại 2011, Điều 29; Luật Tố cáo 2018, Điều 31; Nghị định 31/2019, Điều 10."),
         ),
         Action(
+            "record-work",
+            "verify",
+            _("Ghi nhận công việc xác minh"),
+            sf.VerificationWorkForm,
+            do_record_work,
+            lambda c: c.status in steps.WORK_STATES,
+            _("Đã ghi nhận công việc xác minh."),
+            "doc-full",
+            legal_hint=_(
+                "Luật Khiếu nại 2011, Điều 29; Luật Tố cáo 2018, Điều 31; Nghị định 31/2019, Mẫu 08, 09."
+            ),
+            verdict=steps.can_record_work,
+        ),
+        Action(
+            "submit-report",
+            "verify",
+            _("Trình báo cáo kết quả xác minh"),
+            sf.ReportForm,
+            do_submit_report,
+            lambda c: c.kind in steps.REPORTED_KINDS and c.status in steps.WORK_STATES,
+            _("Đã trình báo cáo kết quả xác minh."),
+            "upload",
+            True,
+            _(
+                "Luật Khiếu nại 2011, Điều 29 khoản 4; Luật Tố cáo 2018, Điều 32; "
+                "Nghị định 31/2019, Mẫu 10, 11."
+            ),
+            verdict=steps.can_submit_report,
+        ),
+        Action(
+            "approve-report",
+            "approve",
+            _("Duyệt báo cáo, dự thảo"),
+            sf.ApproveForm,
+            do_approve_report,
+            lambda c: _report_status(c) == VerificationReport.Status.SUBMITTED,
+            _("Đã duyệt báo cáo kết quả xác minh."),
+            "check",
+            True,
+            _("Luật Khiếu nại 2011, Điều 29 khoản 4; Luật Tố cáo 2018, Điều 32."),
+            verdict=steps.can_review_report,
+        ),
+        Action(
+            "return-report",
+            "approve",
+            _("Trả lại báo cáo kèm ý kiến"),
+            sf.ReturnForm,
+            do_return_report,
+            lambda c: _report_status(c) == VerificationReport.Status.SUBMITTED,
+            _("Đã trả lại báo cáo cho người xử lý."),
+            "undo",
+            verdict=steps.can_review_report,
+        ),
+        Action(
             "dialogue",
             "dialogue",
             _("Lên lịch đối thoại"),
@@ -479,7 +651,21 @@ ACTIONS: dict[str, Action] = {
             lambda c: workflow.allows_dialogue(c.kind) and _moves_to(S.DIALOGUE)(c),
             _("Đã lên lịch đối thoại."),
             "calendar",
-            legal_hint=_("Luật Khiếu nại 2011, Điều 30, 39."),
+            legal_hint=_("Luật Khiếu nại 2011, Điều 30, 39; thông báo trước ít nhất 05 ngày."),
+            verdict=steps.can_schedule_dialogue,
+        ),
+        Action(
+            "dialogue-minutes",
+            "dialogue",
+            _("Ghi biên bản đối thoại"),
+            sf.DialogueMinutesForm,
+            do_dialogue_minutes,
+            lambda c: c.status == S.DIALOGUE,
+            _("Đã ghi biên bản đối thoại."),
+            "doc-full",
+            True,
+            _("Luật Khiếu nại 2011, Điều 30 khoản 3."),
+            verdict=steps.can_record_dialogue,
         ),
         Action(
             "extend",
@@ -487,10 +673,11 @@ ACTIONS: dict[str, Action] = {
             _("Gia hạn giải quyết"),
             f.ExtendForm,
             do_extend,
-            _can_extend,
+            lambda c: workflow.allows_extension(c.kind, c.status),
             _("Đã gia hạn."),
             "time",
             legal_hint=_("Luật Tố cáo 2018, Điều 30; Nghị định 31/2019, Điều 3 (mỗi lần không quá 30 ngày)."),
+            verdict=lambda c: rules.can_extend(c, timezone.localdate()),
         ),
         Action(
             "suspend",
@@ -509,11 +696,16 @@ ACTIONS: dict[str, Action] = {
             "resume",
             "resume",
             _("Tiếp tục giải quyết"),
-            f.NoteOnlyForm,
+            sf.ResumeForm,
             do_resume,
             _can_resume,
-            _("Đã tiếp tục giải quyết."),
+            _("Đã ra quyết định tiếp tục giải quyết."),
             "resubmit",
+            legal_hint=_(
+                "Luật Tố cáo 2018, Điều 34 khoản 2; Nghị định 124/2020/NĐ-CP, Điều 28b khoản 2 (sửa đổi "
+                "2026): thời hạn tính tiếp từ quyết định tiếp tục giải quyết."
+            ),
+            verdict=steps.can_resume,
         ),
         Action(
             "withdraw",
@@ -544,10 +736,11 @@ ACTIONS: dict[str, Action] = {
             f.ConcludeForm,
             do_conclude,
             _can_conclude,
-            _("Đã ghi nhận kết luận/quyết định."),
+            _("Đã ban hành kết luận/quyết định."),
             "success",
             True,
             _("Luật Khiếu nại 2011, Điều 31, 40; Luật Tố cáo 2018, Điều 35."),
+            verdict=steps.can_conclude,
         ),
         Action(
             "publish",
@@ -571,6 +764,7 @@ ACTIONS: dict[str, Action] = {
             _("Đã đóng hồ sơ."),
             "lock",
             legal_hint=_("Luật Khiếu nại 2011, Điều 34; Luật Tố cáo 2018, Điều 39."),
+            verdict=steps.can_close,
         ),
         Action(
             "second-level",
@@ -627,8 +821,38 @@ ACTIONS: dict[str, Action] = {
 }
 
 # Actions that change the status (the rest are annotations shown apart on the case page).
-ANNOTATIONS = {"note", "attach", "document", "link", "escalate", "classify", "assign", "second-level"}
+ANNOTATIONS = {
+    "note",
+    "attach",
+    "document",
+    "link",
+    "escalate",
+    "classify",
+    "assign",
+    "second-level",
+    "record-work",
+}
 
 
 def available_actions(user, case: Case) -> list[Action]:
     return [a for a in ACTIONS.values() if a.allowed(user, case)]
+
+
+@dataclass(frozen=True)
+class ActionState:
+    action: Action
+    allowed: bool
+    reason: str = ""
+
+
+def action_states(user, case: Case) -> list[ActionState]:
+    """Every action that belongs to the case's state, allowed or disabled with the reason (an
+    auditor changes nothing: none)."""
+    if permissions.is_auditor(user):
+        return []
+    out = []
+    for action in ACTIONS.values():
+        state = action.state(user, case)
+        if state is not None:
+            out.append(ActionState(action, *state))
+    return out

@@ -18,6 +18,7 @@ from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Party, Role
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
 from ..scope import staff_scope
+from ..verification.models import VerificationRecord
 
 STAFF_ROLES_FOR_ASSIGNMENT = (Role.INSPECTOR, Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)
 
@@ -146,6 +147,12 @@ EVENT_LABELS = {
     "case.visited": _("Công dân đến trình bày (lượt tiếp công dân)"),
     "case.instructed": _("Chỉ đạo tại buổi tiếp công dân của người đứng đầu"),
     "case.instruction_reported": _("Báo cáo kết quả thực hiện chỉ đạo"),
+    # cases.verification
+    "verification.recorded": _("Ghi nhận công việc xác minh"),
+    "verification.report_submitted": _("Trình báo cáo kết quả xác minh"),
+    "verification.report_approved": _("Lãnh đạo duyệt báo cáo, dự thảo"),
+    "verification.report_returned": _("Lãnh đạo trả lại báo cáo kèm ý kiến"),
+    "case.dialogue_held": _("Đối thoại (biên bản)"),
 }
 
 DATA_LABELS = {
@@ -213,6 +220,21 @@ DATA_LABELS = {
     "register": _("Số sổ tiếp công dân"),
     "handling": _("Kết quả tiếp"),
     "notice_number": _("Số thông báo kết luận"),
+    # cases.verification
+    "comment": _("Ý kiến"),
+    "round": _("Lần trình"),
+    "draft_outcome": _("Kết quả dự kiến"),
+    "findings_differ": _("Kết quả xác minh khác yêu cầu"),
+    "date": _("Ngày"),
+    "held_on": _("Ngày đối thoại"),
+    "absent": _("Vắng mặt"),
+    "result": _("Kết quả"),
+    "minutes": _("Biên bản"),
+    "notice_sent_on": _("Ngày gửi thông báo"),
+    "decision_date": _("Ngày ra quyết định"),
+    "published_on": _("Ngày công khai"),
+    "recipients": _("Người nhận"),
+    "issued_as": _("Ban hành nhân danh"),
     "notice_date": _("Ngày thông báo"),
     "unit": _("Đơn vị được giao"),
     "unit_name": _("Tên đơn vị"),
@@ -237,7 +259,16 @@ _USER_KEYS = {"assignee", "previous", "signer"}
 _DELIVERY_CHOICES = dict(
     [*Delivery.Recipient.choices, *Delivery.PostalService.choices, *Delivery.ReturnReason.choices]
 )
-_HIDDEN_KEYS = {"attachment", "attachments_ids", "source", "delivery", *_HIDDEN_KEYS_RECEPTION}
+_HIDDEN_KEYS = {
+    "attachment",
+    "attachments_ids",
+    "source",
+    "delivery",
+    "record",
+    "report",
+    "dialogue",
+    *_HIDDEN_KEYS_RECEPTION,
+}
 
 
 def _reason_label(code: str) -> str:
@@ -262,6 +293,12 @@ def _choice_label(choices, value) -> str:
 def _present_value(key: str, value):
     if value in (None, "", [], {}):
         return None
+    if key in ("absent", "findings_differ"):  # cases.verification's yes/no facts
+        return str(_("Có")) if value else None
+    if key == "draft_outcome":
+        return _choice_label(Case.Outcome.choices, value)
+    if key == "kind" and value in VerificationRecord.Kind.values and value not in Case.Kind.values:
+        return _choice_label(VerificationRecord.Kind.choices, value)
     if key in _USER_KEYS:
         return _user_name(value)
     if key == "team":

@@ -15,7 +15,7 @@ from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
 from ..services import OUTCOMES as _OUTCOMES
 from ..validation import RefusesControlCharacters
 from . import common
-from .widgets import DATETIME_HINT, DateTimeInput
+from .widgets import DATE_HINT, DATETIME_HINT, DateInput, DateTimeInput
 
 
 class ActionForm(RefusesControlCharacters, forms.Form):
@@ -229,6 +229,22 @@ class DialogueForm(ActionForm):
     agenda = forms.CharField(
         label=_("Nội dung đối thoại"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    notice_sent_on = forms.DateField(
+        label=_("Ngày gửi thông báo đối thoại"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Gửi trước ngày đối thoại ít nhất 05 ngày (Nghị định 124/2020, Điều 28, sửa đổi 2026)."),
+    )
+    notice_recipients = forms.CharField(
+        label=_("Người nhận thông báo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Người khiếu nại, người bị khiếu nại, cơ quan, tổ chức, cá nhân có liên quan."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notice_sent_on"].initial = timezone.localdate()
 
 
 class ExtendForm(ActionForm):
@@ -263,6 +279,15 @@ class ReasonForm(ActionForm):
 
 class SuspendForm(ReasonForm):
     table = SUSPENSION_REASONS
+    decision_number = forms.CharField(
+        label=_("Số quyết định tạm đình chỉ"), required=False, max_length=rules.max_length("decision_number")
+    )
+    decision_date = forms.DateField(
+        label=_("Ngày ra quyết định"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Thời hạn dừng từ ngày sau ngày này (Luật Tố cáo 2018, Điều 34 khoản 2)."),
+    )
 
 
 class TerminateForm(ReasonForm):
@@ -303,6 +328,9 @@ class ConcludeForm(ActionForm):
     generate_notice = forms.BooleanField(
         label=_("Lập văn bản kết luận/quyết định (DOCX) khi không tải tệp lên"), required=False, initial=True
     )
+    # The second step of the page: an issued decision cannot be undone (cases.admin.views).
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    needs_confirmation = True
 
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, case=case, user=user, **kwargs)
@@ -326,6 +354,14 @@ class PublishForm(ActionForm):
         label=_("Hình thức công khai"),
         choices=PUBLICATION_CHANNELS,
         help_text=_("Không công khai thông tin người tố cáo (Luật Tố cáo 2018, Điều 40 khoản 3)."),
+    )
+    published_on = forms.DateField(
+        label=_("Ngày công khai"), required=False, widget=DateInput, help_text=DATE_HINT
+    )
+    recipients = forms.CharField(
+        label=_("Nơi niêm yết, thành phần cuộc họp hoặc người nhận"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

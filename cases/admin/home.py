@@ -173,8 +173,16 @@ def head_section(user, *, agency: bool) -> Section:
         ),
         tile(
             user,
+            "approval",
+            _("Chờ duyệt báo cáo, dự thảo"),
+            params={"approval": "1"},
+            hint=_("Báo cáo kết quả xác minh kèm dự thảo quyết định/kết luận đã trình"),
+            tone="warn",
+        ),
+        tile(
+            user,
             "proposed",
-            _("Chờ duyệt thụ lý"),
+            _("Chờ quyết định thụ lý"),
             params={"proposed": "1"},
             hint=_("Đã phân loại, chờ lãnh đạo quyết định"),
             tone="warn",

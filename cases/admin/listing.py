@@ -222,6 +222,9 @@ class CaseFilterSet(WagtailFilterSet):
     proposed = django_filters.ChoiceFilter(
         label=_("Đã phân loại, chờ quyết định thụ lý"), choices=YES_NO, method="filter_proposed"
     )
+    approval = django_filters.ChoiceFilter(
+        label=_("Báo cáo xác minh chờ lãnh đạo duyệt"), choices=YES_NO, method="filter_approval"
+    )
 
     class Meta:
         model = Case
@@ -297,6 +300,9 @@ class CaseFilterSet(WagtailFilterSet):
 
     def filter_proposed(self, queryset, name, value):
         return queryset.filter(reporting.proposed_for_acceptance_q()) if value == "1" else queryset
+
+    def filter_approval(self, queryset, name, value):
+        return queryset.filter(reporting.awaiting_approval_q()) if value == "1" else queryset
 
 
 # ---------------------------------------------------------------------------------- columns

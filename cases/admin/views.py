@@ -31,8 +31,9 @@ from ..models import Attachment, Case, CaseEvent, IdentityAccessLog, Party, Role
 from ..scope import staff_scope
 from ..spreadsheet import safe_row
 from ..storage import private_storage
+from ..verification import steps
 from . import common
-from .actions import ACTIONS, ANNOTATIONS, available_actions
+from .actions import ACTIONS, ANNOTATIONS, action_states, available_actions
 from .forms import RevealForm
 from .listing import scoped_cases
 
@@ -131,6 +132,7 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         case, user = self.case, self.request.user
         actions = available_actions(user, case)
+        disabled = [s for s in action_states(user, case) if not s.allowed]
         can_identity = permissions.user_can_view_identity(user, case)
         parties = [
             {**selectors.party_masked(p), "position": p.position + 1, "disclosed": p.identity_disclosed}
@@ -165,6 +167,8 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
                 "transitions": [a for a in actions if a.slug not in ANNOTATIONS],
                 "annotations": [a for a in actions if a.slug in ANNOTATIONS and a.slug not in ("note",)],
                 "can_note": any(a.slug == "note" for a in actions),
+                "disabled_actions": disabled,
+                "handling": handling_panel(case),
                 "links": _links(case, user),
                 "escalations": common.escalation_rows(case),
                 "escalation_label": common.ESCALATION_LEVELS.get(case.escalation_level, ""),
@@ -179,6 +183,20 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
 
 
 # ------------------------------------------------------------------------------------ actions
+
+
+def handling_panel(case: Case) -> dict:
+    """What the case page shows of the handling steps: the verification work, the reports with the
+    head's review, the dialogues, and in whose name the decision is issued."""
+    return {
+        "records": list(case.verification_records.select_related("attachment").order_by("date", "pk")),
+        "reports": list(
+            case.verification_reports.select_related("submitted_by", "reviewed_by").order_by("round")
+        ),
+        "dialogues": list(case.dialogues.select_related("minutes").order_by("when")),
+        "issued_as": steps.competent_title(case.authority),
+        "dialogue_basis": steps.dialogue_requirement(case),
+    }
 
 
 class ActionView(WagtailAdminTemplateMixin, TemplateView):
@@ -212,8 +230,12 @@ class ActionView(WagtailAdminTemplateMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if not self.action.allowed(request.user, self.case):
             common.require(self.action.verb, request.user, self.case)
+            state = self.action.state(request.user, self.case)
             messages.error(
-                request, gettext("Thao tác này không còn phù hợp với trạng thái hiện tại của hồ sơ.")
+                request,
+                state[1]
+                if state and state[1]
+                else gettext("Thao tác này không còn phù hợp với trạng thái hiện tại của hồ sơ."),
             )
             return redirect("cases_admin:detail", self.case.reference)
         return self.render_to_response(self.get_context_data(form=self._form()))
@@ -231,6 +253,28 @@ class ActionView(WagtailAdminTemplateMixin, TemplateView):
             )
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
+        if getattr(form, "needs_confirmation", False) and not form.cleaned_data.get("confirmed"):
+            # An issued decision or conclusion cannot be undone: show what will be issued, in whose
+            # name, and ask once more (Law on Complaints Arts 17-21, 31, 40; Law on Denunciations
+            # Art 35).
+            verdict = self.action.verdict(self.case) if self.action.verdict else None
+            if verdict is not None and not verdict:
+                form.add_error(None, str(verdict.reason))
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            data = form.data.copy()
+            data["confirmed"] = "1"
+            confirming = self.action.form_class(data, request.FILES, case=self.case, user=request.user)
+            confirming.is_valid()
+            context = self.get_context_data(form=confirming)
+            context["confirm"] = {
+                "issued_as": steps.competent_title(self.case.authority),
+                "number": form.cleaned_data.get("decision_number", ""),
+                "outcome": dict(Case.Outcome.choices).get(form.cleaned_data.get("outcome", ""), ""),
+                "summary": form.cleaned_data.get("summary", ""),
+                "file_dropped": bool(request.FILES),
+            }
+            context["submit_label"] = gettext("Xác nhận ban hành")
+            return self.render_to_response(context)
         try:
             case = self.action.run(self.case, request.user, form)
         except ConflictError as exc:

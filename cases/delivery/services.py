@@ -240,7 +240,7 @@ def sign_on_issue(
 
 
 def sign_generated_notices(
-    *, case: Case, actor: Actor, action: str, number: str = ""
+    *, case: Case, actor: Actor, action: str, number: str = "", signer_title: str = ""
 ) -> list[SignedDocument]:
     """Sign the standard documents an action has just generated (``cases.documents.ON_ACTION``),
     e.g. the decision or conclusion made from its template when the head concluded without
@@ -261,7 +261,11 @@ def sign_generated_notices(
         # The DOCX is signed (its signature block gets the name), not the PDF copy beside it.
         source = generated.filter(content_type=rendering.DOCX).first() or generated.first()
         if source is not None:
-            signed.append(document_issue_signed(case=case, actor=actor, attachment=source, number=number))
+            signed.append(
+                document_issue_signed(
+                    case=case, actor=actor, attachment=source, number=number, signer_title=signer_title
+                )
+            )
     return signed
 
 

@@ -20,6 +20,8 @@ from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Vi
 from ..models import CaseKind as K
 from ..models import CaseStatus as S
 from ..reasons import SUSPENSION_REASONS, TERMINATION_REASONS
+from ..verification import services as verification
+from ..verification import steps
 from .attachments import FileInput, attachment_create
 from .base import clean_text, local_today, lock, record, require_verdict, save, statutory_reason, transition
 from .intake import PartyInput, SubmitResult, case_submit
@@ -104,31 +106,68 @@ def case_schedule_dialogue(
     when: dt.datetime,
     place: str,
     agenda: str = "",
+    notice_sent_on: dt.date | None = None,
+    notice_recipients: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """Dialogue with the complainant (đối thoại): Law on Complaints Arts 30, 39."""
+    """Notice a dialogue with the complainant (đối thoại): Law on Complaints Art 30 (first level,
+    required where the demands and the findings differ), Art 39 (second level, always). The written
+    notice of time, place and content goes out at least 5 days ahead (K15: Decree 124/2020 Art 28 as
+    amended by Decree 155/2026, from 1/7/2026; ``steps.dialogue_notice_verdict``); recording the
+    day it was sent (``notice_sent_on``) meets K15, which otherwise stays open."""
     case = lock(case, expected_version)
     permissions.check_can("dialogue", actor, case)
-    if not workflow.allows_dialogue(case.kind):
-        raise ValidationError(_("Chỉ khiếu nại mới có đối thoại (Luật Khiếu nại 2011, Điều 30)."))
+    require_verdict(steps.can_schedule_dialogue(case))
     if when <= timezone.now():
         raise ValidationError(
             _("Thời điểm đối thoại phải ở tương lai."),
             field_errors={"when": [_("Chọn thời điểm sau hiện tại.")]},
         )
+    today = local_today()
+    if notice_sent_on is not None and notice_sent_on > today:
+        message = _("Ngày gửi thông báo không được ở tương lai.")
+        raise ValidationError(message, field_errors={"notice_sent_on": [message]})
+    # Not sent yet: it can go out today at the earliest.
+    require_verdict(
+        steps.dialogue_notice_verdict(case, timezone.localdate(when), notice_sent_on or today),
+        "notice_sent_on",
+    )
     place = clean_text("place", place, required=True)
     agenda = clean_text("agenda", agenda)
+    notice_recipients = clean_text("note", notice_recipients)
     transition(case, S.DIALOGUE)
+    dialogue = verification.dialogue_create(
+        case=case,
+        actor=actor,
+        when=when,
+        place=place,
+        agenda=agenda,
+        notice_sent_on=notice_sent_on,
+        notice_recipients=notice_recipients,
+    )
     event = record(
         case,
         "case.dialogue_scheduled",
         actor,
         visibility=Visibility.COMPLAINANT,
-        data={"when": when.isoformat(), "place": place, "agenda": agenda},
+        data={
+            "dialogue": dialogue.pk,
+            "when": when.isoformat(),
+            "place": place,
+            "agenda": agenda,
+            "notice_sent_on": notice_sent_on.isoformat() if notice_sent_on else None,
+        },
     )
     dl.deadlines_end(case, Deadline.EndReason.SUPERSEDED, ["K15"])  # a dialogue moved: a new notice
     dl.deadlines_on_dialogue(case, timezone.localdate(when))
+    if notice_sent_on is not None:  # otherwise K15 stays open until the notice is recorded
+        sent_at = timezone.now() if notice_sent_on == today else _noon(notice_sent_on)
+        dl.deadlines_on_dialogue_notice(case, at=sent_at)
     return save(case, actor, "dialogue scheduled", ["status"], [event])
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
 @transaction.atomic
@@ -170,14 +209,25 @@ def case_extend(
 
 @transaction.atomic
 def case_suspend(
-    *, case: Case, actor: Actor, reason_code: str, reason_text: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    actor: Actor,
+    reason_code: str,
+    reason_text: str = "",
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """Suspend resolution (tạm đình chỉ): Law on Denunciations Art 34(1)–(2) — the suspended time
-    is not counted; complaints per the 2026 amendment (Law on Complaints Art 11a)."""
+    is not counted; complaints per the 2026 amendment (Law on Complaints Art 11a; Decree 124/2020
+    Art 28b as amended by Decree 155/2026). The clock stops from the day after the suspension
+    decision's date (``decision_date``, today when not given)."""
     case = lock(case, expected_version)
     permissions.check_can("suspend", actor, case)
     reason = statutory_reason(SUSPENSION_REASONS, reason_code, case.kind, local_today())
     reason_text = clean_text("reason_text", reason_text)
+    decision_number = clean_text("decision_number", decision_number)
+    decision_date = _decision_date(case, decision_date)
     previous = case.status
     transition(case, S.SUSPENDED)
     case.status_before_suspension = previous
@@ -188,9 +238,15 @@ def case_suspend(
         "case.suspended",
         actor,
         visibility=Visibility.COMPLAINANT,
-        data={"reason_code": reason.code, "legal_basis": reason.legal_basis, "reason_text": reason_text},
+        data={
+            "reason_code": reason.code,
+            "legal_basis": reason.legal_basis,
+            "reason_text": reason_text,
+            "decision_number": decision_number,
+            "decision_date": decision_date.isoformat(),
+        },
     )
-    dl.deadlines_pause(case)
+    dl.deadlines_pause(case, on=decision_date)
     dl.deadlines_on_suspend_or_end(case)
     return save(
         case,
@@ -201,19 +257,83 @@ def case_suspend(
     )
 
 
+def _decision_date(case: Case, day: dt.date | None) -> dt.date:
+    """The date of a decision being recorded: not in the future, not before the case's last change
+    of state that it answers (acceptance, or the suspension it ends)."""
+    today = local_today()
+    day = day or today
+    if day > today:
+        message = _("Ngày ra quyết định không được ở tương lai.")
+        raise ValidationError(message, field_errors={"decision_date": [message]})
+    if case.accepted_at is not None and day < timezone.localdate(case.accepted_at):
+        message = _("Ngày ra quyết định không được trước ngày thụ lý.")
+        raise ValidationError(message, field_errors={"decision_date": [message]})
+    return day
+
+
+def _suspended_on(case: Case) -> dt.date | None:
+    event = CaseEvent.objects.filter(case=case, kind="case.suspended").order_by("-seq").first()
+    if event is None:
+        return None
+    data = event.data or {}
+    return (
+        dt.date.fromisoformat(data["decision_date"])
+        if data.get("decision_date")
+        else timezone.localdate(event.created_at)
+    )
+
+
 @transaction.atomic
-def case_resume(*, case: Case, actor: Actor, note: str = "", expected_version: int | None = None) -> Case:
-    """Resume at once when the ground for suspension ends (Law on Denunciations Art 34(2))."""
+def case_resume(
+    *,
+    case: Case,
+    actor: Actor,
+    decision_number: str,
+    decision_date: dt.date | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Resume by a continuation decision (quyết định tiếp tục giải quyết) as soon as the ground of
+    suspension ends: Law on Denunciations 25/2018 Art 34(2) ("ra ngay quyết định tiếp tục giải quyết
+    tố cáo; thời gian tạm đình chỉ không tính vào thời hạn giải quyết"); complaints: Decree 124/2020
+    Art 28b(2) as amended by Decree 155/2026 (the time limit runs on from the continuation decision;
+    known from a secondary source only). The paused deadlines skip the days from the day after the
+    suspension decision up to the continuation decision's date (``decision_date``) and count on from
+    the day after it (Civil Code Art 147); the decision is sent within 3 working days (K16)."""
     case = lock(case, expected_version)
     permissions.check_can("resume", actor, case)
+    require_verdict(steps.can_resume(case))
+    decision_number = clean_text("decision_number", decision_number, required=True)
+    decision_date = _decision_date(case, decision_date)
+    suspended_on = _suspended_on(case)
+    if suspended_on is not None and decision_date < suspended_on:
+        message = _("Quyết định tiếp tục giải quyết không được trước quyết định tạm đình chỉ (%(day)s).") % {
+            "day": suspended_on.strftime("%d/%m/%Y")
+        }
+        raise ValidationError(message, field_errors={"decision_date": [message]})
     note = clean_text("note", note)
     target = case.status_before_suspension or S.ACCEPTED
     transition(case, target)
     case.status_before_suspension = ""
-    event = record(case, "case.resumed", actor, visibility=Visibility.COMPLAINANT, data={"note": note})
-    dl.deadlines_resume(case)
-    dl.deadlines_on_resume(case)
-    return save(case, actor, "resumed", ["status", "status_before_suspension"], [event])
+    event = record(
+        case,
+        "case.resumed",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={
+            "note": note,
+            "decision_number": decision_number,
+            "decision_date": decision_date.isoformat(),
+            "legal_basis": str(
+                _("Luật Tố cáo 2018, Điều 34 khoản 2")
+                if case.kind == K.DENUNCIATION
+                else _("Nghị định 124/2020/NĐ-CP, Điều 28b khoản 2, sửa đổi bởi Nghị định 155/2026/NĐ-CP")
+            ),
+        },
+    )
+    dl.deadlines_resume(case, on=decision_date)
+    dl.deadlines_on_resume(case, on=decision_date)
+    return save(case, actor, f"resumed ({decision_number})", ["status", "status_before_suspension"], [event])
 
 
 @transaction.atomic
@@ -308,9 +428,19 @@ def case_conclude(
 ) -> Case:
     """Decide a complaint (Law on Complaints Arts 31, 40: right / partly right / wrong), conclude a
     denunciation (Law on Denunciations Art 35: true / partly true / false), answer a petition or
-    close an information check. Starts the sending and publication deadlines (K7/K9, T6, T8)."""
+    close an information check. Starts the sending and publication deadlines (K7/K9, T6, T8).
+
+    Refused (``steps.can_conclude``) without the verification report before the head (Law on
+    Complaints Art 29(4); Law on Denunciations Art 32), without the minutes of a noticed dialogue,
+    and without a dialogue at second level (Law on Complaints Art 39) or at first level where the
+    demands and the findings differ (Art 30(1)). The decision is issued and signed in the name of the
+    competent person (``steps.competent_title``: Chủ tịch Ủy ban nhân dân ..., Giám đốc Sở ...; Law
+    on Complaints Arts 17–21); the workspace asks for an explicit confirmation first, since an
+    issued decision cannot be undone."""
     case = lock(case, expected_version)
     permissions.check_can("conclude", actor, case)
+    workflow.check_transition(case.kind, case.status, steps.conclusion_status(case))
+    require_verdict(steps.can_conclude(case))
     if outcome not in OUTCOMES[case.kind]:
         raise ValidationError(
             _("Kết quả không phù hợp với loại đơn."), field_errors={"outcome": [_("Chọn kết quả phù hợp.")]}
@@ -339,16 +469,24 @@ def case_conclude(
             "decision_number": decision_number,
             "summary": summary,
             "attachment": attachment.pk if attachment else None,
+            "issued_as": steps.competent_title(case.authority),
         },
     )
     events = [event]
+    verification.report_mark_issued(case, actor)
     if attachment is not None:  # the decision document is issued signed (cases.delivery, decision 0008)
         # Imported here: cases.delivery.services imports cases.services (attachments), so a process
         # whose first import is the delivery app (a Celery worker's template check) would find
         # this module half-initialised.
         from ..delivery.services import sign_on_issue
 
-        signed = sign_on_issue(case=case, actor=actor, attachment=attachment, number=decision_number)
+        signed = sign_on_issue(
+            case=case,
+            actor=actor,
+            attachment=attachment,
+            number=decision_number,
+            signer_title=steps.competent_title(case.authority),
+        )
         events += [signed] if signed is not None else []
     dl.deadlines_complete(case)
     dl.deadlines_on_conclusion(case)
@@ -359,36 +497,65 @@ def case_conclude(
 
 @transaction.atomic
 def case_publish(
-    *, case: Case, actor: Actor, channel: str, note: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    actor: Actor,
+    channel: str,
+    note: str = "",
+    published_on: dt.date | None = None,
+    recipients: str = "",
+    expected_version: int | None = None,
 ) -> Case:
-    """Publish the decision or conclusion (Law on Complaints Art 41(2); Law on Denunciations Art 40,
-    which forbids revealing the denouncer: only outcome and summary are published)."""
+    """Publish the decision or conclusion (Law on Complaints Art 41(2)–(3), within 15 days of the
+    second-level decision, K10; Law on Denunciations Art 40, T8, which forbids revealing the
+    denouncer: only outcome and summary are published), recorded with its date (``published_on``,
+    today when not given) and to whom it was announced (a meeting's participants, the posting place,
+    the portal): that meets K10/T8 at that date."""
     case = lock(case, expected_version)
     permissions.check_can("publish", actor, case)
     channel = clean_text("publication_channel", channel, required=True)
     note = clean_text("note", note)
+    recipients = clean_text("note", recipients)
+    today = local_today()
+    published_on = published_on or today
+    if published_on > today or (case.decided_at and published_on < timezone.localdate(case.decided_at)):
+        message = _("Ngày công khai phải từ ngày ban hành quyết định, kết luận đến hôm nay.")
+        raise ValidationError(message, field_errors={"published_on": [message]})
     transition(case, S.PUBLISHED)
     event = record(
         case,
         "case.published",
         actor,
         visibility=Visibility.PUBLIC,
-        data={"channel": channel, "note": note, "outcome": case.outcome},
+        data={
+            "channel": channel,
+            "note": note,
+            "outcome": case.outcome,
+            "published_on": published_on.isoformat(),
+            "recipients": recipients,
+        },
     )
-    dl.deadlines_complete(case, codes={"T8", "K10"})
+    at = timezone.now() if published_on == today else _noon(published_on)
+    dl.deadlines_complete(case, codes={"T8", "K10"}, at=at)
     return save(case, actor, "published", ["status"], [event])
 
 
 @transaction.atomic
 def case_close(*, case: Case, actor: Actor, note: str = "", expected_version: int | None = None) -> Case:
-    """Close the file (lập, đóng hồ sơ: Law on Complaints Art 34; Law on Denunciations Art 39)."""
+    """Close the file (lập, đóng hồ sơ: Law on Complaints Art 34; Law on Denunciations Art 39), once
+    the decision or conclusion was sent to everyone the law names (``steps.can_close``): the sending
+    limits K7 (Art 32), K9 (Art 41(1)) and T6 (Law on Denunciations Art 35(3)) are met by the
+    dispatches recorded in ``cases.delivery``, never by closing. What else the agency still owed
+    ends with the file (state ``ended``, never "met", so the on-time figures stay honest)."""
     case = lock(case, expected_version)
     permissions.check_can("close", actor, case)
+    workflow.check_transition(case.kind, case.status, S.CLOSED)
+    require_verdict(steps.can_close(case))
     note = clean_text("note", note)
     transition(case, S.CLOSED)
     case.closed_at = timezone.now()
     event = record(case, "case.closed", actor, visibility=Visibility.COMPLAINANT, data={"note": note})
-    dl.deadlines_complete(case)
+    dl.deadlines_complete(case, exclude=rules.SEND_RULES)
     return save(case, actor, "closed", ["status", "closed_at"], [event])
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cases",
     "cases.monitoring",
     "cases.delivery",
+    "cases.verification",
     "cases.audit",
     "cases.reception",
     "cases.reports",

@@ -79,7 +79,7 @@ def _every_mutation(case, actor, world):
         lambda: services.case_start_verification(case=case, actor=actor),
         lambda: services.case_extend(case=case, actor=actor, days=10, decision_number="1", justification="x"),
         lambda: services.case_suspend(case=case, actor=actor, reason_code="KN-11a-obstacle"),
-        lambda: services.case_resume(case=case, actor=actor),
+        lambda: services.case_resume(case=case, actor=actor, decision_number="1"),
         lambda: services.case_withdraw(case=case, actor=actor),
         lambda: services.case_terminate(case=case, actor=actor, reason_code="KN-10-withdrawn"),
         lambda: services.case_conclude(case=case, actor=actor, outcome="right", summary="x"),

@@ -12,9 +12,11 @@ from django.utils import timezone
 from cases import deadlines as engine
 from cases import services
 from cases.deadline_services import working_calendar
+from cases.delivery.services import delivery_record
 from cases.errors import ValidationError
 from cases.escalation import escalation_sweep
 from cases.models import Case, CaseEvent, Deadline, Escalation, Role
+from cases.verification.models import Dialogue
 from notifications.models import Notification
 from tests.cases.test_services import submit
 
@@ -62,6 +64,15 @@ def second_level(world, conclude=False, **kw):
     ).case
     services.case_accept(case=case, actor=staff(world, Role.HEAD_OF_AGENCY))
     if conclude:
+        # The second-level dialogue was held (Law on Complaints Art 39; cases.verification).
+        Dialogue.objects.create(
+            case=case,
+            when=START,
+            place="Trụ sở",
+            notice_sent_on=START.date(),
+            status="held",
+            result="Giữ nguyên",
+        )
         services.case_conclude(
             case=case, actor=staff(world, Role.HEAD_OF_AGENCY), outcome="wrong", summary="Giữ nguyên"
         )
@@ -94,7 +105,7 @@ def dialogue(world):
 def resumed(world):
     case = suspended(world, "complaint", "KN-11a-related")
     Deadline.objects.filter(case=case, rule_code="K16").delete()  # the suspension's own notice
-    services.case_resume(case=case, actor=staff(world, Role.HEAD_OF_UNIT))
+    services.case_resume(case=case, actor=staff(world, Role.HEAD_OF_UNIT), decision_number="2/QĐ-TTGQ")
     return case
 
 
@@ -222,9 +233,31 @@ def test_a_follow_up_before_the_limit_passed_is_refused(world, clock):
 
 def test_the_citizens_windows_never_make_a_case_overdue(world, clock):
     case = concluded(world)
-    services.case_close(case=case, actor=staff(world, Role.HEAD_OF_UNIT))
+    head = staff(world, Role.HEAD_OF_UNIT)
+    # K7 is met by the recorded dispatch of the decision (cases.delivery), never by closing.
+    decision = services.attachment_add(
+        case=case,
+        actor=head,
+        files=[
+            services.FileInput(
+                name="qd.pdf", content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf", kind="decision"
+            )
+        ],
+        visibility="complainant",
+    )[0]
+    decision.uploaded_at = timezone.now()  # the model's default reads the real clock, not the test's
+    decision.save(update_fields=["uploaded_at"])
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=decision,
+        recipient_kind="party",
+        channel="email",
+        party=case.parties.first(),
+    )
+    services.case_close(case=case, actor=head)
     case.refresh_from_db()
-    # K7 was met by closing; K8 (the complainant's) and K11 (the effect date) run on.
+    # K7 was met by the sending; K8 (the complainant's) and K11 (the effect date) run on.
     assert set(Deadline.objects.filter(case=case, state="open").values_list("rule_code", flat=True)) == {
         "K8",
         "K11",

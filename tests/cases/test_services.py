@@ -2,6 +2,7 @@
 
 import datetime as dt
 import threading
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,13 +11,19 @@ from django.utils import timezone
 
 from cases import services
 from cases.actors import SYSTEM, Citizen
+from cases.delivery.services import delivery_record
 from cases.errors import ConflictError, ConflictOfInterestError, PermissionDeniedError, ValidationError
 from cases.events import chain_verify
-from cases.models import Case, CaseEvent, Deadline, Party, Role
+from cases.models import Attachment, Case, CaseEvent, Deadline, Party, Role
 from cases.selectors import case_get_for_tracking
+from cases.verification import services as verification
 from cases.workflow import InvalidTransition
 
 ICT = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def PDF_FILE(name="bien-ban.pdf"):
+    return services.FileInput(name=name, content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
 def at(y, m, d, h=9):
@@ -127,27 +134,80 @@ def test_full_complaint_lifecycle_with_deadlines(world):
     assert k4.limit_days == 30
     services.case_assign(case=case, actor=head, assignee=inspector, reason="Phân công xác minh")
     services.case_start_verification(case=case, actor=inspector, plan="Kiểm tra hồ sơ đất")
-    services.case_schedule_dialogue(
-        case=case, actor=inspector, when=timezone.now() + dt.timedelta(days=3), place="Trụ sở Sở Xây dựng"
+    verification.verification_record_add(
+        case=case,
+        actor=inspector,
+        kind="minutes",
+        date=timezone.localdate(),
+        summary="Làm việc với UBND phường",
     )
-    services.case_conclude(case=case, actor=head, outcome="partly_right", summary="Đúng một phần")
-    case.refresh_from_db()
-    assert case.status == "decided" and case.outcome == "partly_right"
-    assert Deadline.objects.get(case=case, rule_code="K4").state == Deadline.State.MET
-    assert Deadline.objects.filter(case=case, rule_code="K7", state="open").exists()
-    services.case_publish(case=case, actor=head, channel="Niêm yết tại trụ sở")
-    services.case_close(case=case, actor=head)
+    verification.verification_report_submit(
+        case=case,
+        actor=inspector,
+        findings="Thu hồi đúng một phần",
+        draft_summary="Dự thảo",
+        findings_differ=True,
+    )
+    verification.verification_report_approve(case=case, actor=head)
+    services.case_schedule_dialogue(
+        case=case, actor=inspector, when=timezone.now() + dt.timedelta(days=7), place="Trụ sở Sở Xây dựng"
+    )
+    real_now = timezone.now
+    with mock.patch.object(timezone, "now", lambda: real_now() + dt.timedelta(days=8)):
+        verification.dialogue_record_minutes(
+            case=case,
+            actor=inspector,
+            held_on=timezone.localdate(),
+            participants="Người khiếu nại, đại diện UBND phường",
+            result="Giữ nguyên yêu cầu",
+            minutes=PDF_FILE(),
+        )
+        services.case_conclude(
+            case=case,
+            actor=head,
+            outcome="partly_right",
+            summary="Đúng một phần",
+            decision_number="15/QĐ-SXD",
+            decision_file=PDF_FILE("quyet-dinh.pdf"),
+        )
+        case.refresh_from_db()
+        assert case.status == "decided" and case.outcome == "partly_right"
+        assert Deadline.objects.get(case=case, rule_code="K4").state == Deadline.State.MET
+        assert Deadline.objects.filter(case=case, rule_code="K7", state="open").exists()
+        services.case_publish(case=case, actor=head, channel="Niêm yết tại trụ sở")
+        with pytest.raises(ValidationError, match="Điều 32"):
+            services.case_close(case=case, actor=head)  # not sent yet (K7)
+        decision = Attachment.objects.get(case=case, kind="decision")
+        delivery_record(
+            case=case,
+            actor=head,
+            attachment=decision,
+            recipient_kind="party",
+            channel="email",
+            party=case.parties.first(),
+        )
+        assert Deadline.objects.get(case=case, rule_code="K7").state == Deadline.State.MET
+        services.case_close(case=case, actor=head)
     case.refresh_from_db()
     assert case.status == "closed" and case.next_due_at is None
-    kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
+    kinds = [
+        k
+        for k in CaseEvent.objects.filter(case=case).values_list("kind", flat=True)
+        if k not in ("attachment.added",)
+    ]
     assert kinds == [
         "case.received",
         "case.accepted",
         "case.assigned",
         "case.verification_started",
+        "verification.recorded",
+        "verification.report_submitted",
+        "verification.report_approved",
         "case.dialogue_scheduled",
+        "case.dialogue_held",
         "case.decided",
         "case.published",
+        "delivery.sent",
         "case.closed",
     ]
     assert case.history.filter(history_change_reason="accepted").exists()
@@ -240,7 +300,7 @@ def test_suspension_stops_the_clock_and_resume_moves_the_due_date(world, monkeyp
     assert t4.state == Deadline.State.PAUSED and case.status == "suspended"
     assert case.next_due_at is None or case.next_due_at != t4.due_at  # a paused clock is not "next due"
     on(20)
-    services.case_resume(case=case, actor=head)
+    services.case_resume(case=case, actor=head, decision_number="03/QĐ-TTGQ")
     t4.refresh_from_db()
     case.refresh_from_db()
     assert case.status == "accepted" and t4.state == Deadline.State.OPEN

@@ -58,11 +58,15 @@ def test_decision_signed_posted_tracked_and_verified(
     page.fill("#id_summary", "Khiếu nại đúng một phần: điều chỉnh mức bồi thường theo giá đất năm 2026.")
     page.fill("#id_decision_number", "15/QĐ-SXD")
     shots(page, "01-conclude-form")
+    page.click("[data-testid=action-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=confirm-issue]")  # an issued decision cannot be undone
+    assert "Giám đốc Sở Xây dựng Hà Nội" in page.inner_text("[data-testid=confirm-issue]")
     page.click("[data-testid=action-form] button[type=submit]", timeout=120000)
     page.wait_for_selector("[data-testid=case-status]", timeout=120000)
     assert page.locator("[data-testid=case-status]").text_content().strip() == "Đã có quyết định/trả lời"
     document = SignedDocument.objects.get(case=case)
     assert document.document_number == "15/QĐ-SXD" and document.signer_name == "Đỗ Văn Hùng"
+    assert document.signer_title == "Giám đốc Sở Xây dựng Hà Nội"
     assert page.locator("[data-testid=signed-document]").count() == 1
     shots(page, "02-case-decided-signed")
 

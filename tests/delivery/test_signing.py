@@ -27,7 +27,9 @@ def test_conclude_signs_the_uploaded_decision_and_records_its_digest(world, sign
     content = signed_bytes(document)
     assert hashlib.sha256(content).hexdigest() == document.sha256 == document.attachment.sha256
     assert document.document_number == "15/QĐ-SXD"
-    assert document.signer_name and document.signer_title == "Trưởng phòng"
+    # Issued in the name of the competent person, whoever of the heads signs (Law on Complaints
+    # Arts 17-21; cases.verification.steps.competent_title).
+    assert document.signer_name and document.signer_title == "Giám đốc Sở Xây dựng Hà Nội"
     assert document.pdfa  # LibreOffice's PDF/A-2b survives the incremental signature
     # The citizen gets the signed copy; the unsigned upload stays in the file, internal.
     assert document.attachment.visibility == "complainant"

@@ -8,7 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases import documents, services
+from cases.delivery.services import delivery_record
 from cases.models import Attachment, Case, CaseEvent, Role
+from cases.verification import services as verification
 
 from .conftest import PERSON, accepted, fresh, make_case, refused
 
@@ -26,8 +28,21 @@ def _verifying(world, kind="denunciation", complexity="normal"):
     return fresh(services.case_start_verification(case=case, actor=world.user(R.INSPECTOR)))
 
 
-def _concluded(world):
-    case = _verifying(world)
+def _reported(world, kind="denunciation"):
+    """Verifying, with one piece of work and the verification report before the head."""
+    case = _verifying(world, kind)
+    inspector = world.user(R.INSPECTOR)
+    verification.verification_record_add(
+        case=case, actor=inspector, kind="minutes", date=timezone.localdate(), summary="Biên bản làm việc"
+    )
+    verification.verification_report_submit(
+        case=case, actor=inspector, findings="Đúng", draft_summary="Dự thảo"
+    )
+    return fresh(case)
+
+
+def _concluded(world, decision_file=None):
+    case = _reported(world)
     return fresh(
         services.case_conclude(
             case=case,
@@ -35,8 +50,37 @@ def _concluded(world):
             outcome="true",
             summary="Đúng",
             decision_number="1/KL",
+            decision_file=decision_file,
         )
     )
+
+
+def _sent(world):
+    """Concluded, and the conclusion sent to the denouncer and the accused (T6 met)."""
+    pdf = services.FileInput(name="kl.pdf", content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    case = _concluded(world, decision_file=pdf)
+    head = world.user(R.HEAD_OF_UNIT)
+    decision = Attachment.objects.get(case=case, kind="decision")
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=decision,
+        recipient_kind="party",
+        channel="email",
+        party=case.parties.first(),
+    )
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=decision,
+        recipient_kind="accused",
+        channel="post",
+        recipient_name="Ông Nguyễn Văn X",
+        address="UBND phường Hoàn Kiếm",
+        postal_service="vnpost",
+        tracking_number="EB1",
+    )
+    return fresh(case)
 
 
 def _suspended(world):
@@ -122,7 +166,11 @@ CASES = {
     ),
     "resume": (
         _suspended,
-        lambda c, w: {"note": ""},
+        lambda c, w: {
+            "note": "",
+            "decision_number": "2/QĐ-TTGQ",
+            "decision_date": timezone.localdate().strftime("%d/%m/%Y"),
+        },
         R.HEAD_OF_UNIT,
         R.INSPECTOR,
         lambda c: c.status == "accepted",
@@ -142,8 +190,13 @@ CASES = {
         lambda c: c.status == "terminated",
     ),
     "conclude": (
-        _verifying,
-        lambda c, w: {"outcome": "partly_true", "summary": "Đúng một phần", "decision_number": "5/KL"},
+        _reported,
+        lambda c, w: {
+            "outcome": "partly_true",
+            "summary": "Đúng một phần",
+            "decision_number": "5/KL",
+            "confirmed": "1",
+        },
         R.HEAD_OF_UNIT,
         R.INSPECTOR,
         lambda c: c.status == "concluded" and c.outcome == "partly_true",
@@ -156,7 +209,7 @@ CASES = {
         lambda c: c.status == "published",
     ),
     "close": (
-        _concluded,
+        _sent,
         lambda c, w: {"note": ""},
         R.HEAD_OF_UNIT,
         R.INSPECTOR,
@@ -210,7 +263,7 @@ def test_action_with_and_without_permission_and_across_agencies(world, login, sl
 
 
 def test_second_level_complaint(world, login):
-    case = _verifying(world, "complaint")
+    case = _reported(world, "complaint")
     case = services.case_conclude(
         case=case, actor=world.user(R.HEAD_OF_UNIT), outcome="wrong", summary="Sai", decision_number="2/QĐ"
     )
@@ -351,8 +404,36 @@ def test_accepting_a_denunciation_files_the_three_notices_without_leaking_identi
     assert CaseEvent.objects.filter(case=case, kind="attachment.added").count() == 3
 
 
-def test_conclude_with_uploaded_decision_file(world, login):
+def test_conclude_asks_for_confirmation_first(world, login):
+    """An issued decision cannot be undone: the first POST shows what will be issued and in whose
+    name; only the confirmed POST issues it."""
+    case = _reported(world)
+    url = f"/admin/cases/{case.reference}/action/conclude/"
+    payload = {"version": case.version, "outcome": "true", "summary": "Đúng", "decision_number": "7/KL"}
+    client = login(world.user(R.HEAD_OF_UNIT))
+    r = client.post(url, payload)
+    html = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="confirm-issue"' in html
+    assert "Giám đốc Sở Xây dựng Hà Nội" in html and "Thủ trưởng UBND" not in html
+    assert fresh(case).status == "verifying"
+    r = client.post(url, {**payload, "confirmed": "1"})
+    assert r.status_code == 302 and fresh(case).status == "concluded"
+
+
+def test_disabled_actions_shown_with_their_reason(world, login):
     case = _verifying(world)
+    html = login(world.user(R.INSPECTOR)).get(f"/admin/cases/{case.reference}/").content.decode()
+    assert 'data-disabled-slug="extend"' in html and "Chỉ Trưởng phòng, Thủ trưởng cơ quan" in html
+    assert 'data-action-slug="extend"' not in html
+    html = login(world.user(R.HEAD_OF_UNIT)).get(f"/admin/cases/{case.reference}/").content.decode()
+    assert "Cần phân loại Phức tạp để gia hạn" in html
+    # Opening a disabled action's page explains why instead of showing the form.
+    r = login(world.user(R.HEAD_OF_UNIT)).get(f"/admin/cases/{case.reference}/action/extend/", follow=True)
+    assert "Cần phân loại Phức tạp để gia hạn" in r.content.decode()
+
+
+def test_conclude_with_uploaded_decision_file(world, login):
+    case = _reported(world)
     pdf = SimpleUploadedFile("ket-luan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     r = login(world.user(R.HEAD_OF_UNIT)).post(
         f"/admin/cases/{case.reference}/action/conclude/",
@@ -363,11 +444,12 @@ def test_conclude_with_uploaded_decision_file(world, login):
             "decision_number": "9/KL",
             "decision_file": pdf,
             "generate_notice": "on",
+            "confirmed": "1",
         },
     )
     assert r.status_code == 302
-    att = Attachment.objects.get(case=case)
-    assert att.kind == "decision" and att.content_type == "application/pdf"
+    att = Attachment.objects.get(case=case, kind="decision")
+    assert att.content_type == "application/pdf"
 
 
 def test_attach_files(world, login):

@@ -129,6 +129,14 @@ def test_denunciation_walkthrough(transactional_db, world, page, shots):
     shot(page, shots, "09-verify-form")
     submit_action(page)
     assert page.locator("[data-testid=case-status]").text_content().strip() == "Đang xác minh"
+    # The verification work and its report with the draft conclusion go to the head.
+    page.click("[data-action-slug=record-work]")
+    page.fill("#id_summary", "Biên bản làm việc với ông Nguyễn Văn X.")
+    submit_action(page)
+    page.click("[data-action-slug=submit-report]")
+    page.fill("#id_findings", "Có thu tiền ngoài quy định.")
+    page.fill("#id_draft_summary", "Dự thảo kết luận: tố cáo đúng một phần.")
+    submit_action(page)
 
     # 6. The head extends (complex: once), concludes and publishes.
     login(page, head.username)
@@ -150,6 +158,8 @@ def test_denunciation_walkthrough(transactional_db, world, page, shots):
     )
     page.fill("#id_decision_number", "15/KL-SXD")
     shot(page, shots, "11-conclude-form")
+    page.click("[data-testid=action-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=confirm-issue]")
     submit_action(page)
     assert page.locator("[data-testid=case-status]").text_content().strip() == "Đã kết luận"
 

@@ -19,6 +19,7 @@ from cases import services
 from cases.actors import SYSTEM, Citizen
 from cases.models import Authority, Case, EscalationPolicy, Role
 from cases.roles import membership_grant
+from cases.verification import services as verification
 
 A = Authority.Level
 AUTHORITIES = [
@@ -83,6 +84,12 @@ SUBJECTS = {
     ],
     "anonymous_report": [("Tin báo về bãi tập kết vật liệu trái phép ven đê", "")],
 }
+
+# A one-page PDF for the demo decisions that are sent before their file is closed.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 # The path of each demo case through the workflow (verbs applied in order).
 SCENARIOS = {
@@ -263,6 +270,38 @@ class Command(BaseCommand):
                 count += 1
         return count
 
+    def _send_result(self, case, head):
+        """The decision sent to the complainant (the sending limit, K7/T6, is met by the dispatch,
+        ``cases.delivery``): a short PDF decision on file, e-mailed to the first party."""
+        from cases.delivery.services import delivery_record
+        from cases.models import Deadline
+        from cases.rules import SEND_RULES
+
+        if not Deadline.objects.filter(case=case, rule_code__in=sorted(SEND_RULES), state="open").exists():
+            return
+        attachment = services.attachment_add(
+            case=case,
+            actor=head,
+            files=[
+                services.FileInput(
+                    name="quyet-dinh.pdf",
+                    content=DEMO_PDF,
+                    content_type="application/pdf",
+                    kind="decision",
+                    description="Quyết định giải quyết",
+                )
+            ],
+            visibility="complainant",
+        )[0]
+        attachment.uploaded_at = (
+            timezone.now()
+        )  # the frozen demo clock (the model default reads the real one)
+        attachment.save(update_fields=["uploaded_at"])
+        party = case.parties.order_by("position").first()
+        delivery_record(
+            case=case, actor=head, attachment=attachment, recipient_kind="party", channel="email", party=party
+        )
+
     def _apply(self, step, case, users, authorities):
         head, intake, inspector = users["head"], users["intake"], users["inspector"]
         case = Case.objects.get(pk=case.pk)
@@ -297,7 +336,9 @@ class Command(BaseCommand):
                 case=case, actor=head, reason_code=code, reason_text="Chờ kết quả giám định"
             )
         if step == "resume":
-            return services.case_resume(case=case, actor=head, note="Đã có kết quả giám định")
+            return services.case_resume(
+                case=case, actor=head, decision_number="02/QĐ-TTGQ", note="Đã có kết quả giám định"
+            )
         if step == "withdraw":
             return services.case_withdraw(
                 case=case, actor=Citizen.with_key(case.pk), statement="Tôi xin rút đơn"
@@ -305,6 +346,22 @@ class Command(BaseCommand):
         if step == "terminate":
             return services.case_terminate(case=case, actor=head, reason_code="TC-34-3-c")
         if step == "conclude":
+            if case.status in ("verifying", "dialogue") and case.kind in ("complaint", "denunciation"):
+                # The verification work and its report before the head (cases.verification).
+                verification.verification_record_add(
+                    case=case,
+                    actor=inspector,
+                    kind="minutes",
+                    date=timezone.localdate(),
+                    summary="Làm việc với các bên, lập biên bản.",
+                )
+                verification.verification_report_submit(
+                    case=case,
+                    actor=inspector,
+                    findings="Nội dung đúng một phần.",
+                    draft_summary="Dự thảo: đúng một phần.",
+                )
+                case = Case.objects.get(pk=case.pk)
             outcome = {
                 "complaint": "partly_right",
                 "denunciation": "partly_true",
@@ -321,7 +378,8 @@ class Command(BaseCommand):
         if step == "publish":
             return services.case_publish(case=case, actor=head, channel="Đăng trên cổng thông tin điện tử")
         if step == "close":
-            return services.case_close(case=case, actor=head)
+            self._send_result(case, head)
+            return services.case_close(case=Case.objects.get(pk=case.pk), actor=head)
         if step == "reject":
             code = {
                 "complaint": "KN-11-6",
