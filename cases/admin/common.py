@@ -475,7 +475,7 @@ def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
 def deadline_rows(case: Case) -> list[dict]:
     language = lang()
     rows = []
-    views = sorted(selectors.case_deadlines(case=case), key=lambda v: v.colour == "done")
+    views = sorted(selectors.case_deadlines(case=case, confidential=True), key=lambda v: v.colour == "done")
     for view in views:
         d = view.deadline
         rows.append(

@@ -20,6 +20,7 @@ from ..errors import ConflictOfInterestError, PermissionDeniedError, ValidationE
 from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Visibility
 from ..models import CaseKind as K
 from ..models import CaseStatus as S
+from ..protection.services import protection_end_for_case
 from ..reasons import SUSPENSION_REASONS, TERMINATION_REASONS
 from .attachments import FileInput, attachment_create
 from .base import clean_text, local_today, lock, record, require_verdict, save, statutory_reason, transition
@@ -282,10 +283,13 @@ def case_terminate(
         visibility=Visibility.COMPLAINANT,
         data={"reason_code": reason.code, "legal_basis": reason.legal_basis, "reason_text": reason_text},
     )
+    ended = protection_end_for_case(case=case, actor=actor, ground="termination")  # Law 25/2018 Art 54(2)(a)
     dl.deadlines_end(case, Deadline.EndReason.TERMINATED)
     dl.deadlines_on_suspend_or_end(case)
     dl.deadlines_on_ending_notice(case)
-    return save(case, actor, f"terminated: {reason.code}", ["status", "reason_code", "reason_text"], [event])
+    return save(
+        case, actor, f"terminated: {reason.code}", ["status", "reason_code", "reason_text"], [event, *ended]
+    )
 
 
 OUTCOMES: dict[str, set[str]] = {
@@ -346,6 +350,7 @@ def case_conclude(
     if attachment is not None:  # the decision document is issued signed (cases.delivery, decision 0008)
         signed = sign_on_issue(case=case, actor=actor, attachment=attachment, number=decision_number)
         events += [signed] if signed is not None else []
+    events += protection_end_for_case(case=case, actor=actor, ground="conclusion")  # Law 25/2018 Art 54(2)(a)
     dl.deadlines_complete(case)
     dl.deadlines_on_conclusion(case)
     return save(

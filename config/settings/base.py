@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cases.audit",
     "cases.reception",
     "cases.reports",
+    "cases.protection",
     "publicsite",
     "notifications",
     "search",
