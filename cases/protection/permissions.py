@@ -30,7 +30,12 @@ def _staff_problem(user: Any) -> Verdict | None:
     if not user.is_active:
         return refused(_("Tài khoản đã bị khóa."))
     if case_permissions.is_auditor(user):
-        return refused(_("Tài khoản kiểm tra, giám sát chỉ được xem, không xem nhân thân người được bảo vệ."))
+        return refused(
+            _(
+                "Tài khoản kiểm tra, giám sát chỉ được xem, không xem nhân thân người được bảo vệ "
+                "(Luật Tố cáo 2018, Điều 56)."
+            )
+        )
     return None
 
 

@@ -76,7 +76,8 @@ def request_form_problem(
     if channel == Channel.WRITTEN and not signed:
         return str(
             _(
-                "Văn bản đề nghị phải có chữ ký hoặc điểm chỉ của người tố cáo (Luật Tố cáo 2018, Điều 50 khoản 2 điểm d)."
+                "Văn bản đề nghị phải có chữ ký hoặc điểm chỉ của người tố cáo "
+                "(Luật Tố cáo 2018, Điều 50 khoản 2 điểm d)."
             )
         )
     if not measures:
@@ -125,8 +126,8 @@ def apply_problem(measures: list[str], *, under_management: bool) -> str:
     if set(measures) & POLICE_MEASURES:
         return str(
             _(
-                "Bảo vệ tính mạng, sức khỏe, tài sản, danh dự, nhân phẩm do cơ quan Công an thực hiện: đề nghị "
-                "cơ quan có thẩm quyền áp dụng (Luật Tố cáo 2018, Điều 49 khoản 3, Điều 51 khoản 1)."
+                "Bảo vệ tính mạng, sức khỏe, tài sản, danh dự, nhân phẩm do cơ quan Công an thực hiện: "
+                "đề nghị cơ quan có thẩm quyền áp dụng (Luật Tố cáo 2018, Điều 49 khoản 3, Điều 51 khoản 1)."
             )
         )
     if set(measures) & MANAGED_MEASURES and not under_management:
@@ -168,7 +169,8 @@ def can_end(request: ProtectionRequest, ground: str, on: dt.date) -> Verdict:
     if ground in (ProtectionRequest.EndGround.CONCLUSION, ProtectionRequest.EndGround.TERMINATION):
         return refused(
             _(
-                "Kết luận hoặc đình chỉ giải quyết tố cáo tự chấm dứt việc bảo vệ (Luật Tố cáo 2018, Điều 54 khoản 2 điểm a)."
+                "Kết luận hoặc đình chỉ giải quyết tố cáo tự chấm dứt việc bảo vệ "
+                "(Luật Tố cáo 2018, Điều 54 khoản 2 điểm a)."
             )
         )
     if ground == ProtectionRequest.EndGround.BREACH and on < BREACH_GROUND_FROM:
