@@ -133,3 +133,13 @@ def can_see_panel(user: Any, case) -> bool:
     decide one. Others (the verification team, auditors, administrators by role alone) do not learn
     that a request exists (Art 48(2)(b))."""
     return bool(can_receive(user, case)) or bool(can_decide(user, case))
+
+
+PROTECTION_EVENT_PREFIX = "protection."
+
+
+def knows_of_protection(user: Any, case) -> bool:
+    """Who may learn that a protection exists at all (its events on the timeline, its T14/T15 limit
+    among the case's deadlines): those who see the panel, and the oversight auditor, who reads the
+    trace of every identity read (Art 56) but never the identity itself."""
+    return can_see_panel(user, case) or case_permissions.is_auditor(user)
