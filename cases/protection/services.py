@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import deadline_services as dl
 from .. import rules as case_rules
-from ..actors import Actor, stamp
+from ..actors import Actor, history_user, stamp
 from ..errors import PermissionDeniedError, ValidationError
 from ..models import Case, CaseEvent, IdentityAccessLog, Party
 from ..services.base import STATE, lock, record, save
@@ -70,6 +70,14 @@ def _check(verdict: case_rules.Verdict, field: str | None = None) -> None:
 def _allow(verdict: case_rules.Verdict) -> None:
     if not verdict:
         raise PermissionDeniedError(verdict.reason, code="forbidden:protection")
+
+
+def _staff(actor: Actor) -> User:
+    """The staff user behind ``actor`` (the gates let no one else through)."""
+    user = history_user(actor)
+    if user is None:
+        raise PermissionDeniedError(_("Cần đăng nhập bằng tài khoản cán bộ."), code="forbidden:protection")
+    return user
 
 
 def _text(field: str, value: str, *, required: bool = False, message=None) -> str:
@@ -188,7 +196,7 @@ def protection_request_record(
         reasons=reasons,
         measures_requested=measures,
         signed=signed,
-        handler=actor,
+        handler=_staff(actor),
     )
     _save_request(request, actor, "protection requested")
     for position, person in enumerate(persons):
@@ -328,7 +336,7 @@ def protection_apply(
     if problem:
         raise ValidationError(problem, field_errors={"measures": [problem]})
     basis, responsibilities = _decision_fields(basis, starts_on, responsibilities)
-    request.status, request.decided_at, request.decided_by = Status.APPLIED, timezone.now(), actor
+    request.status, request.decided_at, request.decided_by = Status.APPLIED, timezone.now(), _staff(actor)
     request.measures_applied, request.decision_basis = measures, basis
     request.responsibilities, request.starts_on = responsibilities, starts_on
     request.decision_number = _text("decision_number", decision_number)[:60]
@@ -368,7 +376,7 @@ def protection_refer(
         message = _("Chọn biện pháp đề nghị áp dụng (Luật Tố cáo 2018, Điều 51 khoản 1).")
         raise ValidationError(message, field_errors={"measures": [message]})
     basis = _text("basis", basis, required=True, message=_("Nêu căn cứ, lý do đề nghị (Điều 51 khoản 1)."))
-    request.status, request.decided_at, request.decided_by = Status.REFERRED, timezone.now(), actor
+    request.status, request.decided_at, request.decided_by = Status.REFERRED, timezone.now(), _staff(actor)
     request.competent_body, request.measures_applied, request.decision_basis = body[:255], measures, basis
     request.decision_number = _text("number", number)[:60]
     _save_request(request, actor, "protection referred to the competent body")
@@ -399,7 +407,7 @@ def protection_refuse(
             "Thông báo không áp dụng biện pháp bảo vệ phải nêu rõ lý do (Luật Tố cáo 2018, Điều 51 khoản 3)."
         ),
     )
-    request.status, request.decided_at, request.decided_by = Status.REFUSED, timezone.now(), actor
+    request.status, request.decided_at, request.decided_by = Status.REFUSED, timezone.now(), _staff(actor)
     request.refusal_reasons = reasons
     request.decision_number = _text("number", number)[:60]
     _save_request(request, actor, "protection refused")
@@ -631,7 +639,7 @@ def protection_notice_sent(
     if channel not in ProtectionNotice.SendChannel.values:
         message = _("Chọn hình thức gửi.")
         raise ValidationError(message, field_errors={"channel": [message]})
-    notice.sent_at, notice.sent_channel, notice.sent_by = sent_at or timezone.now(), channel, actor
+    notice.sent_at, notice.sent_channel, notice.sent_by = sent_at or timezone.now(), channel, _staff(actor)
     notice.save(update_fields=["sent_at", "sent_channel", "sent_by"])
     event = _event(case, "protection.notice_sent", actor, request, notice=notice.kind, channel=channel)
     save(case, actor, "protection notice sent", [], [event])
