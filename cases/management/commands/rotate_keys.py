@@ -26,6 +26,17 @@ from cases.storage import FILE_MODE
 
 FIELDS = ("full_name", "national_id", "address", "phone", "email")
 TABLES = (("cases_party", "id"), ("cases_historicalparty", "history_id"))
+# Other encrypted rows, without a digest: (table, key, columns). The protection of denouncers
+# (cases.protection: the protected people and the texts of their file, Law on Denunciations Art 56).
+_REQUEST = ("reasons", "decision_basis", "responsibilities", "refusal_reasons", "end_note")
+_PERSON = ("full_name", "address", "phone")
+PLAIN_TABLES = (
+    ("protection_protectionrequest", "id", _REQUEST),
+    ("protection_historicalprotectionrequest", "history_id", _REQUEST),
+    ("protection_protectedperson", "id", _PERSON),
+    ("protection_historicalprotectedperson", "history_id", _PERSON),
+    ("protection_protectiondocument", "id", ("summary",)),
+)
 
 
 class Command(BaseCommand):
@@ -56,6 +67,15 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"{table}: up to {key} {last}: {changed} re-encrypted, {digests} digests"
                     )
+            for table, key, columns in PLAIN_TABLES:
+                last = 0
+                while not (max_batches and batches >= max_batches):
+                    done, changed, last = self._plain_rows(table, key, columns, last, batch_size)
+                    if not done:
+                        break
+                    batches += 1
+                    totals["rows"] += changed
+                    self.stdout.write(f"{table}: up to {key} {last}: {changed} re-encrypted")
         if not no_files and not (max_batches and batches >= max_batches):
             last = 0
             while not (max_batches and batches >= max_batches):
@@ -102,6 +122,32 @@ class Command(BaseCommand):
                         [*updates.values(), pk],
                     )
         return len(rows), changed, digests, (rows[-1][0] if rows else after)
+
+    def _plain_rows(
+        self, table: str, key: str, columns: tuple, after: int, size: int
+    ) -> tuple[int, int, int]:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"SELECT {key}, {', '.join(columns)} FROM {table} "  # noqa: S608 (fixed names)
+                f"WHERE {key} > %s ORDER BY {key} LIMIT %s FOR UPDATE",
+                [after, size],
+            )
+            rows = cur.fetchall()
+            changed = 0
+            for row in rows:
+                updates = {
+                    name: crypto.rotate(value)
+                    for name, value in zip(columns, row[1:], strict=True)
+                    if value and not crypto.is_current(value)
+                }
+                if updates:
+                    changed += 1
+                    assignments = ", ".join(f"{name} = %s" for name in updates)
+                    cur.execute(
+                        f"UPDATE {table} SET {assignments} WHERE {key} = %s",  # noqa: S608 (fixed names)
+                        [*updates.values(), row[0]],
+                    )
+        return len(rows), changed, (rows[-1][0] if rows else after)
 
     def _files(self, after: int, size: int) -> tuple[int, int, int]:
         root = Path(settings.PRIVATE_STORAGE_ROOT)
