@@ -529,7 +529,11 @@ class CaseIndexView(BaseListingView):
         return qs.select_related("authority", "assignee").prefetch_related(
             Prefetch(
                 "deadlines",
-                queryset=Deadline.objects.filter(state=Deadline.State.OPEN).order_by("due_at"),
+                # The protection limits are secret (Law on Denunciations Art 48(2)(b)): shown on the
+                # case page to who may know, never in a list.
+                queryset=Deadline.objects.filter(state=Deadline.State.OPEN)
+                .exclude(rule_code__in=sorted(rules.CONFIDENTIAL_RULES))
+                .order_by("due_at"),
                 to_attr="open_deadlines",
             )
         )

@@ -169,3 +169,14 @@ def test_the_identity_screen_asks_a_reason_shows_the_people_and_logs_the_read(wo
     assert IdentityAccessLog.objects.filter(case=case, action="reveal_identity").count() == 1
     timeline = client.get(detail(case)).content.decode()
     assert "Xem nhân thân người được bảo vệ" in timeline and CHILD not in timeline
+
+
+def test_the_lists_and_the_home_page_never_name_the_protection_limit(world, case, login):
+    written_request(world, case)  # T14 (due 08/10) comes before T3 (12/10)
+    for role in (Role.INSPECTOR, Role.HEAD_OF_UNIT):
+        client = login(world.user(role))
+        for url in (reverse("cases_admin:index"), "/admin/"):
+            html = client.get(url).content.decode()
+            assert "T14" not in html and CHILD not in html, (role, url)
+    listing = login(world.user(Role.HEAD_OF_UNIT)).get(reverse("cases_admin:index")).content.decode()
+    assert case.reference in listing and "T3" in listing
