@@ -410,3 +410,17 @@ def test_the_request_limit_is_warned_and_escalated_like_the_others(world, reques
     assert Escalation.objects.filter(deadline=deadline, step="L1").exists()
     assert Case.objects.get(pk=request_.case_id).escalation_level >= 1
     assert deadline.due_at > START
+
+
+def test_the_limit_warns_who_may_know_never_the_verification_team(world, request_, clock):
+    from notifications.models import Notification
+
+    inspector = world.user(Role.INSPECTOR)
+    services.case_assign(case=request_.case, actor=head(world), assignee=inspector)
+    clock(dt.datetime(2026, 10, 7, 10, tzinfo=ICT))  # the working day before T14 is due
+    escalation_sweep()
+    warned = Notification.objects.filter(case=request_.case, template="deadline.warning")
+    about_t14 = [n for n in warned if n.context.get("rule") == "T14"]
+    assert about_t14, list(warned.values_list("context", flat=True))
+    assert all(n.recipient_user_id != inspector.pk for n in about_t14)
+    assert {n.recipient_user_id for n in about_t14} <= {head(world).pk}
