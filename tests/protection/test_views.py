@@ -180,3 +180,19 @@ def test_the_lists_and_the_home_page_never_name_the_protection_limit(world, case
             assert "T14" not in html and CHILD not in html, (role, url)
     listing = login(world.user(Role.HEAD_OF_UNIT)).get(reverse("cases_admin:index")).content.decode()
     assert case.reference in listing and "T3" in listing
+
+
+def test_every_form_reads_in_vietnamese(world, case, login):
+    req = written_request(world, case)
+    client = login(world.user(Role.HEAD_OF_UNIT))
+    pages = [reverse("protection_admin:new", args=[case.reference])]
+    pages += [step_url(case, req, s) for s in ("apply", "refer", "refuse", "document")]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert english_leaks(html) == [], url
+        assert "dd/mm/yyyy" in html, url
+    # an invalid date is answered in Vietnamese
+    response = client.post(step_url(case, req, "apply"), {"starts_on": "2026-10-06"})
+    assert "Nhập ngày theo dạng dd/mm/yyyy." in response.content.decode()
