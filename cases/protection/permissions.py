@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions as case_permissions
 from ..actors import Citizen, System
-from ..models import Role
+from ..models import CaseKind, Role
 from ..rules import ALLOWED, Verdict, refused
+from .models import ProtectionRequest
 
 HEADS = frozenset({Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY})
 RECEIVERS = frozenset({Role.INTAKE, Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY})
@@ -104,14 +105,12 @@ def can_decide(user: Any, case) -> Verdict:
     return ALLOWED
 
 
-def can_read_identity(user: Any, request) -> Verdict:
-    """Read who the protected people are and where they live: the resolver's heads and the staff
-    member keeping the request's file, each with the identity permission of their role (Art 56)."""
+def _need_to_know(user: Any, case, handler_ids) -> Verdict:
     problem = _staff_problem(user)
     if problem is not None:
         return problem
-    roles = _roles(user, request.case)
-    if _granted_identity(user) and (roles & HEADS or (request.handler_id == user.pk and roles & RECEIVERS)):
+    roles = _roles(user, case)
+    if _granted_identity(user) and (roles & HEADS or (user.pk in handler_ids and roles & RECEIVERS)):
         return ALLOWED
     return refused(
         _NOT_SUPERUSER
@@ -121,6 +120,24 @@ def can_read_identity(user: Any, request) -> Verdict:
             "vệ (Luật Tố cáo 2018, Điều 8 khoản 3, Điều 48 khoản 2 điểm b, Điều 56)."
         )
     )
+
+
+def can_read_identity(user: Any, request) -> Verdict:
+    """Read who the protected people are and where they live: the resolver's heads and the staff
+    member keeping the request's file, each with the identity permission of their role (Art 56)."""
+    return _need_to_know(user, request.case, {request.handler_id})
+
+
+def protected_identity_verdict(user: Any, case) -> Verdict:
+    """On a denunciation whose denouncer asked for protection, the denouncer's identity too is
+    read on a need-to-know basis only (the same rule as ``can_read_identity``); on any other case,
+    allowed (``cases.permissions.user_can_view_identity`` decides)."""
+    if case.kind != CaseKind.DENUNCIATION or case.pk is None:
+        return ALLOWED
+    handler_ids = set(ProtectionRequest.objects.filter(case_id=case.pk).values_list("handler_id", flat=True))
+    if not handler_ids:
+        return ALLOWED
+    return _need_to_know(user, case, handler_ids)
 
 
 def can_keep_file(user: Any, request) -> Verdict:

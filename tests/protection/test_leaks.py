@@ -34,6 +34,14 @@ def assert_clean(text: str, *, where: str, traces: bool = True) -> None:
             assert trace.lower() not in low, f"{trace!r} in {where}"
 
 
+@pytest.fixture(autouse=True)
+def site_pages(db):
+    """The public pages (a transactional test elsewhere may have flushed what the migration made)."""
+    from publicsite.setup import ensure_site
+
+    return ensure_site()
+
+
 @pytest.fixture
 def protected(world, clock, caplog):
     caplog.set_level(logging.DEBUG)

@@ -196,3 +196,31 @@ def test_every_form_reads_in_vietnamese(world, case, login):
     # an invalid date is answered in Vietnamese
     response = client.post(step_url(case, req, "apply"), {"starts_on": "2026-10-06"})
     assert "Nhập ngày theo dạng dd/mm/yyyy." in response.content.decode()
+
+
+def _found(client, q):
+    response = client.get("/admin/cases/", {"q": q})
+    assert response.status_code == 200
+    return {c.reference for c in response.context["object_list"]}
+
+
+def test_a_protected_denouncer_is_found_by_id_and_revealed_only_by_who_needs_to_know(world, case, login):
+    from cases import documents
+    from cases.roles import membership_grant
+
+    root = UserFactory(username="root", is_superuser=True)
+    other_intake = UserFactory(username="hn_intake2")
+    membership_grant(user=other_intake, authority=world.hn, role=Role.INTAKE)
+    # before any request, the superuser and any intake officer may find and reveal, as before
+    assert _found(login(root), "001199012345") == {case.reference}
+    written_request(world, case)
+    assert _found(login(world.user(Role.HEAD_OF_UNIT)), "001199012345") == {case.reference}
+    assert _found(login(world.user(Role.INTAKE)), "001199012345") == {case.reference}  # the handler
+    for user in (root, other_intake):
+        client = login(user)
+        assert _found(client, "001199012345") == set()
+        html = client.get(detail(case)).content.decode()
+        assert DENOUNCER not in html and "Không có quyền xem" in html
+    # a notice to the denouncer made by the superuser carries placeholders, not the identity
+    notice = documents.render_notice(case=case, code="thu_ly_to_cao_tb_nguoi_to_cao", user=root)
+    assert not notice.identity_included and DENOUNCER not in notice.text
