@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .actors import Citizen, System
 from .errors import PermissionDeniedError
 from .models import Authority, Case, Membership, Role
+from .protection import permissions as protection_permissions
 from .scope import staff_scope
 
 R = Role
@@ -166,7 +167,12 @@ def user_can_view_case(user: Any, case: Case) -> bool:
 
 
 def user_can_view_identity(user: Any, case: Case) -> bool:
-    return user_can("view_identity", user, case)
+    """The identity permission in scope; on a denunciation whose denouncer asked for protection,
+    need to know only, superusers and administrators included (Law on Denunciations 2018 Arts 8(3),
+    56; ``cases.protection.permissions``)."""
+    return user_can("view_identity", user, case) and bool(
+        protection_permissions.protected_identity_verdict(user, case)
+    )
 
 
 def can_register_for(user: Any, authority: Authority | None) -> bool:

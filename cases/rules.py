@@ -219,6 +219,10 @@ RECEIPT_RULES: Final = frozenset({"K3", "T1", "R4", "T2"})
 # Limits a decision fixes case by case (R7: the head's instruction at a reception session,
 # Decree 154/2026 Art 25(2)); acceptance does not carry them out, their own report does.
 DECISION_LIMIT_RULES: Final = frozenset({"R7"})
+# Limits whose very existence is confidential: the consideration of a request to protect a denouncer
+# (T14, T15; cases.protection). Law on Denunciations 2018 Art 48(2)(b) keeps the protection itself
+# secret, so they never appear on the citizen's tracking page, receipt or the public API.
+CONFIDENTIAL_RULES: Final = frozenset({"T14", "T15"})
 
 
 def second_level_allowed(

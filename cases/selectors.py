@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines as engine
-from . import permissions
+from . import permissions, rules
 from .deadline_services import working_calendar
 from .errors import PermissionDeniedError
 from .models import Case, CaseEvent, Deadline, Party, Visibility
@@ -279,13 +279,20 @@ def _provisional_days(deadline: Deadline) -> tuple[dt.date, ...]:
     return tuple(dt.date.fromisoformat(day) for day in deadline.unconfirmed_days or ())
 
 
-def case_deadlines(*, case: Case, today: dt.date | None = None) -> list[DeadlineView]:
+def case_deadlines(
+    *, case: Case, today: dt.date | None = None, confidential: bool = False
+) -> list[DeadlineView]:
     """The case's deadlines with time remaining in the rule's unit ("còn 3 ngày làm việc").
     A citizen's own window (``bearer`` citizen) and a date of effect (``event``) are never shown
-    as the agency's delay: once passed they read "closed" / "in effect"."""
+    as the agency's delay: once passed they read "closed" / "in effect". The confidential limits
+    (``rules.CONFIDENTIAL_RULES``: protection of a denouncer) only with ``confidential=True`` (the
+    staff workspace)."""
     today = today or timezone.localdate()
     views = []
-    for d in case.deadlines.order_by("due_at"):
+    rows = case.deadlines.order_by("due_at")
+    if not confidential:
+        rows = rows.exclude(rule_code__in=sorted(rules.CONFIDENTIAL_RULES))
+    for d in rows:
         cal = working_calendar(engine.reading_for(d.bearer))
         if d.state == Deadline.State.ENDED and d.end_reason == Deadline.EndReason.LAPSED:
             views.append(DeadlineView(d, None, "đã hết thời hạn", "time limit passed", "ended"))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from cases import rules
 from cases.effects import Change, DeadlineNotice
 from cases.models import Authority, Case, CaseEvent, Membership, Party, Role
+from cases.protection.permissions import knows_of_protection
 from cases.reception.selectors import instructed_unit_ids
 
 from . import redaction
@@ -140,6 +141,12 @@ def _notice_messages(notice: DeadlineNotice, directory: StaffDirectory) -> list[
         for unit_id in instructed_unit_ids([deadline.pk]).get(deadline.pk, ()):
             for role in (Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY):
                 recipients += [u for u in directory.heads(unit_id, role) if u not in recipients]
+    if deadline.rule_code in rules.CONFIDENTIAL_RULES:
+        # A protection's limit goes only to who may know of the protection, never to the verification
+        # team (Law on Denunciations 2018 Arts 48(2)(b), 56(2)); the heads at least.
+        recipients = [u for u in recipients if knows_of_protection(u, case)] or [
+            u for u in directory.heads(case.authority_id, Role.HEAD_OF_UNIT) if knows_of_protection(u, case)
+        ]
     return _staff_messages(
         recipients, case=case, template=template, context=context, key=f"esc:{deadline.pk}:{notice.step}"
     )

@@ -198,7 +198,12 @@ class Receipt:
 
 def acceptance_deadline(case) -> Deadline | None:
     """The expected acceptance deadline: the case's first open deadline (K3, T1 or R4)."""
-    return case.deadlines.filter(state=Deadline.State.OPEN).order_by("due_at").first()
+    return (
+        case.deadlines.filter(state=Deadline.State.OPEN)
+        .exclude(rule_code__in=sorted(rules.CONFIDENTIAL_RULES))
+        .order_by("due_at")
+        .first()
+    )
 
 
 def _first_due(deadlines: list[Deadline]) -> Deadline | None:

@@ -16,6 +16,7 @@ from .. import names, permissions, redaction, selectors
 from ..delivery.models import Delivery
 from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Party, Role
+from ..protection.permissions import PROTECTION_EVENT_PREFIX, knows_of_protection
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
 from ..scope import staff_scope
 from ..verification.models import VerificationRecord
@@ -465,7 +466,11 @@ def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
     identity_ok = permissions.user_can_view_identity(viewer, case)
     needles = [] if identity_ok else redaction.case_needles(case)
     memo: dict = {}
+    # A protection's steps are shown only to those who may know of it (Law on Denunciations Art 48(2)(b)).
+    hide_protection = case.kind == Case.Kind.DENUNCIATION and not knows_of_protection(viewer, case)
     for entry in selectors.case_timeline(case=case, viewer=viewer, merged=True):
+        if hide_protection and entry.kind.startswith(PROTECTION_EVENT_PREFIX):
+            continue
         if needles:
             entry.data = redaction.redact(entry.data or {}, needles, memo)
             entry.changes = [
@@ -509,10 +514,15 @@ def timeline_rows(case: Case, viewer) -> list[TimelineRow]:
     return rows
 
 
-def deadline_rows(case: Case) -> list[dict]:
+def deadline_rows(case: Case, viewer=None) -> list[dict]:
+    """The case's deadlines; the confidential ones (protection of a denouncer) only for a ``viewer``
+    who may know of the protection."""
     language = lang()
     rows = []
-    views = sorted(selectors.case_deadlines(case=case), key=lambda v: v.colour == "done")
+    confidential = viewer is not None and knows_of_protection(viewer, case)
+    views = sorted(
+        selectors.case_deadlines(case=case, confidential=confidential), key=lambda v: v.colour == "done"
+    )
     for view in views:
         d = view.deadline
         rows.append(

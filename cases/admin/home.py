@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions
+from .. import permissions, rules
 from ..models import Case, Deadline, Membership, Role
 from ..monitoring.services import last_sweep
 from . import common, listing
@@ -120,7 +120,12 @@ def inspector_section(user) -> Section:
     rows = []
     now = timezone.now()
     for case in mine.select_related("authority").order_by("next_due_at", "id")[:10]:
-        deadline = Deadline.objects.filter(case=case, state=Deadline.State.OPEN).order_by("due_at").first()
+        deadline = (
+            Deadline.objects.filter(case=case, state=Deadline.State.OPEN)
+            .exclude(rule_code__in=sorted(rules.CONFIDENTIAL_RULES))
+            .order_by("due_at")
+            .first()
+        )
         rows.append(
             {
                 "case": case,

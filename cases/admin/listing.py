@@ -18,7 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, QueryDict
 from django.shortcuts import redirect
@@ -38,7 +38,8 @@ from .. import permissions, redaction, reporting, rules, services, text_search
 from ..crypto import blind_index, name_index
 from ..deadline_services import working_calendar
 from ..errors import ApplicationError
-from ..models import Authority, Case, Deadline, Party, ReferenceCounter
+from ..models import Authority, Case, Deadline, Party, ReferenceCounter, Role
+from ..protection.models import ProtectionRequest
 from ..scope import staff_scope
 from ..workflow import OPEN_STATES
 from . import common
@@ -75,8 +76,16 @@ def identity_scope_q(user) -> Q | None:
     in bulk), or None when there are none: searching by ID number or name is for them only."""
     if not user.has_perm("cases.view_identity") or permissions.is_auditor(user):
         return None
+    # A denouncer who asked for protection is found by name or ID only by who needs to know: the
+    # heads over the case and the officer handling the request (cases.protection.permissions).
+    heads = [p for r, p in permissions._memberships(user) if r in (Role.HEAD_OF_UNIT, Role.HEAD_OF_AGENCY)]
+    protected_ok = ~Exists(ProtectionRequest.objects.filter(case=OuterRef("pk"))) | Exists(
+        ProtectionRequest.objects.filter(case=OuterRef("pk"), handler=user)
+    )
+    for path in heads:
+        protected_ok |= Q(authority__path__startswith=path)
     if user.is_superuser:
-        return Q()
+        return protected_ok
     paths = [p for r, p in permissions._memberships(user) if r in permissions.ACTION_ROLES["view_identity"]]
     if not paths:
         return None
@@ -85,7 +94,7 @@ def identity_scope_q(user) -> Q | None:
         condition |= Q(authority__path__startswith=path)
         if path.count("/") == 2:
             condition |= Q(authority__isnull=True)
-    return condition
+    return condition & protected_ok
 
 
 def special_search_q(user, text: str) -> Q:
@@ -535,7 +544,11 @@ class CaseIndexView(BaseListingView):
         return qs.select_related("authority", "assignee").prefetch_related(
             Prefetch(
                 "deadlines",
-                queryset=Deadline.objects.filter(state=Deadline.State.OPEN).order_by("due_at"),
+                # The protection limits are secret (Law on Denunciations Art 48(2)(b)): shown on the
+                # case page to who may know, never in a list.
+                queryset=Deadline.objects.filter(state=Deadline.State.OPEN)
+                .exclude(rule_code__in=sorted(rules.CONFIDENTIAL_RULES))
+                .order_by("due_at"),
                 to_attr="open_deadlines",
             )
         )

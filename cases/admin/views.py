@@ -157,7 +157,7 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
                     name: redaction.redact(getattr(case, name), needles)
                     for name in ("subject", "description", "contested_act")
                 },
-                "deadlines": common.deadline_rows(case),
+                "deadlines": common.deadline_rows(case, viewer=user),
                 "colour_classes": common.COLOUR_CLASSES,
                 "parties": parties,
                 "can_reveal": can_identity,
@@ -310,7 +310,7 @@ class ActionView(WagtailAdminTemplateMixin, TemplateView):
             {
                 "case": self.case,
                 "action": self.action,
-                "deadlines": common.deadline_rows(self.case),
+                "deadlines": common.deadline_rows(self.case, viewer=self.request.user),
                 "submit_label": self.action.label,
             }
         )

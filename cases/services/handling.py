@@ -19,6 +19,7 @@ from ..errors import ConflictOfInterestError, PermissionDeniedError, ValidationE
 from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Visibility
 from ..models import CaseKind as K
 from ..models import CaseStatus as S
+from ..protection.services import protection_end_for_case
 from ..reasons import SUSPENSION_REASONS, TERMINATION_REASONS
 from ..verification import services as verification
 from ..verification import steps
@@ -401,10 +402,13 @@ def case_terminate(
         visibility=Visibility.COMPLAINANT,
         data={"reason_code": reason.code, "legal_basis": reason.legal_basis, "reason_text": reason_text},
     )
+    ended = protection_end_for_case(case=case, actor=actor, ground="termination")  # Law 25/2018 Art 54(2)(a)
     dl.deadlines_end(case, Deadline.EndReason.TERMINATED)
     dl.deadlines_on_suspend_or_end(case)
     dl.deadlines_on_ending_notice(case)
-    return save(case, actor, f"terminated: {reason.code}", ["status", "reason_code", "reason_text"], [event])
+    return save(
+        case, actor, f"terminated: {reason.code}", ["status", "reason_code", "reason_text"], [event, *ended]
+    )
 
 
 OUTCOMES: dict[str, set[str]] = {
@@ -488,6 +492,7 @@ def case_conclude(
             signer_title=steps.competent_title(case.authority),
         )
         events += [signed] if signed is not None else []
+    events += protection_end_for_case(case=case, actor=actor, ground="conclusion")  # Law 25/2018 Art 54(2)(a)
     dl.deadlines_complete(case)
     dl.deadlines_on_conclusion(case)
     return save(

@@ -16,6 +16,7 @@ from .. import permissions, rules
 from ..errors import PermissionDeniedError, ValidationError
 from ..events import event_record
 from ..models import Attachment, Case, IdentityAccessLog, Party
+from ..protection.permissions import protected_identity_verdict
 from .base import actor_role
 
 if TYPE_CHECKING:
@@ -59,6 +60,11 @@ def party_identity_reveal(*, user: User, party: Party, reason: str) -> dict[str,
     """A party's identity for a user with the identity permission in scope, with a stated reason.
     Every reveal writes an access-log row and an internal timeline event."""
     case = party.case
+    # A denouncer who asked for protection: need to know only, superusers and administrators
+    # included (Law on Denunciations 2018 Arts 8(3), 56; cases.protection.permissions).
+    verdict = protected_identity_verdict(user, case)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
     if not permissions.user_can_view_identity(user, case):
         raise PermissionDeniedError(_("Bạn không có quyền xem nhân thân người gửi đơn."))
     reason = (reason or "").strip()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "cases.audit",
     "cases.reception",
     "cases.reports",
+    "cases.protection",
     "publicsite",
     "notifications",
     "search",
@@ -408,6 +409,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # At DEBUG Django logs every missing template variable with the whole template context,
+        # which may hold a revealed identity (cases.protection's identity screen, the reveal page):
+        # never below INFO, whatever LOG_LEVEL says (Law on Denunciations 2018 Art 56).
+        "django.template": {"level": "INFO"},
         # The Elasticsearch client logs every request at INFO and every retry with a traceback at
         # WARNING; the search backend reports failures itself (SearchUnavailable), in one line.
         "elastic_transport": {"level": "ERROR", "filters": ["one_line"]},

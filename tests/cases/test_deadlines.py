@@ -286,6 +286,10 @@ CASES = [
     ("T10", "2025-09-01", {}, "2025-09-09", None),
     # T11 20 cd: 12/12/2025 + 20 = Thu 1/1/2026 → Fri 2/1.
     ("T11", "2025-12-12", {}, "2026-01-05", "2026-01-01"),
+    # T14 3 wd from Thu 12/2/2026 (protection request): Fri 13 | Tết 16-20/2 | Mon 23, Tue 24.
+    ("T14", "2026-02-12", {}, "2026-02-24", None),
+    # T15 1 wd from Fri 28/8/2026 (urgent request): 31/8 swapped off, 1-2/9 hol | Thu 3/9.
+    ("T15", "2026-08-28", {}, "2026-09-03", None),
     # R1 10 wd from Mon 21/4/2025: 22, 23, 24, 25, Sat 26 (make-up), 28, 29 | 30/4-4/5 off | May 5, 6, 7.
     ("R1", "2025-04-21", {}, "2025-05-07", None),
     # R2 7 wd from Thu 23/4/2026: Fri 24 | 27 comp. | 28, 29 | 30/4, 1/5 hol | May 4, 5, 6, 7.
@@ -370,7 +374,7 @@ def test_a_limit_set_by_decision_counts_the_days_the_decision_fixed(cal, rules):
 def test_every_rule_code_is_tested(rules):
     tested = {c[0] for c in CASES} | {"K15", "R7"} | set(NO_LIMIT)
     assert tested == set(rules.codes())
-    expected_codes = {f"K{i}" for i in range(1, 17)} | {f"T{i}" for i in range(1, 14)}
+    expected_codes = {f"K{i}" for i in range(1, 17)} | {f"T{i}" for i in range(1, 16)}
     expected_codes |= {f"R{i}" for i in range(1, 8)} | {"C1"}
     assert set(rules.codes()) == expected_codes
 
