@@ -175,7 +175,7 @@ class _AdministeredAuthorities:
     """Index, edit and delete see only the authorities the user administers."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().filter(pk__in=_administered(self.request.user).values("pk"))  # type: ignore[misc]
+        return super().get_base_queryset().filter(pk__in=_administered(self.request.user).values("pk"))
 
 
 class AuthorityIndexView(_AdministeredAuthorities, generic.IndexView):

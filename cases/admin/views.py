@@ -188,12 +188,18 @@ class CaseDetailView(WagtailAdminTemplateMixin, TemplateView):
 def handling_panel(case: Case) -> dict:
     """What the case page shows of the handling steps: the verification work, the reports with the
     head's review, the dialogues, and in whose name the decision is issued."""
+    from ..verification.models import Dialogue, VerificationRecord, VerificationReport
+
     return {
-        "records": list(case.verification_records.select_related("attachment").order_by("date", "pk")),
-        "reports": list(
-            case.verification_reports.select_related("submitted_by", "reviewed_by").order_by("round")
+        "records": list(
+            VerificationRecord.objects.filter(case=case).select_related("attachment").order_by("date", "pk")
         ),
-        "dialogues": list(case.dialogues.select_related("minutes").order_by("when")),
+        "reports": list(
+            VerificationReport.objects.filter(case=case)
+            .select_related("submitted_by", "reviewed_by")
+            .order_by("round")
+        ),
+        "dialogues": list(Dialogue.objects.filter(case=case).select_related("minutes").order_by("when")),
         "issued_as": steps.competent_title(case.authority),
         "dialogue_basis": steps.dialogue_requirement(case),
     }
