@@ -121,6 +121,28 @@ TEMPLATES: dict[str, NoticeTemplate] = {
             Visibility.COMPLAINANT,
         ),
         NoticeTemplate(
+            "khong_giai_quyet_lai_to_cao",
+            "Thông báo về việc không giải quyết lại vụ việc tố cáo",
+            "Notice that the denunciation will not be re-resolved",
+            frozenset({K.DENUNCIATION}),
+            frozenset({S.REJECTED}),
+            "complainant",
+            _N,
+            # Decree 31/2019 has no numbered form for this notice that could be confirmed [U].
+            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm a",
+            Visibility.COMPLAINANT,
+        ),
+        NoticeTemplate(
+            "yeu_cau_bao_cao_to_cao_qua_han",
+            "Văn bản yêu cầu báo cáo về việc giải quyết tố cáo",
+            "Request for a report on an overdue denunciation",
+            frozenset({K.DENUNCIATION}),
+            frozenset({S.MONITORING}),
+            "authority",
+            _N,
+            "Luật Tố cáo 2018, Điều 38 khoản 2; Nghị định 31/2019/NĐ-CP, Điều 5",
+        ),
+        NoticeTemplate(
             "phieu_chuyen_don",
             "Phiếu chuyển đơn",
             "Transfer slip",
@@ -189,6 +211,8 @@ ON_ACTION: dict[str, dict[str, list[str]]] = {
     "reject": {K.COMPLAINT: ["khong_thu_ly"], K.DENUNCIATION: ["khong_thu_ly"], K.PETITION: ["khong_thu_ly"]},
     "transfer": {k: ["phieu_chuyen_don"] for k in K.values},
     "extend": {K.DENUNCIATION: ["gia_han"]},
+    "review_decline": {K.DENUNCIATION: ["khong_giai_quyet_lai_to_cao"]},
+    "followup_request": {K.DENUNCIATION: ["yeu_cau_bao_cao_to_cao_qua_han"]},
     "conclude": {
         K.COMPLAINT: ["quyet_dinh_giai_quyet_khieu_nai"],
         K.DENUNCIATION: ["ket_luan_to_cao"],
@@ -202,6 +226,11 @@ def templates_for(case: Case) -> list[NoticeTemplate]:
     out = [t for t in TEMPLATES.values() if case.kind in t.kinds and case.status in t.statuses]
     if case.extension_count == 0:
         out = [t for t in out if t.code != "gia_han"]
+    # A re-denunciation the superior declined gets the notice of Art 37(2)(a), not the ordinary
+    # non-acceptance notice; an ordinary refusal never the former.
+    declined = case.reason_code in rules.REVIEW_ONLY_REASONS
+    out = [t for t in out if not (t.code == "khong_thu_ly" and declined)]
+    out = [t for t in out if not (t.code == "khong_giai_quyet_lai_to_cao" and not declined)]
     return out
 
 
@@ -215,6 +244,15 @@ def _date_words(day: dt.date) -> str:
 def _last_event(case: Case, kind: str) -> dict:
     event = CaseEvent.objects.filter(case=case, kind=kind).order_by("-seq").first()
     return event.data if event else {}
+
+
+def _reason_day(case: Case) -> dt.date | None:
+    """The day the case's reason was given (its refusal, suspension or ending event), so the notice
+    cites the version of the reason in force that day, before or after 1/7/2026."""
+    for event in CaseEvent.objects.filter(case=case).order_by("-seq").only("data", "created_at")[:50]:
+        if isinstance(event.data, dict) and event.data.get("reason_code") == case.reason_code:
+            return timezone.localdate(event.created_at)
+    return None
 
 
 def _reason(code: str, on: dt.date | None = None):
@@ -262,7 +300,7 @@ def render_notice(*, case: Case, code: str, user, number: str = "", today: dt.da
     resolution = (
         case.deadlines.filter(rule_code__in=["K4", "K5", "K6", "T4", "R4"]).order_by("-due_at").first()
     )
-    reason = _reason(case.reason_code) if case.reason_code else None
+    reason = _reason(case.reason_code, _reason_day(case)) if case.reason_code else None
     context = {
         "case": case,
         "kind_label": case.get_kind_display(),

@@ -116,6 +116,14 @@ STATUS_TEXTS = {
             "public", "Ông/bà đã rút đơn. Cơ quan sẽ ra quyết định đình chỉ giải quyết theo quy định."
         ),
     ),
+    CaseStatus.MONITORING: (
+        pgettext_lazy("public", "Cấp trên đang đôn đốc"),
+        pgettext_lazy(
+            "public",
+            "Cơ quan cấp trên đã yêu cầu cơ quan giải quyết báo cáo và tiếp tục giải quyết tố cáo của "
+            "ông/bà; cấp trên theo dõi, đôn đốc việc giải quyết (Luật Tố cáo, Điều 38).",
+        ),
+    ),
     CaseStatus.TERMINATED: (
         pgettext_lazy("public", "Đình chỉ giải quyết"),
         pgettext_lazy(
@@ -167,6 +175,16 @@ EVENT_TITLES = {
     "case.closed": pgettext_lazy("public", "Hồ sơ đã được đóng"),
     "case.dialogue_scheduled": pgettext_lazy("public", "Lịch đối thoại"),
     "case.followed_up": pgettext_lazy("public", "Đã có hồ sơ tiếp theo (lần hai, tố cáo tiếp)"),
+    "redenunciation.declined": pgettext_lazy(
+        "public", "Cấp trên không giải quyết lại vụ việc tố cáo (Luật Tố cáo, Điều 37 khoản 2 điểm a)"
+    ),
+    "redenunciation.re_resolution": pgettext_lazy("public", "Cấp trên thụ lý giải quyết lại vụ việc tố cáo"),
+    "followup.report_requested": pgettext_lazy(
+        "public",
+        "Cấp trên đã yêu cầu cơ quan giải quyết báo cáo và tiếp tục giải quyết (Luật Tố cáo, Điều 38)",
+    ),
+    "followup.taken_over": pgettext_lazy("public", "Cấp trên trực tiếp giải quyết vụ việc tố cáo"),
+    "followup.closed": pgettext_lazy("public", "Cấp trên kết thúc theo dõi, đôn đốc"),
     "attachment.added": pgettext_lazy("public", "Tài liệu được bổ sung"),
     "case.supplemented": pgettext_lazy("public", "Ông/bà đã bổ sung thông tin"),
     "note.added": pgettext_lazy("public", "Thông tin từ cơ quan giải quyết"),

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..models import Authority, Case, Visibility
-from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
+from ..reasons import (
+    RE_RESOLUTION_GROUNDS,
+    REJECTION_REASONS,
+    SUSPENSION_REASONS,
+    TAKE_OVER_GROUNDS,
+    TERMINATION_REASONS,
+    reasons_for,
+)
 from ..services import OUTCOMES as _OUTCOMES
 from ..validation import RefusesControlCharacters
 from . import common
@@ -337,6 +344,63 @@ class SecondLevelForm(ActionForm):
     )
     received_at = forms.DateTimeField(
         label=_("Ngày nhận"), widget=DateTimeInput, required=False, help_text=DATETIME_HINT
+    )
+
+
+class ReviewDeclineForm(ActionForm):
+    """Art 37(2)(a): the earlier resolution was lawful; the reasons go to the denouncer in writing."""
+
+    reason_text = forms.CharField(
+        label=_("Lý do không giải quyết lại (gửi người tố cáo)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    generate_notice = forms.BooleanField(
+        label=_("Lập thông báo không giải quyết lại (DOCX) và lưu vào hồ sơ"), required=False, initial=True
+    )
+
+
+class ReviewReResolveForm(ActionForm):
+    """Art 37(2)(b)-(c), (3): the superior resolves or re-resolves the denunciation itself."""
+
+    ground_code = forms.ChoiceField(label=_("Căn cứ giải quyết lại (Luật Tố cáo 2018, Điều 37)"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        self.fields["ground_code"].choices = _reason_choices(RE_RESOLUTION_GROUNDS, case.kind)
+
+
+class ReviewTransferForm(ActionForm):
+    to_authority = forms.ModelChoiceField(label=_("Cơ quan có thẩm quyền"), queryset=Authority.objects.none())
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        today = timezone.localdate()
+        qs = Authority.objects.exclude(pk=case.authority_id or 0).order_by("path")
+        self.fields["to_authority"].queryset = qs.filter(models_q_valid(today))
+
+
+class FollowupRequestForm(NoteOnlyForm):
+    generate_notice = forms.BooleanField(
+        label=_("Lập văn bản yêu cầu báo cáo (DOCX) và lưu vào hồ sơ"), required=False, initial=True
+    )
+
+
+class FollowupTakeOverForm(ActionForm):
+    """Art 38(5); Decree 31/2019 Art 5: take-over only on one of these grounds, stated."""
+
+    ground_code = forms.ChoiceField(label=_("Căn cứ giải quyết thay (Nghị định 31/2019, Điều 5)"))
+    note = forms.CharField(label=_("Căn cứ cụ thể"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        self.fields["ground_code"].choices = _reason_choices(TAKE_OVER_GROUNDS, case.kind)
+
+
+class FollowupReportForm(ActionForm):
+    report = forms.CharField(
+        label=_("Báo cáo quá trình giải quyết, lý do chậm, trách nhiệm"),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 

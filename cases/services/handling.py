@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import deadline_services as dl
 from .. import permissions, rules, workflow
 from ..actors import Actor, Citizen, history_user, stamp
+from ..delivery.models import Delivery
 from ..delivery.services import sign_on_issue
 from ..errors import ConflictOfInterestError, PermissionDeniedError, ValidationError
 from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Visibility
@@ -390,14 +391,31 @@ def case_close(*, case: Case, actor: Actor, note: str = "", expected_version: in
 
 def first_level_facts(case: Case) -> tuple[dt.date | None, dt.date | None]:
     """(the first-level resolution limit's due date, the day the complainant received the
-    decision, when recorded) for ``rules.second_level_allowed``."""
+    decision) for ``rules.second_level_allowed``. The day of receipt is the earliest delivery of the
+    decision to a complainant recorded as received (``cases.delivery``: the receipt at the desk, the
+    postal return slip, the read receipt): the K8 window runs from it (Law on Complaints 2011
+    Art 33(1)); with none recorded the window cannot have run out yet."""
     due = (
         Deadline.objects.filter(case=case, rule_code__in=sorted(rules.RESOLUTION_RULES))
         .order_by("-due_at")
         .values_list("due_date", flat=True)
         .first()
     )
-    return due, None
+    received = None
+    if case.decided_at is not None:
+        received = (
+            Delivery.objects.filter(
+                case=case,
+                recipient_kind=Delivery.Recipient.PARTY,
+                status=Delivery.Status.DELIVERED,
+                received_on__isnull=False,
+                attachment__kind=Attachment.Kind.DECISION,
+            )
+            .order_by("received_on")
+            .values_list("received_on", flat=True)
+            .first()
+        )
+    return due, received
 
 
 def _resolution_limit_passed(case: Case) -> bool:
@@ -408,6 +426,19 @@ def _resolution_limit_passed(case: Case) -> bool:
         state=Deadline.State.OPEN,
         due_at__lt=timezone.now(),
     ).exists()
+
+
+def followup_verdict(case: Case) -> rules.Verdict:
+    """May the superior receive a denouncer's follow-up on ``case`` now (Law on Denunciations 2018
+    Arts 37(1), 38(1))? The one predicate every door asks."""
+    return rules.denunciation_followup_allowed(case, resolution_limit_passed=_resolution_limit_passed(case))
+
+
+def followup_or_second_level_verdict(case: Case) -> rules.Verdict:
+    """The door's question for either kind: a second-level complaint or a denunciation follow-up."""
+    if case.kind == K.DENUNCIATION:
+        return followup_verdict(case)
+    return second_level_verdict(case)
 
 
 def second_level_verdict(case: Case, today: dt.date | None = None) -> rules.Verdict:
@@ -441,17 +472,8 @@ def case_open_second_level(
     received_on = timezone.localdate(received_at) if received_at else local_today()
     if first.kind == K.COMPLAINT:
         require_verdict(second_level_verdict(first, received_on))
-    elif first.status not in (S.CONCLUDED, S.PUBLISHED, S.CLOSED, S.ACCEPTED, S.VERIFYING):
-        raise ValidationError(_("Hồ sơ tố cáo chưa được thụ lý."))
-    elif first.status in (S.ACCEPTED, S.VERIFYING) and not _resolution_limit_passed(first):
-        # Before a conclusion the superior takes a follow-up only once the resolution limit has
-        # passed (Law on Denunciations 2018 Art 38(1)-(2), T10); after it, a re-denunciation (Art 37).
-        raise ValidationError(
-            _(
-                "Thời hạn giải quyết tố cáo chưa hết: người tố cáo chỉ tố cáo tiếp khi quá thời hạn mà "
-                "tố cáo chưa được giải quyết (Luật Tố cáo 2018, Điều 38)."
-            )
-        )
+    else:
+        require_verdict(followup_verdict(first))
     superior = first.authority.parent if first.authority is not None else None
     if superior is None:
         raise ValidationError(_("Không có cơ quan cấp trên trực tiếp."))
@@ -491,6 +513,18 @@ def case_open_second_level(
         discipline=first.discipline,
         dismissal=first.dismissal,
     )
+    if first.kind == K.DENUNCIATION:
+        # Not a new full case: the superior reviews it (Art 37(2), T9) or asks for a report
+        # (Art 38(2), T10), which ``cases.services.review`` carries out.
+        later = result.case
+        later.review_track = rules.denunciation_followup_track(first.status)
+        event = record(
+            later,
+            "case.review_track",
+            actor,
+            data={"track": later.review_track, "first_case": first.reference},
+        )
+        save(later, actor, f"follow-up: {later.review_track}", ["review_track"], [event], activity=False)
     linked = record(
         first,
         "case.followed_up",
