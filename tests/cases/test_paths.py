@@ -11,12 +11,12 @@ import pytest
 from django.utils import timezone
 
 from cases import documents, rules, services, workflow
-from cases.services import handling
 from cases.delivery.models import Delivery
 from cases.documents import DOCX_TYPE, build_docx
 from cases.errors import PermissionDeniedError, ValidationError
 from cases.models import Attachment, Case, CaseEvent, Deadline, Role
 from cases.reasons import REJECTION_REASONS, TERMINATION_REASONS
+from cases.services import handling
 from tests.cases.test_schedule import ICT, START, accepted, concluded, received, staff
 
 pytestmark = pytest.mark.django_db
