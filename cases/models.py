@@ -199,6 +199,10 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="later_cases",
     )
+    # A citizen asked online to withdraw (Law on Complaints 2011 Art 10; Law on Denunciations 2018
+    # Art 33(1)): the withdrawal takes effect only with the signed letter or the minutes, and the
+    # staff decide; until then the case runs on.
+    withdrawal_requested_at = models.DateTimeField(_("yêu cầu rút đơn trực tuyến lúc"), null=True, blank=True)
     review_track = models.CharField(
         _("hình thức xem xét tố cáo tiếp"), max_length=20, choices=ReviewTrack.choices, blank=True, default=""
     )

@@ -212,6 +212,80 @@ def can_withdraw(case: CaseFacts) -> Verdict:
     return ALLOWED
 
 
+# What proves a withdrawal (Law on Complaints 2011 Art 10: "bằng đơn có chữ ký hoặc điểm chỉ";
+# Law on Denunciations 2018 Art 33(1) "bằng văn bản"; Decree 31/2019 Art 4(1): the signed letter,
+# Mẫu 02, or the minutes of a withdrawal in person signed or thumb-printed, Mẫu 03). An online click
+# is only the citizen's intent (``case_withdrawal_request``); it proves nothing by itself.
+WITHDRAWAL_EVIDENCE: Final[Mapping[str, Text]] = {
+    "signed_letter": _("Đơn rút có chữ ký hoặc điểm chỉ của người rút (tải lên hoặc nộp tại cơ quan)"),
+    "minutes": _("Biên bản ghi nhận việc rút đơn trực tiếp tại cơ quan, có chữ ký hoặc điểm chỉ"),
+}
+WITHDRAWAL_SCOPES: Final = ("all", "part")
+
+
+def withdrawal_evidence_verdict(kind: str, evidence: str) -> Verdict:
+    """The withdrawal is recorded only on the signed or thumb-printed letter or the minutes
+    (Law on Complaints 2011 Art 10; Law on Denunciations 2018 Art 33(1); Decree 31/2019 Art 4(1),
+    Mẫu 02/03). A petition (Law 42/2013) needs no particular form."""
+    if kind == K.PETITION or evidence in WITHDRAWAL_EVIDENCE:
+        return ALLOWED
+    if kind == K.DENUNCIATION:
+        return refused(
+            _(
+                "Việc rút tố cáo phải bằng văn bản có chữ ký hoặc điểm chỉ (Mẫu 02) hoặc biên bản ghi nhận "
+                "việc rút tố cáo (Mẫu 03) (Luật Tố cáo 2018, Điều 33 khoản 1; Nghị định 31/2019, Điều 4 "
+                "khoản 1)."
+            )
+        )
+    return refused(
+        _(
+            "Việc rút khiếu nại phải được thực hiện bằng đơn có chữ ký hoặc điểm chỉ của người khiếu nại "
+            "(Luật Khiếu nại 2011, Điều 10)."
+        )
+    )
+
+
+def withdrawal_continue_verdict(kind: str, *, reason: str, online_request_pending: bool) -> Verdict:
+    """May the staff decide that resolution continues after a withdrawal? A denunciation, when the
+    act shows signs of a violation, the withdrawal was coerced or bought, or the denouncer used it to
+    slander (Law on Denunciations 2018 Art 33(3); Decree 31/2019 Art 4(3)). Any case whose online
+    request was never confirmed by the signed letter (Law on Complaints 2011 Art 10). Always with
+    the reason, which the citizen is told."""
+    if not reason:
+        return refused(_("Cần nêu lý do tiếp tục giải quyết (Luật Tố cáo 2018, Điều 33 khoản 3)."))
+    if kind == K.DENUNCIATION or online_request_pending:
+        return ALLOWED
+    return refused(
+        _(
+            "Khiếu nại đã rút bằng đơn có chữ ký thì đình chỉ giải quyết (Luật Khiếu nại 2011, Điều 10); "
+            "chỉ tố cáo mới tiếp tục giải quyết khi có căn cứ tại Luật Tố cáo 2018, Điều 33 khoản 3."
+        )
+    )
+
+
+def withdrawal_ends_case(*, scope: str, parties_left: int) -> bool:
+    """A partial withdrawal, or one member of a group leaving while others remain, does not end the
+    case: the rest is resolved (Law on Denunciations 2018 Art 33(2); Decree 31/2019 Art 4(2); the
+    same for complaints, where the remaining complainants keep their complaint, Law on Complaints
+    2011 Art 10 read with Decree 124/2020 Art 7 [S])."""
+    return scope == "all" and parties_left == 0
+
+
+def citizen_may_request_withdrawal(case: CaseFacts) -> Verdict:
+    """The citizen's online request (the intent) may be sent once, while ``can_withdraw`` allows."""
+    verdict = can_withdraw(case)
+    if not verdict:
+        return verdict
+    if getattr(case, "withdrawal_requested_at", None) is not None:
+        return refused(
+            _(
+                "Yêu cầu rút đơn đã được ghi nhận; cơ quan chờ đơn rút có chữ ký hoặc điểm chỉ của ông/bà "
+                "(Luật Khiếu nại 2011, Điều 10; Luật Tố cáo 2018, Điều 33 khoản 1)."
+            )
+        )
+    return ALLOWED
+
+
 # The resolution limits whose outcome is the case's "resolved on time" (Law on Complaints Arts 28,
 # 37, 50; Law on Denunciations Art 30).
 RESOLUTION_RULES: Final = frozenset({"K4", "K5", "K6", "T4"})
@@ -372,7 +446,7 @@ def followup_may_close(first_status: str) -> Verdict:
 REVIEW_ONLY_REASONS: Final = frozenset({"TC-37-2-a"})
 
 
-def can_transfer(case: CaseFacts) -> Verdict:
+def can_transfer(case: CaseFacts, *, reviewed: bool = False) -> Verdict:
     """May this letter be transferred (chuyển đơn) to another body?
 
     A denunciation outside the body's competence is transferred within 5 working days of receipt, and
@@ -380,7 +454,8 @@ def can_transfer(case: CaseFacts) -> Verdict:
     05/2021/TT-TTCP Art 14(1)); outside competence is not a ground to reject it. A complaint or a
     petition outside competence is not transferred with the denunciation slip: the sender is guided
     to the competent body, once (Law on Citizen Reception 2013 Art 26; Circular 05/2021/TT-TTCP
-    Arts 7-9, read in a secondary source [S]). An information report (Art 25) may be passed on."""
+    Arts 7-9, read in a secondary source [S]). An information report (Art 25) may be passed on.
+    A denouncer's follow-up is transferred only by the superior's review (``reviewed``, Art 37(2)(b))."""
     if case.kind in (K.COMPLAINT, K.PETITION):
         return refused(
             _(

@@ -164,6 +164,18 @@ EVENT_TITLES = {
     "case.suspended": pgettext_lazy("public", "Tạm đình chỉ việc giải quyết"),
     "case.resumed": pgettext_lazy("public", "Tiếp tục giải quyết"),
     "case.withdrawn": pgettext_lazy("public", "Ông/bà đã rút đơn"),
+    "case.withdrawal_requested": pgettext_lazy(
+        "public", "Ông/bà đã gửi yêu cầu rút đơn; cơ quan chờ đơn rút có chữ ký hoặc điểm chỉ"
+    ),
+    "case.withdrawal_not_confirmed": pgettext_lazy(
+        "public", "Chưa nhận được đơn rút có chữ ký hoặc điểm chỉ; đơn tiếp tục được giải quyết"
+    ),
+    "case.withdrawn_partly": pgettext_lazy(
+        "public", "Ông/bà đã rút một phần nội dung; phần còn lại tiếp tục được giải quyết"
+    ),
+    "case.party_withdrew": pgettext_lazy(
+        "public", "Một người trong số những người gửi đơn đã rút đơn; đơn tiếp tục được giải quyết"
+    ),
     "case.withdrawal_overridden": pgettext_lazy(
         "public",
         "Đã ghi nhận việc rút đơn; vụ việc vẫn được tiếp tục giải quyết (Luật Tố cáo, Điều 33 khoản 3)",
@@ -324,3 +336,36 @@ def guide_time_limits(on=None) -> list[dict]:
         {"section": str(title), "rows": [t.localised(english_) for t in time_limits_in_force(codes, on)]}
         for title, codes in GUIDE_TIME_LIMITS
     ]
+
+
+# What the citizen is told after asking online to withdraw: the click is the intent; the letter
+# signed or thumb-printed (Law on Complaints 2011 Art 10) or the minutes signed at the desk (Law on
+# Denunciations 2018 Art 33(1); Decree 31/2019 Art 4(1), Mẫu 02/03) make the withdrawal, and the
+# agency decides, with a reason, to end or to continue (Art 33(3)).
+WITHDRAWAL_REQUESTED = {
+    CaseKind.COMPLAINT: pgettext_lazy(
+        "public",
+        "Đã ghi nhận yêu cầu rút khiếu nại của ông/bà. Việc rút khiếu nại chỉ có hiệu lực khi cơ quan nhận "
+        "được đơn rút khiếu nại có chữ ký hoặc điểm chỉ của ông/bà (Luật Khiếu nại, Điều 10): vui lòng tải "
+        "đơn rút đã ký lên ở mục bổ sung tài liệu, hoặc đến trụ sở cơ quan để nộp đơn, ký biên bản. Khi nhận "
+        "được đơn, cơ quan ra quyết định đình chỉ giải quyết và gửi thông báo cho ông/bà. Trong thời gian "
+        "chờ, khiếu nại vẫn tiếp tục được giải quyết.",
+    ),
+    CaseKind.DENUNCIATION: pgettext_lazy(
+        "public",
+        "Đã ghi nhận yêu cầu rút tố cáo của ông/bà. Việc rút tố cáo phải bằng văn bản có chữ ký hoặc điểm "
+        "chỉ (Mẫu 02) hoặc ông/bà đến cơ quan ký biên bản ghi nhận việc rút tố cáo (Mẫu 03) (Nghị định "
+        "31/2019, Điều 4): vui lòng tải văn bản đã ký lên ở mục bổ sung tài liệu hoặc đến trụ sở cơ quan. "
+        "Sau đó cơ quan quyết định, có nêu lý do, đình chỉ hay vẫn tiếp tục giải quyết: tố cáo vẫn được giải "
+        "quyết nếu hành vi bị tố cáo có dấu hiệu vi phạm pháp luật, hoặc việc rút do bị đe dọa, mua chuộc "
+        "(Luật Tố cáo, Điều 33 khoản 3). Cơ quan sẽ thông báo cho ông/bà.",
+    ),
+}
+
+
+def withdrawal_confirmation(kind: str, status: str):
+    """The confirmation after the citizen's click: a petition is withdrawn at once; the rest wait for
+    the signed letter and the agency's decision."""
+    if status == CaseStatus.WITHDRAWN:
+        return pgettext_lazy("public", "Đơn đã được rút. Cơ quan sẽ thông báo cho ông/bà.")
+    return WITHDRAWAL_REQUESTED.get(kind, pgettext_lazy("public", "Đã ghi nhận yêu cầu rút đơn."))

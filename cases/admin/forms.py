@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
-from ..models import Authority, Case, Visibility
+from ..models import Authority, Case, Party, Visibility
 from ..reasons import (
     RE_RESOLUTION_GROUNDS,
     REJECTION_REASONS,
@@ -277,11 +277,40 @@ class TerminateForm(ReasonForm):
 
 
 class WithdrawForm(ActionForm):
+    """Record a withdrawal on its signed letter or minutes, and decide what follows (Law on
+    Complaints 2011 Art 10; Law on Denunciations 2018 Arts 33, 34(3)(a); Decree 31/2019 Art 4)."""
+
+    evidence = forms.ChoiceField(
+        label=_("Văn bản rút đơn"),
+        required=False,
+        choices=[("", "—"), *((k, v) for k, v in rules.WITHDRAWAL_EVIDENCE.items())],
+    )
     statement = forms.CharField(
-        label=_("Nội dung đơn/biên bản rút đơn"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Nội dung đơn/biên bản rút đơn"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    scope = forms.ChoiceField(
+        label=_("Phạm vi"),
+        choices=[("all", _("Rút toàn bộ nội dung")), ("part", _("Rút một phần nội dung"))],
+        initial="all",
+    )
+    part = forms.CharField(
+        label=_("Nội dung được rút (khi rút một phần)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    party = forms.ModelChoiceField(
+        label=_("Người rút (khi một người trong nhóm rút)"), required=False, queryset=Party.objects.none()
+    )
+    end_reason = forms.CharField(
+        label=_("Lý do đình chỉ (không thuộc khoản 3 Điều 33 Luật Tố cáo)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     continue_resolution = forms.BooleanField(
-        label=_("Vẫn tiếp tục giải quyết (Luật Tố cáo 2018, Điều 33 khoản 3)"), required=False
+        label=_(
+            "Vẫn tiếp tục giải quyết (Luật Tố cáo 2018, Điều 33 khoản 3; hoặc chưa có đơn rút có chữ ký)"
+        ),
+        required=False,
     )
     continue_reason = forms.CharField(
         label=_("Căn cứ tiếp tục giải quyết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -289,7 +318,14 @@ class WithdrawForm(ActionForm):
 
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, case=case, user=user, **kwargs)
+        parties = case.parties.all()
+        self.fields["party"].queryset = parties
+        self.fields["party"].label_from_instance = lambda p: _("Người gửi đơn số %(n)s") % {"n": p.pk}
+        if parties.count() < 2:
+            del self.fields["party"]
         if case.kind != Case.Kind.DENUNCIATION:
+            del self.fields["end_reason"]
+        if case.kind != Case.Kind.DENUNCIATION and case.withdrawal_requested_at is None:
             del self.fields["continue_resolution"]
             del self.fields["continue_reason"]
 

@@ -36,7 +36,7 @@ from ..models import Authority, Case, Deadline, Visibility
 from ..models import CaseStatus as S
 from ..reasons import RE_RESOLUTION_GROUNDS, REJECTION_REASONS, TAKE_OVER_GROUNDS
 from .base import clean_text, local_today, lock, record, require_verdict, save, statutory_reason, transition
-from .triage import case_transfer
+from .triage import transfer_locked
 
 DECLINE_CODE = "TC-37-2-a"
 
@@ -160,8 +160,9 @@ def redenunciation_transfer(
     superior's either: it goes to the competent body (Law on Denunciations 2018 Art 37(2)(b)), with
     the transfer slip (Art 24(2)). Meets T9."""
     case = _review(case, actor, "transfer", expected_version)
+    permissions.check_can("transfer", actor, case)
     dl.deadlines_complete(case, ["T9"])
-    case = case_transfer(case=case, actor=actor, to_authority=to_authority, note=note)
+    case = transfer_locked(case, actor, to_authority, note, reviewed=True)
     first = lock(_first_id(case))
     _on_first(
         first,

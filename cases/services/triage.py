@@ -182,7 +182,15 @@ def case_transfer(
     days, once per same content: Circular 05/2021 Art 14(1))."""
     case = lock(case, expected_version)
     permissions.check_can("transfer", actor, case)
-    require_verdict(rules.can_transfer(case))
+    return transfer_locked(case, actor, to_authority, note)
+
+
+def transfer_locked(
+    case: Case, actor: Actor, to_authority: Authority, note: str = "", *, reviewed: bool = False
+) -> Case:
+    """The transfer itself, on a row the caller locked and checked (``reviewed``: the superior's
+    review of a re-denunciation decided it, Law on Denunciations 2018 Art 37(2)(b))."""
+    require_verdict(rules.can_transfer(case, reviewed=reviewed))
     if to_authority is None or to_authority.pk == case.authority_id:
         raise ValidationError(
             _("Chọn cơ quan nhận khác cơ quan hiện tại."),
@@ -226,6 +234,7 @@ def case_guide(
     Art 26; Circular 05/2021/TT-TTCP."""
     case = lock(case, expected_version)
     permissions.check_can("guide", actor, case)
+    require_verdict(rules.ordinary_acceptance_allowed(case))
     guidance = clean_text("guidance", guidance, required=True)
     transition(case, S.GUIDED)
     case.reason_text = guidance

@@ -355,10 +355,139 @@ def test_missing_grounds_and_their_versions():
 
 def test_a_withdrawn_complaint_is_ended_by_a_decision_not_closed(world, clock):
     case = accepted(world)
-    services.case_withdraw(case=case, actor=staff(world, Role.INTAKE), statement="Đơn rút có chữ ký")
+    services.case_withdraw(
+        case=case, actor=staff(world, Role.INTAKE), statement="Đơn rút có chữ ký", evidence="signed_letter"
+    )
     with pytest.raises(workflow.InvalidTransition):
         services.case_close(case=fresh(case), actor=staff(world, Role.HEAD_OF_UNIT))
     services.case_terminate(
         case=fresh(case), actor=staff(world, Role.HEAD_OF_UNIT), reason_code="KN-10-withdrawn"
     )
     assert fresh(case).status == "terminated"
+
+
+# ----------------------------------------------------------------------------- withdrawal
+
+
+def test_an_online_withdrawal_is_an_intent_until_the_signed_letter(world, clock):
+    from cases.actors import Citizen
+
+    case = accepted(world)
+    services.case_withdrawal_request(case=case, actor=Citizen.with_key(case.pk), statement="Tôi xin rút")
+    case = fresh(case)
+    assert case.status == "accepted" and case.withdrawal_requested_at is not None
+    assert Deadline.objects.get(case=case, rule_code="K4").state == "open"  # still running
+    assert not rules.citizen_may_request_withdrawal(case)
+    with pytest.raises(ValidationError, match="Điều 10"):
+        services.case_withdrawal_request(case=case, actor=Citizen.with_key(case.pk))
+    with pytest.raises(PermissionDeniedError, match="Điều 10"):
+        services.case_withdraw(case=case, actor=Citizen.with_key(case.pk), evidence="signed_letter")
+    # No signed letter came: the staff decide, with the reason, that it continues.
+    services.case_withdraw(
+        case=case,
+        actor=staff(world, Role.HEAD_OF_UNIT),
+        continue_resolution=True,
+        continue_reason="Sau 15 ngày chưa nhận được đơn rút có chữ ký",
+    )
+    case = fresh(case)
+    assert case.status == "accepted" and case.withdrawal_requested_at is None
+    event = CaseEvent.objects.get(case=case, kind="case.withdrawal_not_confirmed")
+    assert event.visibility == "complainant" and "chưa nhận được" in event.data["reason"]
+
+
+def test_a_signed_complaint_withdrawal_cannot_be_overridden(world, clock):
+    case = accepted(world)
+    with pytest.raises(ValidationError, match="Điều 10"):
+        services.case_withdraw(
+            case=case,
+            actor=staff(world, Role.HEAD_OF_UNIT),
+            evidence="signed_letter",
+            continue_resolution=True,
+            continue_reason="Muốn tiếp tục",
+        )
+
+
+def test_a_denunciation_withdrawal_needs_the_letter_or_minutes_and_a_reason(world, clock):
+    case = accepted(world, "denunciation")
+    head = staff(world, Role.HEAD_OF_UNIT)
+    with pytest.raises(ValidationError, match="Mẫu 02"):
+        services.case_withdraw(case=case, actor=head, statement="rút")
+    with pytest.raises(ValidationError, match="Điều 33 khoản 3"):
+        services.case_withdraw(case=case, actor=head, statement="rút", evidence="minutes")
+    services.case_withdraw(
+        case=case,
+        actor=head,
+        statement="Biên bản ghi nhận việc rút tố cáo",
+        evidence="minutes",
+        end_reason="Không có dấu hiệu vi phạm; việc rút là tự nguyện",
+    )
+    assert fresh(case).status == "withdrawn"
+    services.case_terminate(case=fresh(case), actor=head, reason_code="TC-34-3-a")
+    case = fresh(case)
+    assert case.status == "terminated"
+    assert Deadline.objects.filter(case=case, rule_code="T5", state="open").exists()  # decision goes out
+
+
+def test_a_denunciation_continues_when_article_33_3_applies(world, clock):
+    case = accepted(world, "denunciation")
+    services.case_withdraw(
+        case=case,
+        actor=staff(world, Role.HEAD_OF_UNIT),
+        evidence="signed_letter",
+        continue_resolution=True,
+        continue_reason="Có căn cứ việc rút do bị mua chuộc",
+    )
+    assert fresh(case).status == "accepted"
+    assert (
+        CaseEvent.objects.get(case=case, kind="case.withdrawal_overridden").data["evidence"]
+        == "signed_letter"
+    )
+
+
+def test_a_partial_withdrawal_leaves_the_rest_running(world, clock):
+    case = accepted(world, "denunciation")
+    services.case_withdraw(
+        case=case,
+        actor=staff(world, Role.HEAD_OF_UNIT),
+        evidence="signed_letter",
+        scope="part",
+        part="Nội dung thứ hai (việc thu phí)",
+    )
+    case = fresh(case)
+    assert case.status == "accepted"
+    assert CaseEvent.objects.get(case=case, kind="case.withdrawn_partly").data["part"].startswith("Nội dung")
+    with pytest.raises(ValidationError):
+        services.case_withdraw(
+            case=case, actor=staff(world, Role.HEAD_OF_UNIT), evidence="minutes", scope="part"
+        )
+
+
+def test_one_member_of_a_group_leaves_and_the_case_continues(world, clock):
+    from tests.cases.test_services import submit
+
+    two = [
+        services.PartyInput(
+            full_name="Trần Thị Bình",
+            national_id="001199012345",
+            address="12 Hàng Bạc, Hoàn Kiếm, Hà Nội",
+            phone="0987654321",
+            is_representative=True,
+        ),
+        services.PartyInput(
+            full_name="Lê Văn Cường",
+            national_id="001199054321",
+            address="14 Hàng Bạc, Hoàn Kiếm, Hà Nội",
+            phone="0987654322",
+        ),
+    ]
+    case = submit(world, parties=two, received_at=START - dt.timedelta(hours=1)).case
+    services.case_accept(case=case, actor=staff(world, Role.INTAKE))
+    first, second = list(case.parties.order_by("pk"))
+    head = staff(world, Role.HEAD_OF_UNIT)
+    services.case_withdraw(case=case, actor=head, evidence="signed_letter", party=first)
+    case = fresh(case)
+    assert case.status == "accepted"
+    event = CaseEvent.objects.get(case=case, kind="case.party_withdrew")
+    assert event.data["parties_left"] == 1 and "Trần Thị Bình" not in str(event.data)
+    services.case_withdraw(case=case, actor=head, evidence="signed_letter", party=second)
+    assert fresh(case).status == "withdrawn"  # the last one left: the whole complaint is withdrawn
