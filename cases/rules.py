@@ -286,6 +286,35 @@ def citizen_may_request_withdrawal(case: CaseFacts) -> Verdict:
     return ALLOWED
 
 
+def contested_suspension_verdict(
+    case: CaseFacts, *, until: dt.date, today: dt.date, resolution_due: dt.date | None, active: bool
+) -> Verdict:
+    """May the resolver suspend the execution of the contested administrative decision until
+    ``until``? Law on Complaints 2011 Art 35 (rule K14): while the complaint is being resolved, when
+    executing it would cause consequences hard to remedy; for no longer than the time left of the
+    resolution limit; lifted at once when the reason ends."""
+    if case.kind != K.COMPLAINT or case.status not in {S.ACCEPTED, S.VERIFYING, S.DIALOGUE}:
+        return refused(
+            _(
+                "Chỉ tạm đình chỉ việc thi hành quyết định hành chính bị khiếu nại trong quá trình giải "
+                "quyết khiếu nại (Luật Khiếu nại 2011, Điều 35)."
+            )
+        )
+    if active:
+        return refused(
+            _("Quyết định bị khiếu nại đang được tạm đình chỉ thi hành (Luật Khiếu nại 2011, Điều 35).")
+        )
+    if until < today or (resolution_due is not None and until > resolution_due):
+        return refused(
+            _(
+                "Thời hạn tạm đình chỉ không vượt quá thời gian còn lại của thời hạn giải quyết (hết ngày "
+                "%(date)s; Luật Khiếu nại 2011, Điều 35)."
+            )
+            % {"date": resolution_due.strftime("%d/%m/%Y") if resolution_due else "—"}
+        )
+    return ALLOWED
+
+
 # The resolution limits whose outcome is the case's "resolved on time" (Law on Complaints Arts 28,
 # 37, 50; Law on Denunciations Art 30).
 RESOLUTION_RULES: Final = frozenset({"K4", "K5", "K6", "T4"})

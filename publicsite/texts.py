@@ -164,6 +164,12 @@ EVENT_TITLES = {
     "case.suspended": pgettext_lazy("public", "Tạm đình chỉ việc giải quyết"),
     "case.resumed": pgettext_lazy("public", "Tiếp tục giải quyết"),
     "case.withdrawn": pgettext_lazy("public", "Ông/bà đã rút đơn"),
+    "contested_decision.suspended": pgettext_lazy(
+        "public", "Tạm đình chỉ việc thi hành quyết định bị khiếu nại (Luật Khiếu nại, Điều 35)"
+    ),
+    "contested_decision.suspension_lifted": pgettext_lazy(
+        "public", "Hủy bỏ việc tạm đình chỉ thi hành quyết định bị khiếu nại"
+    ),
     "case.withdrawal_requested": pgettext_lazy(
         "public", "Ông/bà đã gửi yêu cầu rút đơn; cơ quan chờ đơn rút có chữ ký hoặc điểm chỉ"
     ),

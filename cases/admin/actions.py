@@ -355,6 +355,28 @@ def do_followup_close(case, user, form):
     )
 
 
+def do_contested_suspend(case, user, form):
+    d = form.cleaned_data
+    return services.contested_decision_suspend(
+        case=case,
+        actor=user,
+        until=d["until"],
+        reason=d["reason"],
+        decision_number=d["decision_number"],
+        expected_version=_v(form),
+    )
+
+
+def do_contested_lift(case, user, form):
+    return services.contested_decision_suspension_lift(
+        case=case, actor=user, reason=form.cleaned_data["reason"], expected_version=_v(form)
+    )
+
+
+def _contested_possible(case: Case) -> bool:
+    return case.kind == K.COMPLAINT and case.status in {S.ACCEPTED, S.VERIFYING, S.DIALOGUE}
+
+
 def do_escalate(case, user, form):
     d = form.cleaned_data
     if form.cleaned_data.get("version") != case.version:
@@ -726,6 +748,30 @@ ACTIONS: dict[str, Action] = {
             legal_hint=_("Luật Tố cáo 2018, Điều 38 khoản 3."),
         ),
         Action(
+            "contested-suspend",
+            "suspend",
+            _("Tạm đình chỉ thi hành quyết định bị khiếu nại"),
+            f.ContestedSuspendForm,
+            do_contested_suspend,
+            _contested_possible,
+            _("Đã ra quyết định tạm đình chỉ việc thi hành quyết định bị khiếu nại."),
+            "pause",
+            legal_hint=_(
+                "Luật Khiếu nại 2011, Điều 35: không vượt quá thời gian còn lại của thời hạn giải quyết."
+            ),
+        ),
+        Action(
+            "contested-lift",
+            "suspend",
+            _("Hủy bỏ quyết định tạm đình chỉ thi hành"),
+            f.ContestedLiftForm,
+            do_contested_lift,
+            _contested_possible,
+            _("Đã hủy bỏ quyết định tạm đình chỉ thi hành."),
+            "resubmit",
+            legal_hint=_("Luật Khiếu nại 2011, Điều 35."),
+        ),
+        Action(
             "escalate",
             "escalate",
             _("Nâng cấp cảnh báo"),
@@ -779,6 +825,8 @@ ANNOTATIONS = {
     "assign",
     "second-level",
     "followup-report",
+    "contested-suspend",
+    "contested-lift",
 }
 
 

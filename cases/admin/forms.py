@@ -22,7 +22,7 @@ from ..reasons import (
 from ..services import OUTCOMES as _OUTCOMES
 from ..validation import RefusesControlCharacters
 from . import common
-from .widgets import DATETIME_HINT, DateTimeInput
+from .widgets import DATETIME_HINT, DateInput, DateTimeInput
 
 
 class ActionForm(RefusesControlCharacters, forms.Form):
@@ -437,6 +437,24 @@ class FollowupReportForm(ActionForm):
     report = forms.CharField(
         label=_("Báo cáo quá trình giải quyết, lý do chậm, trách nhiệm"),
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ContestedSuspendForm(ActionForm):
+    """Law on Complaints 2011 Art 35 (K14): suspend the execution of the contested decision."""
+
+    until = forms.DateField(label=_("Tạm đình chỉ thi hành đến ngày"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Hậu quả khó khắc phục nếu tiếp tục thi hành"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision_number = forms.CharField(
+        label=_("Số quyết định"), required=False, max_length=rules.max_length("decision_number")
+    )
+
+
+class ContestedLiftForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Lý do tạm đình chỉ không còn"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -666,3 +666,90 @@ def note_add(*, case: Case, actor: Actor, text: str, visibility: str = Visibilit
     event = record(case, "note.added", actor, visibility=visibility, data={"text": text})
     save(case, actor, "note added", [], [event])
     return event
+
+
+def _contested_suspension_active(case: Case) -> bool:
+    last = (
+        CaseEvent.objects.filter(
+            case=case, kind__in=["contested_decision.suspended", "contested_decision.suspension_lifted"]
+        )
+        .order_by("-seq")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return last == "contested_decision.suspended"
+
+
+@transaction.atomic
+def contested_decision_suspend(
+    *,
+    case: Case,
+    actor: Actor,
+    until: dt.date,
+    reason: str,
+    decision_number: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """The resolver's decision suspending the execution of the contested administrative decision,
+    because executing it would cause consequences hard to remedy (Law on Complaints 2011 Art 35,
+    K14): for no longer than the time left of the resolution limit, sent to the complainant, the
+    person complained against, the persons with related rights and those who must execute it."""
+    case = lock(case, expected_version)
+    permissions.check_can("suspend", actor, case)
+    reason = clean_text("reason_text", reason, required=True)
+    decision_number = clean_text("decision_number", decision_number)
+    due, _received = first_level_facts(case)
+    open_due = (
+        Deadline.objects.filter(
+            case=case, rule_code__in=sorted(rules.RESOLUTION_RULES), state__in=["open", "paused"]
+        )
+        .order_by("-due_at")
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    require_verdict(
+        rules.contested_suspension_verdict(
+            case,
+            until=until,
+            today=local_today(),
+            resolution_due=open_due or due,
+            active=_contested_suspension_active(case),
+        ),
+        "until",
+    )
+    event = record(
+        case,
+        "contested_decision.suspended",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={
+            "until": until.isoformat(),
+            "reason": reason,
+            "decision_number": decision_number,
+            "legal_basis": "Luật Khiếu nại 2011, Điều 35",
+        },
+    )
+    return save(case, actor, "execution of the contested decision suspended (Art 35)", [], [event])
+
+
+@transaction.atomic
+def contested_decision_suspension_lift(
+    *, case: Case, actor: Actor, reason: str, expected_version: int | None = None
+) -> Case:
+    """Lift the suspension at once when its reason no longer exists (Law on Complaints 2011 Art 35)."""
+    case = lock(case, expected_version)
+    permissions.check_can("suspend", actor, case)
+    reason = clean_text("reason_text", reason, required=True)
+    if not _contested_suspension_active(case):
+        raise ValidationError(
+            _("Không có quyết định tạm đình chỉ thi hành đang có hiệu lực (Luật Khiếu nại 2011, Điều 35)."),
+            code="state",
+        )
+    event = record(
+        case,
+        "contested_decision.suspension_lifted",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={"reason": reason, "legal_basis": "Luật Khiếu nại 2011, Điều 35"},
+    )
+    return save(case, actor, "suspension of the contested decision lifted (Art 35)", [], [event])

@@ -491,3 +491,38 @@ def test_one_member_of_a_group_leaves_and_the_case_continues(world, clock):
     assert event.data["parties_left"] == 1 and "Trần Thị Bình" not in str(event.data)
     services.case_withdraw(case=case, actor=head, evidence="signed_letter", party=second)
     assert fresh(case).status == "withdrawn"  # the last one left: the whole complaint is withdrawn
+
+
+# ----------------------------------------------------------------------------- Art 35 (K14)
+
+
+def test_the_contested_decision_is_suspended_within_the_time_left(world, clock):
+    case = accepted(world)
+    head = staff(world, Role.HEAD_OF_UNIT)
+    k4 = Deadline.objects.get(case=case, rule_code="K4")
+    with pytest.raises(ValidationError, match="Điều 35"):
+        services.contested_decision_suspend(
+            case=case, actor=head, until=k4.due_date + dt.timedelta(days=1), reason="Cưỡng chế phá dỡ"
+        )
+    with pytest.raises(PermissionDeniedError):
+        services.contested_decision_suspend(
+            case=case, actor=staff(world, Role.INTAKE), until=k4.due_date, reason="Cưỡng chế phá dỡ"
+        )
+    services.contested_decision_suspend(
+        case=case, actor=head, until=k4.due_date, reason="Cưỡng chế phá dỡ nhà, khó khắc phục"
+    )
+    event = CaseEvent.objects.get(case=case, kind="contested_decision.suspended")
+    assert event.visibility == "complainant" and event.data["until"] == k4.due_date.isoformat()
+    with pytest.raises(ValidationError, match="đang được tạm đình chỉ"):
+        services.contested_decision_suspend(case=case, actor=head, until=k4.due_date, reason="Lần nữa")
+    services.contested_decision_suspension_lift(case=case, actor=head, reason="Đã có phương án bảo đảm")
+    with pytest.raises(ValidationError, match="Điều 35"):
+        services.contested_decision_suspension_lift(case=case, actor=head, reason="Lần nữa")
+
+
+def test_no_suspension_of_the_contested_decision_outside_a_running_complaint(world, clock):
+    case = accepted(world, "denunciation")
+    with pytest.raises(ValidationError, match="Điều 35"):
+        services.contested_decision_suspend(
+            case=case, actor=staff(world, Role.HEAD_OF_UNIT), until=START.date(), reason="x"
+        )
