@@ -129,7 +129,7 @@ CASES = {
     ),
     "withdraw": (
         accepted,
-        lambda c, w: {"statement": "Tôi xin rút đơn"},
+        lambda c, w: {"statement": "Tôi xin rút đơn", "evidence": "signed_letter", "scope": "all"},
         R.INTAKE,
         R.INSPECTOR,
         lambda c: c.status == "withdrawn",
