@@ -235,23 +235,45 @@ def authority_name(authority) -> str:
     return authority.display_name("en" if english() else "vi")
 
 
-def _reason_text(code: str) -> tuple[str, str]:
+def _reason_text(code: str, on=None) -> tuple[str, str]:
+    """The label and basis of the version of ``code`` in force on ``on`` (the event's day)."""
     for table in (REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS):
-        reason = table.get(code)
+        reason = table.get(code, on)
         if reason is not None:
             return reason.label("en" if english() else "vi"), reason.legal_basis
     return "", ""
 
 
-def event_details(kind: str, data: dict) -> list[tuple[str, str]]:
-    """(label, value) lines shown under a timeline entry, from the complainant-safe event data."""
+# Events whose ``reason`` the citizen reads: the staff's decision after a withdrawal (Law on
+# Denunciations Art 33(3)) and the Art 35 suspension of the contested decision.
+REASONED_EVENTS = frozenset(
+    {
+        "case.withdrawn",
+        "case.withdrawal_overridden",
+        "case.withdrawal_not_confirmed",
+        "contested_decision.suspended",
+        "contested_decision.suspension_lifted",
+    }
+)
+
+
+def event_details(kind: str, data: dict, on=None) -> list[tuple[str, str]]:
+    """(label, value) lines shown under a timeline entry, from the complainant-safe event data. A
+    reason is shown in the version in force on the event's day ``on``, and the legal basis recorded
+    with the event wins (before and after 1/7/2026)."""
     lines: list[tuple[str, str]] = []
     if data.get("reason_code"):
-        label, basis = _reason_text(data["reason_code"])
+        label, basis = _reason_text(data["reason_code"], on)
         if label:
             lines.append((pgettext("public", "Lý do"), label))
         if basis or data.get("legal_basis"):
-            lines.append((pgettext("public", "Căn cứ pháp lý"), basis or data.get("legal_basis", "")))
+            lines.append((pgettext("public", "Căn cứ pháp lý"), data.get("legal_basis") or basis))
+    if kind in REASONED_EVENTS and data.get("reason"):
+        lines.append((pgettext("public", "Lý do"), str(data["reason"])))
+    if kind == "case.withdrawn_partly" and data.get("part"):
+        lines.append((pgettext("public", "Nội dung đã rút"), str(data["part"])))
+    if kind == "contested_decision.suspended" and data.get("until"):
+        lines.append((pgettext("public", "Đến ngày"), format_date_value(data["until"])))
     if data.get("reason_text"):
         lines.append((pgettext("public", "Giải thích"), data["reason_text"]))
     if kind == "case.transferred" and (data.get("to_name") or data.get("to")):

@@ -548,7 +548,7 @@ def _timeline_rows(case, visible_attachment_ids):
                 "actor": pgettext("public", "Người gửi đơn")
                 if entry.actor == "Người gửi đơn"
                 else pgettext("public", "Cơ quan giải quyết"),
-                "details": texts.event_details(entry.kind, data),
+                "details": texts.event_details(entry.kind, data, on=timezone.localdate(entry.at)),
                 "attachment": attachment if attachment in visible_attachment_ids else None,
             }
         )

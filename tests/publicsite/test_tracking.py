@@ -344,6 +344,7 @@ def test_withdraw_asks_to_confirm_then_withdraws(client, world):
     )
     html = client.get(done["Location"]).content.decode()
     assert "vụ việc vẫn được tiếp tục giải quyết" in html
+    assert "Có căn cứ việc rút tố cáo do bị đe dọa" in html  # the decision's reason, to the citizen
 
 
 def test_lookups_are_rate_limited(client, world, settings):
