@@ -284,7 +284,8 @@ def receipt_codes(case: Case) -> list[str]:
     if case.kind == K.DENUNCIATION and case.previous_case_id and case.previous_case is not None:
         # A re-denunciation at the superior is reviewed within 20 days (Art 37(2)) instead of
         # being handled as a new letter; a follow-up on an overdue one is Art 38 (T10).
-        codes = ["T10"] if case.previous_case.status not in RESOLVED_DENUNCIATION else ["T9"]
+        track = rules.denunciation_followup_track(case.previous_case.status)
+        codes = ["T9"] if track == rules.REVIEW_RE_DENUNCIATION else ["T10"]
     if case.kind == K.DENUNCIATION and case.channel in REFERRAL_CHANNELS:
         codes.append("T11")
     if case.channel == Case.Channel.IN_PERSON:

@@ -453,6 +453,30 @@ TEMPLATES: dict[str, NoticeTemplate] = {
             _N,
             _C,
         ),
+        # The superior's review of a re-denunciation and of an overdue denunciation (Law on
+        # Denunciations Arts 37-38; cases.services.review), rendered from their text templates.
+        NoticeTemplate(
+            "khong_giai_quyet_lai_to_cao",
+            "Thông báo về việc không giải quyết lại vụ việc tố cáo",
+            "Notice that the denunciation will not be re-resolved",
+            frozenset({K.DENUNCIATION}),
+            frozenset({S.REJECTED}),
+            "complainant",
+            _N,
+            # Decree 31/2019 has no numbered form for this notice that could be confirmed [U].
+            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm a",
+            Visibility.COMPLAINANT,
+        ),
+        NoticeTemplate(
+            "yeu_cau_bao_cao_to_cao_qua_han",
+            "Văn bản yêu cầu báo cáo về việc giải quyết tố cáo",
+            "Request for a report on an overdue denunciation",
+            frozenset({K.DENUNCIATION}),
+            frozenset({S.MONITORING}),
+            "authority",
+            _N,
+            "Luật Tố cáo 2018, Điều 38 khoản 2; Nghị định 31/2019/NĐ-CP, Điều 5",
+        ),
         # Letter handling: Circular 05/2021/TT-TTCP.
         form_template(
             "phieu_de_xuat_thu_ly",
@@ -559,6 +583,8 @@ ON_ACTION: dict[str, dict[str, list[str]]] = {
         K.ANONYMOUS_REPORT: ["phieu_chuyen_don"],
     },
     "extend": {K.DENUNCIATION: ["gia_han"]},
+    "review_decline": {K.DENUNCIATION: ["khong_giai_quyet_lai_to_cao"]},
+    "followup_request": {K.DENUNCIATION: ["yeu_cau_bao_cao_to_cao_qua_han"]},
     # Issued with these steps (the workspace offers them on demand in the state they belong to).
     "suspend": {K.COMPLAINT: ["qd_tam_dinh_chi_khieu_nai"], K.DENUNCIATION: ["qd_tam_dinh_chi_to_cao"]},
     "resume": {K.COMPLAINT: ["qd_tiep_tuc_khieu_nai"], K.DENUNCIATION: ["qd_tiep_tuc_to_cao"]},
@@ -581,6 +607,14 @@ def templates_for(case: Case) -> list[NoticeTemplate]:
     out = [t for t in TEMPLATES.values() if case.kind in t.kinds and case.status in t.statuses]
     if case.extension_count == 0:
         out = [t for t in out if t.code != "gia_han"]
+    # A re-denunciation the superior declined gets the notice of Art 37(2)(a), not the ordinary
+    # non-acceptance notice; an ordinary refusal never the former. (The review's own notice is
+    # offered; the generic "tb_khong_giai_quyet_lai" form stays renderable but is not offered
+    # twice.)
+    declined = case.reason_code in rules.REVIEW_ONLY_REASONS
+    review_only = {"khong_giai_quyet_lai_to_cao"}
+    ordinary = {"khong_thu_ly", "khong_thu_ly_to_cao", "tb_khong_giai_quyet_lai"}
+    out = [t for t in out if t.code not in (ordinary if declined else review_only)]
     wanted = {t.requires_event for t in out if t.requires_event}
     if wanted:
         present = set(CaseEvent.objects.filter(case=case, kind__in=wanted).values_list("kind", flat=True))
@@ -676,6 +710,15 @@ def _event_date(case: Case, kind: str) -> str:
     return _d(event.created_at) if event is not None and getattr(event, "created_at", None) else ""
 
 
+def _reason_day(case: Case) -> dt.date | None:
+    """The day the case's reason was given (its refusal, suspension or ending event), so the notice
+    cites the version of the reason in force that day, before or after 1/7/2026."""
+    for event in CaseEvent.objects.filter(case=case).order_by("-seq").only("data", "created_at")[:50]:
+        if isinstance(event.data, dict) and event.data.get("reason_code") == case.reason_code:
+            return timezone.localdate(event.created_at)
+    return None
+
+
 def _reason(code: str, on: dt.date | None = None):
     """The version of reason ``code`` in force on ``on`` (the day it was given)."""
     for table in (REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS):
@@ -727,8 +770,7 @@ def _context(
         case.deadlines.filter(rule_code__in=["K4", "K5", "K6", "T4", "R4"]).order_by("-due_at").first()
     )
     # A reason reads as in force on the day it was given (Decree 155/2026 changed some on 1/7/2026).
-    rejected = CaseEvent.objects.filter(case=case, kind="case.rejected").order_by("-seq").first()
-    given_on = timezone.localtime(rejected.created_at).date() if rejected is not None else today
+    given_on = _reason_day(case) or today
     reason = _reason(case.reason_code, given_on) if case.reason_code else None
     ext = _last_event(case, "case.extended")
     transfer = _last_event(case, "case.transferred")

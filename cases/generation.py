@@ -427,6 +427,8 @@ def _one_case(ctx: _Context, i: int, rng: random.Random) -> None:
         "complaint_level": "first" if kind == K.COMPLAINT else "",
         "status": status,
         "status_before_suspension": "verifying" if status == S.SUSPENDED else "",
+        "review_track": "",
+        "withdrawal_requested_at": None,
         "channel": rng.choice(["online", "online", "post", "in_person", "referral_deputy"]),
         "received_at": received,
         "authority_id": authority_id,

@@ -136,6 +136,9 @@ class CaseStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Tạm đình chỉ")
     WITHDRAWN = "withdrawn", _("Đã rút đơn")
     TERMINATED = "terminated", _("Đình chỉ giải quyết")
+    # The superior follows up a denunciation overdue at the lower body (Law on Denunciations 2018
+    # Art 38(2)-(4)): it asked for a report and monitors while the lower body resolves.
+    MONITORING = "monitoring", _("Cấp trên theo dõi, đôn đốc")
 
 
 class Case(models.Model):
@@ -145,6 +148,14 @@ class Case(models.Model):
     class Level(models.TextChoices):
         FIRST = "first", _("Lần đầu")
         SECOND = "second", _("Lần hai")
+
+    class ReviewTrack(models.TextChoices):
+        """How a denouncer's follow-up at the superior is handled: not a new full case
+        (Law on Denunciations 2018 Arts 37-38; Decree 31/2019 Art 5)."""
+
+        NONE = "", _("Không")
+        RE_DENUNCIATION = "re_denunciation", _("Tố cáo tiếp: cấp trên xem xét (Điều 37)")
+        OVERDUE = "overdue", _("Tố cáo quá hạn: cấp trên yêu cầu báo cáo (Điều 38)")
 
     class Channel(models.TextChoices):
         ONLINE = "online", _("Trực tuyến")
@@ -187,6 +198,13 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="later_cases",
+    )
+    # A citizen asked online to withdraw (Law on Complaints 2011 Art 10; Law on Denunciations 2018
+    # Art 33(1)): the withdrawal takes effect only with the signed letter or the minutes, and the
+    # staff decide; until then the case runs on.
+    withdrawal_requested_at = models.DateTimeField(_("yêu cầu rút đơn trực tuyến lúc"), null=True, blank=True)
+    review_track = models.CharField(
+        _("hình thức xem xét tố cáo tiếp"), max_length=20, choices=ReviewTrack.choices, blank=True, default=""
     )
     merged_into = models.ForeignKey(
         "self",

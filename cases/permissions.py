@@ -54,6 +54,10 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "publish": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "close": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "second_level": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
+    # The superior's head decides on a denouncer's follow-up (Law on Denunciations 2018 Arts 37(2),
+    # 38(2), 38(5)); the lower body's head sends the report asked of it (Art 38(3)).
+    "review": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
+    "report_followup": frozenset({R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "escalate": frozenset({R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
     "view_identity": frozenset({R.INTAKE, R.HEAD_OF_UNIT, R.HEAD_OF_AGENCY, R.ADMINISTRATOR}),
 }

@@ -172,13 +172,6 @@ REJECTION_REASONS = ReasonTable(
             "Luật Tố cáo 2018, Điều 29 khoản 1 điểm b",
         ),
         Reason(
-            "TC-29-1-c",
-            _D,
-            "Vụ việc không thuộc thẩm quyền giải quyết",
-            "The matter is outside this authority's competence",
-            "Luật Tố cáo 2018, Điều 29 khoản 1 điểm c",
-        ),
-        Reason(
             "TC-29-1-d",
             _D,
             "Nội dung tố cáo không có cơ sở để xác định người vi phạm, hành vi vi phạm",
@@ -191,6 +184,41 @@ REJECTION_REASONS = ReasonTable(
             "Tố cáo người giải quyết khiếu nại đã giải quyết đúng mà không có bằng chứng vi phạm",
             "Denounces a complaint resolver of a lawfully resolved complaint without evidence",
             "Luật Tố cáo 2018, Điều 29 khoản 1 (đoạn cuối)",
+        ),
+        # Art 29(1)(c) (outside competence) is a condition of acceptance, not a ground to reject:
+        # such a denunciation is transferred within 5 working days or the denouncer in person is
+        # guided (Art 24(2)); ``case_transfer`` / ``case_guide``, never ``case_reject``.
+        Reason(
+            "TC-37-2-a",
+            _D,
+            "Việc giải quyết tố cáo trước đó là đúng pháp luật: không giải quyết lại vụ việc tố cáo",
+            "The earlier resolution was lawful: the denunciation is not re-resolved",
+            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm a",
+        ),
+        Reason(
+            "KN-11-5-group",
+            _C,
+            "Khiếu nại đông người mà đơn không có đủ chữ ký hoặc điểm chỉ của những người khiếu nại",
+            "Group complaint without the signature or thumbprint of every complainant",
+            "Luật Khiếu nại 2011, Điều 8 khoản 3, Điều 11 khoản 5; Nghị định 124/2020/NĐ-CP, Điều 7",
+            confidence="S",
+        ),
+        Reason(
+            "KN-11-4-group",
+            _C,
+            "Khiếu nại đông người mà không có văn bản cử người đại diện hợp lệ",
+            "Group complaint without a valid appointment of its representatives",
+            "Luật Khiếu nại 2011, Điều 8 khoản 3, Điều 11 khoản 4; Nghị định 124/2020/NĐ-CP, Điều 7",
+            confidence="S",
+        ),
+        Reason(
+            "KN-11-refiled",
+            _C,
+            "Khiếu nại lại nội dung đã rút khiếu nại",
+            "Complaint again about content already withdrawn",
+            "Luật Khiếu nại (sửa đổi bởi Luật 136/2025/QH15), Điều 11",
+            valid_from=dt.date(2026, 7, 1),
+            confidence="S",
         ),
         Reason(
             "TC-24-3",
@@ -313,8 +341,9 @@ TERMINATION_REASONS = ReasonTable(
         Reason(
             "TC-34-3-c",
             _D,
-            "Vụ việc đã được giải quyết bằng bản án, quyết định của Tòa án hoặc cơ quan có thẩm quyền",
-            "Already settled by a court judgment or a competent decision",
+            "Vụ việc đã được giải quyết bằng bản án, quyết định của Tòa án đã có hiệu lực pháp luật hoặc "
+            "quyết định đã có hiệu lực của cơ quan, tổ chức, cá nhân có thẩm quyền",
+            "Settled by a court judgment or decision in legal force, or a competent decision in force",
             "Luật Tố cáo 2018, Điều 34 khoản 3 điểm c",
         ),
         Reason(
@@ -330,3 +359,81 @@ TERMINATION_REASONS = ReasonTable(
 
 def reasons_for(table: ReasonTable, kind: str, on: dt.date | None = None) -> list[Reason]:
     return table.for_kind(kind, on)
+
+
+# Grounds on which the superior re-resolves a re-denunciation itself (Law on Denunciations 2018
+# Art 37(2)(b)-(c), (3)).
+RE_RESOLUTION_GROUNDS = ReasonTable(
+    [
+        Reason(
+            "TC-37-2-b",
+            _D,
+            "Việc giải quyết tố cáo trước đó không đúng thẩm quyền",
+            "The earlier resolution was outside the resolver's competence",
+            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm b",
+        ),
+        Reason(
+            "TC-37-3-a",
+            _D,
+            "Kết quả xác minh hoặc kết luận nội dung tố cáo thiếu chính xác hoặc thiếu khách quan",
+            "The verification or the conclusion was inaccurate or not objective",
+            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm c, khoản 3 điểm a",
+        ),
+        Reason(
+            "TC-37-3-b",
+            _D,
+            "Bỏ sót, bỏ lọt thông tin, tài liệu, chứng cứ quan trọng khi xác minh hoặc kết luận",
+            "Important information, documents or evidence were missed",
+            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm c, khoản 3 điểm b",
+        ),
+        Reason(
+            "TC-37-3-c",
+            _D,
+            "Áp dụng không đúng pháp luật trong quá trình xác minh hoặc kết luận nội dung tố cáo",
+            "The law was misapplied in the verification or the conclusion",
+            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm c, khoản 3 điểm c",
+        ),
+    ]
+)
+
+# Grounds on which the superior takes over a denunciation overdue at the lower body (Law on
+# Denunciations 2018 Art 38(5); Decree 31/2019/NĐ-CP Art 5).
+TAKE_OVER_GROUNDS = ReasonTable(
+    [
+        Reason(
+            "ND31-5-1-a",
+            _D,
+            "Vi phạm trình tự, thủ tục dẫn đến kết luận không chính xác, khách quan hoặc làm sai lệch hồ sơ",
+            "Procedural violations leading to an inaccurate conclusion or a falsified file",
+            "Luật Tố cáo 2018, Điều 38 khoản 5; Nghị định 31/2019/NĐ-CP, Điều 5 khoản 1 điểm a",
+        ),
+        Reason(
+            "ND31-5-1-b",
+            _D,
+            "Có căn cứ quy định tại khoản 3 Điều 37 Luật Tố cáo",
+            "One of the grounds of Art 37(3)",
+            "Luật Tố cáo 2018, Điều 38 khoản 5; Nghị định 31/2019/NĐ-CP, Điều 5 khoản 1 điểm b",
+        ),
+        Reason(
+            "ND31-5-2-a",
+            _D,
+            "Người bị tố cáo là người thân của người xác minh hoặc người giải quyết tố cáo",
+            "The accused is a close relative of the verifier or the resolver",
+            "Luật Tố cáo 2018, Điều 38 khoản 5; Nghị định 31/2019/NĐ-CP, Điều 5 khoản 2 điểm a",
+        ),
+        Reason(
+            "ND31-5-2-b",
+            _D,
+            "Nội dung tố cáo liên quan trực tiếp đến người thân của người xác minh hoặc người giải quyết",
+            "The content directly concerns a close relative of the verifier or the resolver",
+            "Luật Tố cáo 2018, Điều 38 khoản 5; Nghị định 31/2019/NĐ-CP, Điều 5 khoản 2 điểm b",
+        ),
+        Reason(
+            "ND31-5-2-c",
+            _D,
+            "Người xác minh hoặc người giải quyết có lợi ích liên quan trực tiếp với người bị tố cáo",
+            "The verifier or the resolver has a direct interest in common with the accused",
+            "Luật Tố cáo 2018, Điều 38 khoản 5; Nghị định 31/2019/NĐ-CP, Điều 5 khoản 2 điểm c",
+        ),
+    ]
+)

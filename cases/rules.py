@@ -100,6 +100,7 @@ TEXT_LIMITS: Final[Mapping[str, int]] = {
     "decision_number": 60,
     "justification": 2_000,
     "summary": 10_000,
+    "report": 10_000,
     "publication_channel": 300,
     "attachment_description": 300,
     "reveal_reason": 500,
@@ -211,6 +212,109 @@ def can_withdraw(case: CaseFacts) -> Verdict:
     return ALLOWED
 
 
+# What proves a withdrawal (Law on Complaints 2011 Art 10: "bằng đơn có chữ ký hoặc điểm chỉ";
+# Law on Denunciations 2018 Art 33(1) "bằng văn bản"; Decree 31/2019 Art 4(1): the signed letter,
+# Mẫu 02, or the minutes of a withdrawal in person signed or thumb-printed, Mẫu 03). An online click
+# is only the citizen's intent (``case_withdrawal_request``); it proves nothing by itself.
+WITHDRAWAL_EVIDENCE: Final[Mapping[str, Text]] = {
+    "signed_letter": _("Đơn rút có chữ ký hoặc điểm chỉ của người rút (tải lên hoặc nộp tại cơ quan)"),
+    "minutes": _("Biên bản ghi nhận việc rút đơn trực tiếp tại cơ quan, có chữ ký hoặc điểm chỉ"),
+}
+WITHDRAWAL_SCOPES: Final = ("all", "part")
+
+
+def withdrawal_evidence_verdict(kind: str, evidence: str) -> Verdict:
+    """The withdrawal is recorded only on the signed or thumb-printed letter or the minutes
+    (Law on Complaints 2011 Art 10; Law on Denunciations 2018 Art 33(1); Decree 31/2019 Art 4(1),
+    Mẫu 02/03). A petition (Law 42/2013) needs no particular form."""
+    if kind == K.PETITION or evidence in WITHDRAWAL_EVIDENCE:
+        return ALLOWED
+    if kind == K.DENUNCIATION:
+        return refused(
+            _(
+                "Việc rút tố cáo phải bằng văn bản có chữ ký hoặc điểm chỉ (Mẫu 02) hoặc biên bản ghi nhận "
+                "việc rút tố cáo (Mẫu 03) (Luật Tố cáo 2018, Điều 33 khoản 1; Nghị định 31/2019, Điều 4 "
+                "khoản 1)."
+            )
+        )
+    return refused(
+        _(
+            "Việc rút khiếu nại phải được thực hiện bằng đơn có chữ ký hoặc điểm chỉ của người khiếu nại "
+            "(Luật Khiếu nại 2011, Điều 10)."
+        )
+    )
+
+
+def withdrawal_continue_verdict(kind: str, *, reason: str, online_request_pending: bool) -> Verdict:
+    """May the staff decide that resolution continues after a withdrawal? A denunciation, when the
+    act shows signs of a violation, the withdrawal was coerced or bought, or the denouncer used it to
+    slander (Law on Denunciations 2018 Art 33(3); Decree 31/2019 Art 4(3)). Any case whose online
+    request was never confirmed by the signed letter (Law on Complaints 2011 Art 10). Always with
+    the reason, which the citizen is told."""
+    if not reason:
+        return refused(_("Cần nêu lý do tiếp tục giải quyết (Luật Tố cáo 2018, Điều 33 khoản 3)."))
+    if kind == K.DENUNCIATION or online_request_pending:
+        return ALLOWED
+    return refused(
+        _(
+            "Khiếu nại đã rút bằng đơn có chữ ký thì đình chỉ giải quyết (Luật Khiếu nại 2011, Điều 10); "
+            "chỉ tố cáo mới tiếp tục giải quyết khi có căn cứ tại Luật Tố cáo 2018, Điều 33 khoản 3."
+        )
+    )
+
+
+def withdrawal_ends_case(*, scope: str, parties_left: int) -> bool:
+    """A partial withdrawal, or one member of a group leaving while others remain, does not end the
+    case: the rest is resolved (Law on Denunciations 2018 Art 33(2); Decree 31/2019 Art 4(2); the
+    same for complaints, where the remaining complainants keep their complaint, Law on Complaints
+    2011 Art 10 read with Decree 124/2020 Art 7 [S])."""
+    return scope == "all" and parties_left == 0
+
+
+def citizen_may_request_withdrawal(case: CaseFacts) -> Verdict:
+    """The citizen's online request (the intent) may be sent once, while ``can_withdraw`` allows."""
+    verdict = can_withdraw(case)
+    if not verdict:
+        return verdict
+    if getattr(case, "withdrawal_requested_at", None) is not None:
+        return refused(
+            _(
+                "Yêu cầu rút đơn đã được ghi nhận; cơ quan chờ đơn rút có chữ ký hoặc điểm chỉ của ông/bà "
+                "(Luật Khiếu nại 2011, Điều 10; Luật Tố cáo 2018, Điều 33 khoản 1)."
+            )
+        )
+    return ALLOWED
+
+
+def contested_suspension_verdict(
+    case: CaseFacts, *, until: dt.date, today: dt.date, resolution_due: dt.date | None, active: bool
+) -> Verdict:
+    """May the resolver suspend the execution of the contested administrative decision until
+    ``until``? Law on Complaints 2011 Art 35 (rule K14): while the complaint is being resolved, when
+    executing it would cause consequences hard to remedy; for no longer than the time left of the
+    resolution limit; lifted at once when the reason ends."""
+    if case.kind != K.COMPLAINT or case.status not in {S.ACCEPTED, S.VERIFYING, S.DIALOGUE}:
+        return refused(
+            _(
+                "Chỉ tạm đình chỉ việc thi hành quyết định hành chính bị khiếu nại trong quá trình giải "
+                "quyết khiếu nại (Luật Khiếu nại 2011, Điều 35)."
+            )
+        )
+    if active:
+        return refused(
+            _("Quyết định bị khiếu nại đang được tạm đình chỉ thi hành (Luật Khiếu nại 2011, Điều 35).")
+        )
+    if until < today or (resolution_due is not None and until > resolution_due):
+        return refused(
+            _(
+                "Thời hạn tạm đình chỉ không vượt quá thời gian còn lại của thời hạn giải quyết (hết ngày "
+                "%(date)s; Luật Khiếu nại 2011, Điều 35)."
+            )
+            % {"date": resolution_due.strftime("%d/%m/%Y") if resolution_due else "—"}
+        )
+    return ALLOWED
+
+
 # The resolution limits whose outcome is the case's "resolved on time" (Law on Complaints Arts 28,
 # 37, 50; Law on Denunciations Art 30).
 RESOLUTION_RULES: Final = frozenset({"K4", "K5", "K6", "T4"})
@@ -272,6 +376,152 @@ def second_level_allowed(
         return refused(
             _("Đã quá thời hạn khiếu nại lần hai (hết ngày %(date)s; Luật Khiếu nại 2011, Điều 33 khoản 1).")
             % {"date": window.due_date.strftime("%d/%m/%Y")}
+        )
+    return ALLOWED
+
+
+# ------------------------------------------------------------------------------ follow-ups on a denunciation
+
+# Law on Denunciations 2018: the first resolution was issued (conclusion) -> re-denunciation
+# reviewed by the superior (Art 37); the resolution limit passed without one -> the superior asks
+# for a report and follows it up (Art 38).
+DENUNCIATION_RESOLVED: Final = frozenset({S.CONCLUDED, S.PUBLISHED, S.CLOSED})
+DENUNCIATION_PENDING: Final = frozenset({S.ACCEPTED, S.VERIFYING})
+REVIEW_RE_DENUNCIATION: Final = "re_denunciation"
+REVIEW_OVERDUE: Final = "overdue"
+
+
+def denunciation_followup_allowed(case: CaseFacts, *, resolution_limit_passed: bool) -> Verdict:
+    """May the superior receive the denouncer's follow-up on this (first) denunciation?
+
+    Law on Denunciations 2018 Art 37(1): after the resolution, when the denouncer has grounds to say
+    it was unlawful; Art 38(1): when the limit of Art 30 (rule T4 with its extensions) passed without
+    a resolution. Before either, the first body is still within its time."""
+    if case.kind != K.DENUNCIATION:
+        return refused(_("Chỉ tố cáo mới có tố cáo tiếp (Luật Tố cáo 2018, Điều 37, 38)."))
+    if case.status in DENUNCIATION_RESOLVED:
+        return ALLOWED
+    if case.status in DENUNCIATION_PENDING:
+        if resolution_limit_passed:
+            return ALLOWED
+        return refused(
+            _(
+                "Thời hạn giải quyết tố cáo chưa hết: người tố cáo chỉ tố cáo tiếp khi quá thời hạn mà "
+                "tố cáo chưa được giải quyết (Luật Tố cáo 2018, Điều 38 khoản 1) hoặc sau khi có kết "
+                "luận (Điều 37 khoản 1)."
+            )
+        )
+    return refused(
+        _("Hồ sơ tố cáo chưa được thụ lý hoặc đã kết thúc không có kết luận (Luật Tố cáo 2018, Điều 37).")
+    )
+
+
+def denunciation_followup_track(first_status: str) -> str:
+    """Which procedure the superior follows: Art 37 review after a conclusion, Art 38 otherwise."""
+    return REVIEW_RE_DENUNCIATION if first_status in DENUNCIATION_RESOLVED else REVIEW_OVERDUE
+
+
+class ReviewFacts(CaseFacts, Protocol):
+    review_track: str
+
+
+# What the superior may do with each follow-up, and in which state of the follow-up case.
+REVIEW_ACTIONS: Final[Mapping[str, tuple[str, frozenset[str]]]] = {
+    # Art 37(2)(a): the first resolution was lawful -> not re-resolved, written notice with reasons.
+    "decline": (REVIEW_RE_DENUNCIATION, frozenset({S.RECEIVED})),
+    # Art 37(2)(b)-(c), (3): resolve it under its own competence or re-resolve it (Chapter III).
+    "re_resolve": (REVIEW_RE_DENUNCIATION, frozenset({S.RECEIVED})),
+    # Art 37(2)(b): the first body lacked competence and so does the superior -> transfer.
+    "transfer": (REVIEW_RE_DENUNCIATION, frozenset({S.RECEIVED})),
+    # Art 38(2): the written request for a report (5 working days, T10).
+    "request_report": (REVIEW_OVERDUE, frozenset({S.RECEIVED})),
+    # Art 38(5); Decree 31/2019 Art 5: take-over only on its grounds.
+    "take_over": (REVIEW_OVERDUE, frozenset({S.RECEIVED, S.MONITORING})),
+    # Art 38(4): the follow-up ends when the lower body reports its result.
+    "finish_monitoring": (REVIEW_OVERDUE, frozenset({S.MONITORING})),
+}
+
+
+def review_action_allowed(case: ReviewFacts, action: str) -> Verdict:
+    """May ``action`` be taken on this follow-up case (Law on Denunciations 2018 Arts 37(2), 38)?"""
+    track, states = REVIEW_ACTIONS[action]
+    if case.kind != K.DENUNCIATION or case.review_track != track:
+        if track == REVIEW_RE_DENUNCIATION:
+            return refused(
+                _("Chỉ áp dụng với tố cáo tiếp sau khi đã có kết luận (Luật Tố cáo 2018, Điều 37 khoản 2).")
+            )
+        return refused(
+            _(
+                "Chỉ áp dụng với tố cáo tiếp khi quá thời hạn mà chưa được giải quyết "
+                "(Luật Tố cáo 2018, Điều 38)."
+            )
+        )
+    if case.status not in states:
+        return refused(_("Tố cáo tiếp này đã được xem xét, xử lý (Luật Tố cáo 2018, Điều 37, 38)."))
+    return ALLOWED
+
+
+def followup_may_close(first_status: str) -> Verdict:
+    """The superior's follow-up ends once the resolver has concluded and reported the result
+    (Law on Denunciations 2018 Art 38(3)-(4)); until then it keeps monitoring."""
+    if first_status in DENUNCIATION_RESOLVED:
+        return ALLOWED
+    return refused(
+        _(
+            "Cấp dưới chưa báo cáo kết quả giải quyết tố cáo: cấp trên tiếp tục theo dõi, đôn đốc "
+            "(Luật Tố cáo 2018, Điều 38 khoản 3, khoản 4)."
+        )
+    )
+
+
+# Reasons only the superior's review of a re-denunciation gives (Law on Denunciations 2018
+# Art 37(2)(a)); the ordinary refusal of a new letter may not cite them.
+REVIEW_ONLY_REASONS: Final = frozenset({"TC-37-2-a"})
+
+
+def can_transfer(case: CaseFacts, *, reviewed: bool = False) -> Verdict:
+    """May this letter be transferred (chuyển đơn) to another body?
+
+    A denunciation outside the body's competence is transferred within 5 working days of receipt, and
+    the denouncer told (Law on Denunciations 2018 Art 24(2), T2), once per same content (Circular
+    05/2021/TT-TTCP Art 14(1)); outside competence is not a ground to reject it. A complaint or a
+    petition outside competence is not transferred with the denunciation slip: the sender is guided
+    to the competent body, once (Law on Citizen Reception 2013 Art 26; Circular 05/2021/TT-TTCP
+    Arts 7-9, read in a secondary source [S]). An information report (Art 25) may be passed on.
+    A denouncer's follow-up is transferred only by the superior's review (``reviewed``, Art 37(2)(b))."""
+    if case.kind in (K.COMPLAINT, K.PETITION):
+        return refused(
+            _(
+                "Khiếu nại, kiến nghị, phản ánh không thuộc thẩm quyền thì hướng dẫn người gửi đơn một lần "
+                "đến cơ quan có thẩm quyền, không chuyển đơn (Thông tư 05/2021/TT-TTCP; Luật Tiếp công dân "
+                "2013, Điều 26)."
+            )
+        )
+    if case.status != S.RECEIVED:
+        return refused(_("Chỉ chuyển đơn khi xử lý đơn mới tiếp nhận (Luật Tố cáo 2018, Điều 24 khoản 2)."))
+    if case.kind == K.DENUNCIATION and getattr(case, "transfer_count", 0) >= 1:
+        return refused(
+            _("Đơn tố cáo cùng nội dung chỉ được chuyển một lần (Thông tư 05/2021/TT-TTCP, Điều 14 khoản 1).")
+        )
+    return ALLOWED
+
+
+def ordinary_acceptance_allowed(case: ReviewFacts) -> Verdict:
+    """A follow-up at the superior is not a new full case: it is accepted only through the review
+    (Art 37(2)) or the take-over (Art 38(5)), never by the ordinary acceptance of Art 29."""
+    if case.kind == K.DENUNCIATION and case.review_track and case.status == S.RECEIVED:
+        if case.review_track == REVIEW_RE_DENUNCIATION:
+            return refused(
+                _(
+                    "Tố cáo tiếp không thụ lý như đơn mới: cấp trên xem xét hồ sơ giải quyết trước đó trong "
+                    "20 ngày rồi quyết định giải quyết lại hoặc không (Luật Tố cáo 2018, Điều 37 khoản 2)."
+                )
+            )
+        return refused(
+            _(
+                "Tố cáo quá hạn không thụ lý như đơn mới: cấp trên yêu cầu báo cáo, đôn đốc, chỉ giải "
+                "quyết thay khi có căn cứ tại Luật Tố cáo 2018, Điều 38 khoản 5; Nghị định 31/2019, Điều 5."
+            )
         )
     return ALLOWED
 

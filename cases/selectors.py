@@ -204,8 +204,23 @@ _PUBLIC_DATA_KEYS = {
     "case.extended": {"decision_number", "days", "new_due_date", "justification"},
     "case.suspended": {"reason_code", "legal_basis"},
     "case.resumed": set(),
-    "case.withdrawn": set(),
-    "case.withdrawal_overridden": set(),
+    # The staff's decision after a withdrawal and its reason, told to the citizen (Law on
+    # Denunciations 2018 Art 33(3)); what was withdrawn in part (Art 33(2)).
+    "case.withdrawn": {"reason"},
+    "case.withdrawal_overridden": {"reason"},
+    "case.withdrawal_requested": set(),
+    "case.withdrawal_not_confirmed": {"reason"},
+    "case.withdrawn_partly": {"part"},
+    "case.party_withdrew": set(),
+    # The superior's review of a follow-up (Arts 37(2), 38(4)).
+    "redenunciation.declined": {"reason_code", "legal_basis", "reason_text"},
+    "redenunciation.re_resolution": {"legal_basis"},
+    "followup.report_requested": set(),
+    "followup.taken_over": {"legal_basis"},
+    "followup.closed": set(),
+    # Law on Complaints Art 35 (K14).
+    "contested_decision.suspended": {"until", "reason", "decision_number", "legal_basis"},
+    "contested_decision.suspension_lifted": {"reason", "legal_basis"},
     "case.terminated": {"reason_code", "legal_basis"},
     "case.decided": {"outcome", "decision_number", "summary", "attachment"},
     "case.concluded": {"outcome", "decision_number", "summary", "attachment"},

@@ -44,19 +44,28 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
         S.SUSPENDED: frozenset({S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.WITHDRAWN, S.TERMINATED}),
         S.DECIDED: frozenset({S.PUBLISHED, S.CLOSED}),
         S.PUBLISHED: frozenset({S.CLOSED}),
-        # Art 10: withdrawal ends resolution by a decision (đình chỉ).
-        S.WITHDRAWN: frozenset({S.TERMINATED, S.CLOSED}),
+        # Art 10: withdrawal ends resolution by a decision (đình chỉ) with notice, never a bare
+        # closing of the file (Decree 124/2020 Art 28b as amended, K16).
+        S.WITHDRAWN: frozenset({S.TERMINATED}),
         S.TERMINATED: frozenset({S.CLOSED}),
     },
     K.DENUNCIATION: {
-        S.RECEIVED: frozenset(_TRIAGE),
-        S.ACCEPTED: frozenset({S.VERIFYING, S.CONCLUDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED}),
-        S.VERIFYING: frozenset({S.CONCLUDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED}),
-        S.SUSPENDED: frozenset({S.ACCEPTED, S.VERIFYING, S.WITHDRAWN, S.TERMINATED}),
+        # A follow-up on an overdue denunciation (Art 38(2)-(4)): the superior asks for a report and
+        # monitors; it takes the case over only under Art 38(5) (Decree 31/2019 Art 5).
+        S.RECEIVED: frozenset(_TRIAGE | {S.MONITORING}),
+        S.MONITORING: frozenset({S.ACCEPTED, S.CLOSED}),
+        # TRANSFERRED after acceptance: the superior took the overdue case over (Art 38(5); Decree
+        # 31/2019 Art 5); an ordinary transfer happens only at receipt (Art 24(2)).
+        S.ACCEPTED: frozenset(
+            {S.VERIFYING, S.CONCLUDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED, S.TRANSFERRED}
+        ),
+        S.VERIFYING: frozenset({S.CONCLUDED, S.SUSPENDED, S.WITHDRAWN, S.TERMINATED, S.TRANSFERRED}),
+        S.SUSPENDED: frozenset({S.ACCEPTED, S.VERIFYING, S.WITHDRAWN, S.TERMINATED, S.TRANSFERRED}),
         S.CONCLUDED: frozenset({S.PUBLISHED, S.CLOSED}),
         S.PUBLISHED: frozenset({S.CLOSED}),
-        # Art 33(3): some withdrawals do not end the case; the service keeps it open then.
-        S.WITHDRAWN: frozenset({S.TERMINATED, S.CLOSED}),
+        # Art 33(3): some withdrawals do not end the case; the service keeps it open then. A whole
+        # withdrawal otherwise ends it by an ending decision (Art 34(3)(a)), not a bare closing.
+        S.WITHDRAWN: frozenset({S.TERMINATED}),
         S.TERMINATED: frozenset({S.CLOSED}),
     },
     K.PETITION: {
@@ -78,7 +87,7 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
 }
 
 # States in which the case is still being handled (deadlines run, escalation applies).
-OPEN_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.SUSPENDED})
+OPEN_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.VERIFYING, S.DIALOGUE, S.SUSPENDED, S.MONITORING})
 # States that end the case: no further move except closing the file.
 FINAL_STATES = frozenset({S.REJECTED, S.TRANSFERRED, S.GUIDED, S.MERGED, S.CLOSED})
 # The complainant may withdraw until the decision/conclusion (Complaints Art 10; Denunciations Art 33).

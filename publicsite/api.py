@@ -525,7 +525,9 @@ class CaseWithdrawView(PublicAPIView):
         if errors:
             raise ApiError(400, pgettext("public", "Yêu cầu rút đơn chưa hợp lệ."), errors)
         try:
-            case = services.case_withdraw(case=case, actor=Citizen.with_key(case.pk), statement=statement)
+            case = services.case_withdrawal_request(
+                case=case, actor=Citizen.with_key(case.pk), statement=statement
+            )
         except ServiceValidationError as exc:
             raise ApiError(
                 _refusal_status(exc), exc.message, _api_fields(exc, {"withdrawal_statement": "statement"})

@@ -116,6 +116,14 @@ STATUS_TEXTS = {
             "public", "Ông/bà đã rút đơn. Cơ quan sẽ ra quyết định đình chỉ giải quyết theo quy định."
         ),
     ),
+    CaseStatus.MONITORING: (
+        pgettext_lazy("public", "Cấp trên đang đôn đốc"),
+        pgettext_lazy(
+            "public",
+            "Cơ quan cấp trên đã yêu cầu cơ quan giải quyết báo cáo và tiếp tục giải quyết tố cáo của "
+            "ông/bà; cấp trên theo dõi, đôn đốc việc giải quyết (Luật Tố cáo, Điều 38).",
+        ),
+    ),
     CaseStatus.TERMINATED: (
         pgettext_lazy("public", "Đình chỉ giải quyết"),
         pgettext_lazy(
@@ -156,6 +164,24 @@ EVENT_TITLES = {
     "case.suspended": pgettext_lazy("public", "Tạm đình chỉ việc giải quyết"),
     "case.resumed": pgettext_lazy("public", "Tiếp tục giải quyết"),
     "case.withdrawn": pgettext_lazy("public", "Ông/bà đã rút đơn"),
+    "contested_decision.suspended": pgettext_lazy(
+        "public", "Tạm đình chỉ việc thi hành quyết định bị khiếu nại (Luật Khiếu nại, Điều 35)"
+    ),
+    "contested_decision.suspension_lifted": pgettext_lazy(
+        "public", "Hủy bỏ việc tạm đình chỉ thi hành quyết định bị khiếu nại"
+    ),
+    "case.withdrawal_requested": pgettext_lazy(
+        "public", "Ông/bà đã gửi yêu cầu rút đơn; cơ quan chờ đơn rút có chữ ký hoặc điểm chỉ"
+    ),
+    "case.withdrawal_not_confirmed": pgettext_lazy(
+        "public", "Chưa nhận được đơn rút có chữ ký hoặc điểm chỉ; đơn tiếp tục được giải quyết"
+    ),
+    "case.withdrawn_partly": pgettext_lazy(
+        "public", "Ông/bà đã rút một phần nội dung; phần còn lại tiếp tục được giải quyết"
+    ),
+    "case.party_withdrew": pgettext_lazy(
+        "public", "Một người trong số những người gửi đơn đã rút đơn; đơn tiếp tục được giải quyết"
+    ),
     "case.withdrawal_overridden": pgettext_lazy(
         "public",
         "Đã ghi nhận việc rút đơn; vụ việc vẫn được tiếp tục giải quyết (Luật Tố cáo, Điều 33 khoản 3)",
@@ -167,6 +193,16 @@ EVENT_TITLES = {
     "case.closed": pgettext_lazy("public", "Hồ sơ đã được đóng"),
     "case.dialogue_scheduled": pgettext_lazy("public", "Lịch đối thoại"),
     "case.followed_up": pgettext_lazy("public", "Đã có hồ sơ tiếp theo (lần hai, tố cáo tiếp)"),
+    "redenunciation.declined": pgettext_lazy(
+        "public", "Cấp trên không giải quyết lại vụ việc tố cáo (Luật Tố cáo, Điều 37 khoản 2 điểm a)"
+    ),
+    "redenunciation.re_resolution": pgettext_lazy("public", "Cấp trên thụ lý giải quyết lại vụ việc tố cáo"),
+    "followup.report_requested": pgettext_lazy(
+        "public",
+        "Cấp trên đã yêu cầu cơ quan giải quyết báo cáo và tiếp tục giải quyết (Luật Tố cáo, Điều 38)",
+    ),
+    "followup.taken_over": pgettext_lazy("public", "Cấp trên trực tiếp giải quyết vụ việc tố cáo"),
+    "followup.closed": pgettext_lazy("public", "Cấp trên kết thúc theo dõi, đôn đốc"),
     "attachment.added": pgettext_lazy("public", "Tài liệu được bổ sung"),
     "case.supplemented": pgettext_lazy("public", "Ông/bà đã bổ sung thông tin"),
     "note.added": pgettext_lazy("public", "Thông tin từ cơ quan giải quyết"),
@@ -199,23 +235,45 @@ def authority_name(authority) -> str:
     return authority.display_name("en" if english() else "vi")
 
 
-def _reason_text(code: str) -> tuple[str, str]:
+def _reason_text(code: str, on=None) -> tuple[str, str]:
+    """The label and basis of the version of ``code`` in force on ``on`` (the event's day)."""
     for table in (REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS):
-        reason = table.get(code)
+        reason = table.get(code, on)
         if reason is not None:
             return reason.label("en" if english() else "vi"), reason.legal_basis
     return "", ""
 
 
-def event_details(kind: str, data: dict) -> list[tuple[str, str]]:
-    """(label, value) lines shown under a timeline entry, from the complainant-safe event data."""
+# Events whose ``reason`` the citizen reads: the staff's decision after a withdrawal (Law on
+# Denunciations Art 33(3)) and the Art 35 suspension of the contested decision.
+REASONED_EVENTS = frozenset(
+    {
+        "case.withdrawn",
+        "case.withdrawal_overridden",
+        "case.withdrawal_not_confirmed",
+        "contested_decision.suspended",
+        "contested_decision.suspension_lifted",
+    }
+)
+
+
+def event_details(kind: str, data: dict, on=None) -> list[tuple[str, str]]:
+    """(label, value) lines shown under a timeline entry, from the complainant-safe event data. A
+    reason is shown in the version in force on the event's day ``on``, and the legal basis recorded
+    with the event wins (before and after 1/7/2026)."""
     lines: list[tuple[str, str]] = []
     if data.get("reason_code"):
-        label, basis = _reason_text(data["reason_code"])
+        label, basis = _reason_text(data["reason_code"], on)
         if label:
             lines.append((pgettext("public", "Lý do"), label))
         if basis or data.get("legal_basis"):
-            lines.append((pgettext("public", "Căn cứ pháp lý"), basis or data.get("legal_basis", "")))
+            lines.append((pgettext("public", "Căn cứ pháp lý"), data.get("legal_basis") or basis))
+    if kind in REASONED_EVENTS and data.get("reason"):
+        lines.append((pgettext("public", "Lý do"), str(data["reason"])))
+    if kind == "case.withdrawn_partly" and data.get("part"):
+        lines.append((pgettext("public", "Nội dung đã rút"), str(data["part"])))
+    if kind == "contested_decision.suspended" and data.get("until"):
+        lines.append((pgettext("public", "Đến ngày"), format_date_value(data["until"])))
     if data.get("reason_text"):
         lines.append((pgettext("public", "Giải thích"), data["reason_text"]))
     if kind == "case.transferred" and (data.get("to_name") or data.get("to")):
@@ -306,3 +364,36 @@ def guide_time_limits(on=None) -> list[dict]:
         {"section": str(title), "rows": [t.localised(english_) for t in time_limits_in_force(codes, on)]}
         for title, codes in GUIDE_TIME_LIMITS
     ]
+
+
+# What the citizen is told after asking online to withdraw: the click is the intent; the letter
+# signed or thumb-printed (Law on Complaints 2011 Art 10) or the minutes signed at the desk (Law on
+# Denunciations 2018 Art 33(1); Decree 31/2019 Art 4(1), Mẫu 02/03) make the withdrawal, and the
+# agency decides, with a reason, to end or to continue (Art 33(3)).
+WITHDRAWAL_REQUESTED = {
+    CaseKind.COMPLAINT: pgettext_lazy(
+        "public",
+        "Đã ghi nhận yêu cầu rút khiếu nại của ông/bà. Việc rút khiếu nại chỉ có hiệu lực khi cơ quan nhận "
+        "được đơn rút khiếu nại có chữ ký hoặc điểm chỉ của ông/bà (Luật Khiếu nại, Điều 10): vui lòng tải "
+        "đơn rút đã ký lên ở mục bổ sung tài liệu, hoặc đến trụ sở cơ quan để nộp đơn, ký biên bản. Khi nhận "
+        "được đơn, cơ quan ra quyết định đình chỉ giải quyết và gửi thông báo cho ông/bà. Trong thời gian "
+        "chờ, khiếu nại vẫn tiếp tục được giải quyết.",
+    ),
+    CaseKind.DENUNCIATION: pgettext_lazy(
+        "public",
+        "Đã ghi nhận yêu cầu rút tố cáo của ông/bà. Việc rút tố cáo phải bằng văn bản có chữ ký hoặc điểm "
+        "chỉ (Mẫu 02) hoặc ông/bà đến cơ quan ký biên bản ghi nhận việc rút tố cáo (Mẫu 03) (Nghị định "
+        "31/2019, Điều 4): vui lòng tải văn bản đã ký lên ở mục bổ sung tài liệu hoặc đến trụ sở cơ quan. "
+        "Sau đó cơ quan quyết định, có nêu lý do, đình chỉ hay vẫn tiếp tục giải quyết: tố cáo vẫn được giải "
+        "quyết nếu hành vi bị tố cáo có dấu hiệu vi phạm pháp luật, hoặc việc rút do bị đe dọa, mua chuộc "
+        "(Luật Tố cáo, Điều 33 khoản 3). Cơ quan sẽ thông báo cho ông/bà.",
+    ),
+}
+
+
+def withdrawal_confirmation(kind: str, status: str):
+    """The confirmation after the citizen's click: a petition is withdrawn at once; the rest wait for
+    the signed letter and the agency's decision."""
+    if status == CaseStatus.WITHDRAWN:
+        return pgettext_lazy("public", "Đơn đã được rút. Cơ quan sẽ thông báo cho ông/bà.")
+    return WITHDRAWAL_REQUESTED.get(kind, pgettext_lazy("public", "Đã ghi nhận yêu cầu rút đơn."))

@@ -548,7 +548,7 @@ def _timeline_rows(case, visible_attachment_ids):
                 "actor": pgettext("public", "Người gửi đơn")
                 if entry.actor == "Người gửi đơn"
                 else pgettext("public", "Cơ quan giải quyết"),
-                "details": texts.event_details(entry.kind, data),
+                "details": texts.event_details(entry.kind, data, on=timezone.localdate(entry.at)),
                 "attachment": attachment if attachment in visible_attachment_ids else None,
             }
         )
@@ -635,7 +635,9 @@ def case_public_view(case):
         "decisions": [d for d in documents if not d["from_citizen"]],
         "own_documents": [d for d in documents if d["from_citizen"]],
         "documents": documents,
-        "can_withdraw": bool(rules.can_withdraw(case)),
+        "can_withdraw": bool(rules.citizen_may_request_withdrawal(case)),
+        "withdrawal_pending": case.withdrawal_requested_at is not None,
+        "withdrawal_pending_text": texts.WITHDRAWAL_REQUESTED.get(case.kind, ""),
         "can_add_documents": case.status in workflow.OPEN_STATES,
         "outcome_label": str(texts.OUTCOME_LABELS.get(case.outcome, "")) if case.outcome else "",
         "deliveries": _delivery_rows(case),
@@ -765,7 +767,7 @@ def _tracking_supplement(page, request, case):
 
 
 def _tracking_withdraw(page, request, case, *, confirm: bool):
-    verdict = rules.can_withdraw(case)
+    verdict = rules.citizen_may_request_withdrawal(case)
     if not verdict:
         messages.error(request, str(verdict.reason))
         return _redirect(page.get_url(request), ma=case.reference)
@@ -788,15 +790,14 @@ def _tracking_withdraw(page, request, case, *, confirm: bool):
             {**case_public_view(case), "confirm_form": form, "errors": form.error_list()},
         )
     try:
-        services.case_withdraw(
+        case = services.case_withdrawal_request(
             case=case, actor=Citizen.with_key(case.pk), statement=form.cleaned_data["statement"]
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, pgettext("public", "Đơn đã được rút. Cơ quan sẽ thông báo việc đình chỉ giải quyết.")
-        )
+        # Exactly what happens next (Law on Complaints Art 10; Law on Denunciations Art 33).
+        messages.success(request, str(texts.withdrawal_confirmation(case.kind, case.status)))
     return _redirect(page.get_url(request), ma=case.reference)
 
 

@@ -46,23 +46,32 @@ def _can_resume(case: Case) -> bool:
 
 
 def _can_transfer(case: Case) -> bool:
-    return workflow.can_transition(case.kind, case.status, S.TRANSFERRED) and not (
-        case.kind == K.DENUNCIATION and case.transfer_count >= 1
+    return workflow.can_transition(case.kind, case.status, S.TRANSFERRED) and bool(rules.can_transfer(case))
+
+
+def _can_accept(case: Case) -> bool:
+    return workflow.can_transition(case.kind, case.status, S.ACCEPTED) and bool(
+        rules.ordinary_acceptance_allowed(case)
     )
+
+
+def _can_review(action: str) -> Callable[[Case], bool]:
+    return lambda case: bool(rules.review_action_allowed(case, action))
+
+
+def _can_report_followup(case: Case) -> bool:
+    """The lower body's report is due: the superior asked for it (Law on Denunciations Art 38(2)-(3))."""
+    return case.kind == K.DENUNCIATION and case.deadlines.filter(rule_code="T10", state="open").exists()
 
 
 def _can_second_level(case: Case) -> bool:
     if case.authority is None or case.authority.parent_id is None:
         return False
-    if case.kind == K.COMPLAINT:
-        return bool(services.second_level_verdict(case))
-    return case.kind == K.DENUNCIATION and case.status in {
-        S.CONCLUDED,
-        S.PUBLISHED,
-        S.CLOSED,
-        S.ACCEPTED,
-        S.VERIFYING,
-    }
+    if case.kind not in (K.COMPLAINT, K.DENUNCIATION):
+        return False
+    # The same predicate as the service (Law on Complaints Arts 7(1), 33(1); Law on Denunciations
+    # Arts 37(1), 38(1)).
+    return bool(services.followup_or_second_level_verdict(case))
 
 
 def _report_status(case: Case) -> str:
@@ -318,6 +327,11 @@ def do_withdraw(case, user, form):
         case=case,
         actor=user,
         statement=d["statement"],
+        evidence=d.get("evidence", ""),
+        scope=d.get("scope") or "all",
+        part=d.get("part", ""),
+        party=d.get("party"),
+        end_reason=d.get("end_reason", ""),
         continue_resolution=d.get("continue_resolution", False),
         continue_reason=d.get("continue_reason", ""),
         expected_version=_v(form),
@@ -392,6 +406,78 @@ def do_second_level(case, user, form):
     return services.case_open_second_level(
         case=case, actor=user, description=d["description"], received_at=d.get("received_at")
     ).case
+
+
+def do_review_decline(case, user, form):
+    d = form.cleaned_data
+    case = services.redenunciation_decline(
+        case=case, actor=user, reason_text=d["reason_text"], expected_version=_v(form)
+    )
+    _with_notices("review_decline", case, user, form)
+    return case
+
+
+def do_review_re_resolve(case, user, form):
+    d = form.cleaned_data
+    return services.redenunciation_re_resolve(
+        case=case, actor=user, ground_code=d["ground_code"], note=d["note"], expected_version=_v(form)
+    )
+
+
+def do_review_transfer(case, user, form):
+    d = form.cleaned_data
+    return services.redenunciation_transfer(
+        case=case, actor=user, to_authority=d["to_authority"], note=d["note"], expected_version=_v(form)
+    )
+
+
+def do_followup_request(case, user, form):
+    case = services.followup_request_report(
+        case=case, actor=user, note=form.cleaned_data["note"], expected_version=_v(form)
+    )
+    _with_notices("followup_request", case, user, form)
+    return case
+
+
+def do_followup_take_over(case, user, form):
+    d = form.cleaned_data
+    return services.followup_take_over(
+        case=case, actor=user, ground_code=d["ground_code"], note=d["note"], expected_version=_v(form)
+    )
+
+
+def do_followup_report(case, user, form):
+    return services.followup_report_submit(
+        case=case, actor=user, report=form.cleaned_data["report"], expected_version=_v(form)
+    )
+
+
+def do_followup_close(case, user, form):
+    return services.followup_close(
+        case=case, actor=user, note=form.cleaned_data["note"], expected_version=_v(form)
+    )
+
+
+def do_contested_suspend(case, user, form):
+    d = form.cleaned_data
+    return services.contested_decision_suspend(
+        case=case,
+        actor=user,
+        until=d["until"],
+        reason=d["reason"],
+        decision_number=d["decision_number"],
+        expected_version=_v(form),
+    )
+
+
+def do_contested_lift(case, user, form):
+    return services.contested_decision_suspension_lift(
+        case=case, actor=user, reason=form.cleaned_data["reason"], expected_version=_v(form)
+    )
+
+
+def _contested_possible(case: Case) -> bool:
+    return case.kind == K.COMPLAINT and case.status in {S.ACCEPTED, S.VERIFYING, S.DIALOGUE}
 
 
 def do_escalate(case, user, form):
@@ -506,7 +592,7 @@ ACTIONS: dict[str, Action] = {
             _("Thụ lý"),
             f.AcceptForm,
             do_accept,
-            _moves_to(S.ACCEPTED),
+            _can_accept,
             _("Đã thụ lý hồ sơ."),
             "check",
             True,
@@ -518,7 +604,7 @@ ACTIONS: dict[str, Action] = {
             _("Không thụ lý"),
             f.RejectForm,
             do_reject,
-            _moves_to(S.REJECTED),
+            lambda c: _moves_to(S.REJECTED)(c) and bool(rules.ordinary_acceptance_allowed(c)),
             _("Đã ghi nhận không thụ lý."),
             "cross",
             legal_hint=_("Luật Khiếu nại 2011, Điều 11; Luật Tố cáo 2018, Điều 24, 25, 29 khoản 1."),
@@ -540,7 +626,7 @@ ACTIONS: dict[str, Action] = {
             _("Hướng dẫn người gửi đơn"),
             f.GuideForm,
             do_guide,
-            _moves_to(S.GUIDED),
+            lambda c: _moves_to(S.GUIDED)(c) and bool(rules.ordinary_acceptance_allowed(c)),
             _("Đã ghi nhận hướng dẫn."),
             "help",
             legal_hint=_("Luật Tiếp công dân 2013, Điều 26; hướng dẫn một lần."),
@@ -778,6 +864,109 @@ ACTIONS: dict[str, Action] = {
             legal_hint=_("Luật Khiếu nại 2011, Điều 33; Luật Tố cáo 2018, Điều 37."),
         ),
         Action(
+            "review-decline",
+            "review",
+            _("Không giải quyết lại tố cáo"),
+            f.ReviewDeclineForm,
+            do_review_decline,
+            _can_review("decline"),
+            _("Đã ghi nhận không giải quyết lại và thông báo lý do cho người tố cáo."),
+            "cross",
+            legal_hint=_("Luật Tố cáo 2018, Điều 37 khoản 2 điểm a (xem xét trong 20 ngày)."),
+        ),
+        Action(
+            "review-re-resolve",
+            "review",
+            _("Giải quyết lại vụ việc tố cáo"),
+            f.ReviewReResolveForm,
+            do_review_re_resolve,
+            _can_review("re_resolve"),
+            _("Đã thụ lý giải quyết lại vụ việc tố cáo."),
+            "check",
+            True,
+            _("Luật Tố cáo 2018, Điều 37 khoản 2 điểm b, c; khoản 3."),
+        ),
+        Action(
+            "review-transfer",
+            "review",
+            _("Chuyển cơ quan có thẩm quyền (giải quyết trước đó sai thẩm quyền)"),
+            f.ReviewTransferForm,
+            do_review_transfer,
+            _can_review("transfer"),
+            _("Đã chuyển tố cáo tiếp đến cơ quan có thẩm quyền."),
+            "redirect",
+            legal_hint=_("Luật Tố cáo 2018, Điều 37 khoản 2 điểm b."),
+        ),
+        Action(
+            "followup-request",
+            "review",
+            _("Yêu cầu cấp dưới báo cáo"),
+            f.FollowupRequestForm,
+            do_followup_request,
+            _can_review("request_report"),
+            _("Đã gửi yêu cầu báo cáo; cấp dưới báo cáo trong 05 ngày làm việc."),
+            "mail",
+            True,
+            _("Luật Tố cáo 2018, Điều 38 khoản 2, 3 (05 ngày làm việc)."),
+        ),
+        Action(
+            "followup-take-over",
+            "review",
+            _("Cấp trên giải quyết thay"),
+            f.FollowupTakeOverForm,
+            do_followup_take_over,
+            _can_review("take_over"),
+            _("Cấp trên đã thụ lý giải quyết vụ việc."),
+            "arrow-up",
+            legal_hint=_("Luật Tố cáo 2018, Điều 38 khoản 5; Nghị định 31/2019, Điều 5."),
+        ),
+        Action(
+            "followup-close",
+            "review",
+            _("Kết thúc theo dõi, đôn đốc"),
+            f.NoteOnlyForm,
+            do_followup_close,
+            _can_review("finish_monitoring"),
+            _("Đã kết thúc theo dõi, đôn đốc."),
+            "lock",
+            legal_hint=_("Luật Tố cáo 2018, Điều 38 khoản 3, 4."),
+        ),
+        Action(
+            "followup-report",
+            "report_followup",
+            _("Báo cáo cấp trên về việc giải quyết"),
+            f.FollowupReportForm,
+            do_followup_report,
+            _can_report_followup,
+            _("Đã gửi báo cáo cho cấp trên; tiếp tục giải quyết."),
+            "mail",
+            legal_hint=_("Luật Tố cáo 2018, Điều 38 khoản 3."),
+        ),
+        Action(
+            "contested-suspend",
+            "suspend",
+            _("Tạm đình chỉ thi hành quyết định bị khiếu nại"),
+            f.ContestedSuspendForm,
+            do_contested_suspend,
+            _contested_possible,
+            _("Đã ra quyết định tạm đình chỉ việc thi hành quyết định bị khiếu nại."),
+            "pause",
+            legal_hint=_(
+                "Luật Khiếu nại 2011, Điều 35: không vượt quá thời gian còn lại của thời hạn giải quyết."
+            ),
+        ),
+        Action(
+            "contested-lift",
+            "suspend",
+            _("Hủy bỏ quyết định tạm đình chỉ thi hành"),
+            f.ContestedLiftForm,
+            do_contested_lift,
+            _contested_possible,
+            _("Đã hủy bỏ quyết định tạm đình chỉ thi hành."),
+            "resubmit",
+            legal_hint=_("Luật Khiếu nại 2011, Điều 35."),
+        ),
+        Action(
             "escalate",
             "escalate",
             _("Nâng cấp cảnh báo"),
@@ -831,6 +1020,9 @@ ANNOTATIONS = {
     "assign",
     "second-level",
     "record-work",
+    "followup-report",
+    "contested-suspend",
+    "contested-lift",
 }
 
 

@@ -10,8 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
-from ..models import Authority, Case, Visibility
-from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS, reasons_for
+from ..models import Authority, Case, Party, Visibility
+from ..reasons import (
+    RE_RESOLUTION_GROUNDS,
+    REJECTION_REASONS,
+    SUSPENSION_REASONS,
+    TAKE_OVER_GROUNDS,
+    TERMINATION_REASONS,
+    reasons_for,
+)
 from ..services import OUTCOMES as _OUTCOMES
 from ..validation import RefusesControlCharacters
 from . import common
@@ -295,11 +302,40 @@ class TerminateForm(ReasonForm):
 
 
 class WithdrawForm(ActionForm):
+    """Record a withdrawal on its signed letter or minutes, and decide what follows (Law on
+    Complaints 2011 Art 10; Law on Denunciations 2018 Arts 33, 34(3)(a); Decree 31/2019 Art 4)."""
+
+    evidence = forms.ChoiceField(
+        label=_("Văn bản rút đơn"),
+        required=False,
+        choices=[("", "—"), *((k, v) for k, v in rules.WITHDRAWAL_EVIDENCE.items())],
+    )
     statement = forms.CharField(
-        label=_("Nội dung đơn/biên bản rút đơn"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Nội dung đơn/biên bản rút đơn"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    scope = forms.ChoiceField(
+        label=_("Phạm vi"),
+        choices=[("all", _("Rút toàn bộ nội dung")), ("part", _("Rút một phần nội dung"))],
+        initial="all",
+    )
+    part = forms.CharField(
+        label=_("Nội dung được rút (khi rút một phần)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    party = forms.ModelChoiceField(
+        label=_("Người rút (khi một người trong nhóm rút)"), required=False, queryset=Party.objects.none()
+    )
+    end_reason = forms.CharField(
+        label=_("Lý do đình chỉ (không thuộc khoản 3 Điều 33 Luật Tố cáo)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     continue_resolution = forms.BooleanField(
-        label=_("Vẫn tiếp tục giải quyết (Luật Tố cáo 2018, Điều 33 khoản 3)"), required=False
+        label=_(
+            "Vẫn tiếp tục giải quyết (Luật Tố cáo 2018, Điều 33 khoản 3; hoặc chưa có đơn rút có chữ ký)"
+        ),
+        required=False,
     )
     continue_reason = forms.CharField(
         label=_("Căn cứ tiếp tục giải quyết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -307,7 +343,14 @@ class WithdrawForm(ActionForm):
 
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, case=case, user=user, **kwargs)
+        parties = case.parties.all()
+        self.fields["party"].queryset = parties
+        self.fields["party"].label_from_instance = lambda p: _("Người gửi đơn số %(n)s") % {"n": p.pk}
+        if parties.count() < 2:
+            del self.fields["party"]
         if case.kind != Case.Kind.DENUNCIATION:
+            del self.fields["end_reason"]
+        if case.kind != Case.Kind.DENUNCIATION and case.withdrawal_requested_at is None:
             del self.fields["continue_resolution"]
             del self.fields["continue_reason"]
 
@@ -373,6 +416,81 @@ class SecondLevelForm(ActionForm):
     )
     received_at = forms.DateTimeField(
         label=_("Ngày nhận"), widget=DateTimeInput, required=False, help_text=DATETIME_HINT
+    )
+
+
+class ReviewDeclineForm(ActionForm):
+    """Art 37(2)(a): the earlier resolution was lawful; the reasons go to the denouncer in writing."""
+
+    reason_text = forms.CharField(
+        label=_("Lý do không giải quyết lại (gửi người tố cáo)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    generate_notice = forms.BooleanField(
+        label=_("Lập thông báo không giải quyết lại (DOCX) và lưu vào hồ sơ"), required=False, initial=True
+    )
+
+
+class ReviewReResolveForm(ActionForm):
+    """Art 37(2)(b)-(c), (3): the superior resolves or re-resolves the denunciation itself."""
+
+    ground_code = forms.ChoiceField(label=_("Căn cứ giải quyết lại (Luật Tố cáo 2018, Điều 37)"))
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        self.fields["ground_code"].choices = _reason_choices(RE_RESOLUTION_GROUNDS, case.kind)
+
+
+class ReviewTransferForm(ActionForm):
+    to_authority = forms.ModelChoiceField(label=_("Cơ quan có thẩm quyền"), queryset=Authority.objects.none())
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        today = timezone.localdate()
+        qs = Authority.objects.exclude(pk=case.authority_id or 0).order_by("path")
+        self.fields["to_authority"].queryset = qs.filter(models_q_valid(today))
+
+
+class FollowupRequestForm(NoteOnlyForm):
+    generate_notice = forms.BooleanField(
+        label=_("Lập văn bản yêu cầu báo cáo (DOCX) và lưu vào hồ sơ"), required=False, initial=True
+    )
+
+
+class FollowupTakeOverForm(ActionForm):
+    """Art 38(5); Decree 31/2019 Art 5: take-over only on one of these grounds, stated."""
+
+    ground_code = forms.ChoiceField(label=_("Căn cứ giải quyết thay (Nghị định 31/2019, Điều 5)"))
+    note = forms.CharField(label=_("Căn cứ cụ thể"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, case=case, user=user, **kwargs)
+        self.fields["ground_code"].choices = _reason_choices(TAKE_OVER_GROUNDS, case.kind)
+
+
+class FollowupReportForm(ActionForm):
+    report = forms.CharField(
+        label=_("Báo cáo quá trình giải quyết, lý do chậm, trách nhiệm"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ContestedSuspendForm(ActionForm):
+    """Law on Complaints 2011 Art 35 (K14): suspend the execution of the contested decision."""
+
+    until = forms.DateField(label=_("Tạm đình chỉ thi hành đến ngày"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Hậu quả khó khắc phục nếu tiếp tục thi hành"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision_number = forms.CharField(
+        label=_("Số quyết định"), required=False, max_length=rules.max_length("decision_number")
+    )
+
+
+class ContestedLiftForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Lý do tạm đình chỉ không còn"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -31,11 +31,25 @@ from .handling import (
     case_suspend,
     case_terminate,
     case_withdraw,
+    case_withdrawal_request,
+    contested_decision_suspend,
+    contested_decision_suspension_lift,
+    followup_or_second_level_verdict,
+    followup_verdict,
     note_add,
     second_level_verdict,
 )
 from .identity import identity_access_record, party_identity_reveal
 from .intake import PartyInput, SubmitResult, case_submit
+from .review import (
+    followup_close,
+    followup_report_submit,
+    followup_request_report,
+    followup_take_over,
+    redenunciation_decline,
+    redenunciation_re_resolve,
+    redenunciation_transfer,
+)
 from .triage import (
     case_accept,
     case_classify,
@@ -81,9 +95,21 @@ __all__ = [
     "case_terminate",
     "case_transfer",
     "case_withdraw",
+    "case_withdrawal_request",
+    "contested_decision_suspend",
+    "contested_decision_suspension_lift",
     "deadlines_lapse_many",
+    "followup_close",
+    "followup_or_second_level_verdict",
+    "followup_report_submit",
+    "followup_request_report",
+    "followup_take_over",
+    "followup_verdict",
     "identity_access_record",
     "note_add",
     "party_identity_reveal",
+    "redenunciation_decline",
+    "redenunciation_re_resolve",
+    "redenunciation_transfer",
     "second_level_verdict",
 ]

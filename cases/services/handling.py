@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from .. import deadline_services as dl
 from .. import permissions, rules, workflow
 from ..actors import Actor, Citizen, history_user, stamp
+from ..delivery.models import Delivery
 from ..errors import ConflictOfInterestError, PermissionDeniedError, ValidationError
-from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Role, Visibility
+from ..models import Assignment, Attachment, Case, CaseEvent, Deadline, Party, Role, Visibility
 from ..models import CaseKind as K
 from ..models import CaseStatus as S
 from ..protection.services import protection_end_for_case
@@ -338,49 +339,162 @@ def case_resume(
 
 
 @transaction.atomic
+def case_withdrawal_request(
+    *, case: Case, actor: Actor, statement: str = "", expected_version: int | None = None
+) -> Case:
+    """The citizen's online withdrawal (the tracking page, the API): it records the intent only. A
+    complaint is withdrawn by a letter signed or thumb-printed by the complainant (Law on Complaints
+    2011 Art 10), a denunciation in writing, by the signed letter (Decree 31/2019 Art 4(1), Mẫu 02) or
+    the minutes of a withdrawal in person (Mẫu 03); the citizen uploads the signed letter or brings it
+    to the desk, and the staff then record it (``case_withdraw``) and decide, with a reason, whether
+    resolution ends or continues (Law on Denunciations 2018 Art 33(3)). A petition, which has no such
+    form, is withdrawn at once."""
+    case = lock(case, expected_version)
+    permissions.check_can("withdraw", actor, case)
+    require_verdict(rules.can_withdraw(case))
+    statement = clean_text("withdrawal_statement", statement)
+    if case.kind == K.PETITION:
+        transition(case, S.WITHDRAWN)
+        event = record(
+            case, "case.withdrawn", actor, visibility=Visibility.COMPLAINANT, data={"statement": statement}
+        )
+        dl.deadlines_end(case, Deadline.EndReason.WITHDRAWN)
+        dl.deadlines_on_suspend_or_end(case)
+        return save(case, actor, "withdrawn", ["status"], [event], activity=not isinstance(actor, Citizen))
+    require_verdict(rules.citizen_may_request_withdrawal(case))
+    case.withdrawal_requested_at = timezone.now()
+    event = record(
+        case,
+        "case.withdrawal_requested",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={"statement": statement},
+    )
+    return save(
+        case,
+        actor,
+        "withdrawal requested online",
+        ["withdrawal_requested_at"],
+        [event],
+        activity=not isinstance(actor, Citizen),
+    )
+
+
+@transaction.atomic
 def case_withdraw(
     *,
     case: Case,
     actor: Actor,
     statement: str = "",
+    evidence: str = "",
+    scope: str = "all",
+    part: str = "",
+    party: Party | None = None,
+    end_reason: str = "",
     continue_resolution: bool = False,
     continue_reason: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """Withdrawal (rút đơn), allowed until the decision or conclusion (``rules.can_withdraw``):
-    Law on Complaints Art 10; Law on Denunciations Art 33. A denunciation must still be resolved
-    when the act shows signs of a violation or the withdrawal was coerced (Art 33(3)):
-    ``continue_resolution`` records that."""
+    """Staff record a withdrawal (rút đơn), allowed until the decision or conclusion
+    (``rules.can_withdraw``), on the signed or thumb-printed letter or the minutes (``evidence``:
+    Law on Complaints 2011 Art 10; Law on Denunciations 2018 Art 33(1); Decree 31/2019 Art 4(1),
+    Mẫu 02/03), and decide with a reason what follows:
+
+    - ``scope="part"``: the rest is resolved (Art 33(2)); ``party``: one member of a group leaves and,
+      while others remain, the case runs on (Art 33(2); Decree 31/2019 Art 4(2));
+    - the whole withdrawal moves the case to "withdrawn", from which only the ending decision
+      (đình chỉ, ``case_terminate`` with KN-10-withdrawn or TC-34-3-a) with its notice follows
+      (Law on Complaints Art 10; Law on Denunciations Art 34(3)(a), (4));
+    - ``continue_resolution``: a denunciation must still be resolved when the act shows signs of a
+      violation, the withdrawal was coerced or bought, or it served to slander (Art 33(3)); an online
+      request never confirmed by the signed letter leaves any case running.
+
+    The citizen's tracking page shows the decision and its reason."""
     case = lock(case, expected_version)
     permissions.check_can("withdraw", actor, case)
+    if isinstance(actor, Citizen):
+        raise PermissionDeniedError(
+            _(
+                "Người gửi đơn gửi yêu cầu rút đơn; việc rút đơn được ghi nhận khi cơ quan nhận đơn rút "
+                "có chữ ký hoặc điểm chỉ (Luật Khiếu nại 2011, Điều 10; Luật Tố cáo 2018, Điều 33)."
+            )
+        )
     require_verdict(rules.can_withdraw(case))
     statement = clean_text("withdrawal_statement", statement)
+    pending = case.withdrawal_requested_at is not None
+    if scope not in rules.WITHDRAWAL_SCOPES:
+        raise ValidationError(_("Phạm vi rút đơn không hợp lệ."), field_errors={"scope": [scope]})
     if continue_resolution:
-        if isinstance(actor, Citizen):
-            raise PermissionDeniedError(_("Chỉ cơ quan giải quyết quyết định tiếp tục giải quyết."))
         continue_reason = clean_text("reason_text", continue_reason)
-        if case.kind != K.DENUNCIATION or not continue_reason:
-            raise ValidationError(
-                _(
-                    "Chỉ tiếp tục giải quyết tố cáo đã rút khi có căn cứ tại Luật Tố cáo 2018, Điều 33 "
-                    "khoản 3."
-                )
-            )
+        require_verdict(
+            rules.withdrawal_continue_verdict(
+                case.kind, reason=continue_reason, online_request_pending=pending and not evidence
+            ),
+            "continue_reason",
+        )
+        kind = (
+            "case.withdrawal_overridden"
+            if evidence or case.kind == K.DENUNCIATION
+            else "case.withdrawal_not_confirmed"
+        )
+        case.withdrawal_requested_at = None
         event = record(
             case,
-            "case.withdrawal_overridden",
+            kind,
             actor,
             visibility=Visibility.COMPLAINANT,
-            data={"statement": statement, "reason": continue_reason},
+            data={"statement": statement, "evidence": evidence, "reason": continue_reason},
         )
-        return save(case, actor, "withdrawal recorded; resolution continues (Art 33(3))", [], [event])
+        return save(
+            case, actor, "withdrawal recorded; resolution continues", ["withdrawal_requested_at"], [event]
+        )
+    require_verdict(rules.withdrawal_evidence_verdict(case.kind, evidence), "evidence")
+    end_reason = clean_text("reason_text", end_reason)
+    if case.kind == K.DENUNCIATION and scope == "all" and party is None and not end_reason:
+        raise ValidationError(
+            _(
+                "Nêu lý do đình chỉ: hành vi bị tố cáo không có dấu hiệu vi phạm, việc rút không do bị đe "
+                "dọa, mua chuộc (Luật Tố cáo 2018, Điều 33 khoản 3)."
+            ),
+            field_errors={"end_reason": [_("Bắt buộc.")]},
+        )
+    case.withdrawal_requested_at = None
+    base = {"statement": statement, "evidence": evidence}
+    if scope == "part":
+        part = clean_text("withdrawal_statement", part, required=True)
+        event = record(
+            case,
+            "case.withdrawn_partly",
+            actor,
+            visibility=Visibility.COMPLAINANT,
+            data={**base, "part": part},
+        )
+        return save(case, actor, "withdrawn in part", ["withdrawal_requested_at"], [event])
+    parties_left = 0
+    if party is not None:
+        if party.case_id != case.pk:
+            raise ValidationError(_("Người rút đơn không thuộc hồ sơ này."))
+        gone = {
+            e.data.get("party")
+            for e in CaseEvent.objects.filter(case=case, kind="case.party_withdrew").only("data")
+        } | {party.pk}
+        parties_left = case.parties.exclude(pk__in=[g for g in gone if g]).count()
+    if not rules.withdrawal_ends_case(scope=scope, parties_left=parties_left):
+        event = record(
+            case,
+            "case.party_withdrew",
+            actor,
+            visibility=Visibility.COMPLAINANT,
+            data={**base, "party": party.pk if party is not None else None, "parties_left": parties_left},
+        )
+        return save(case, actor, "one of the group withdrew", ["withdrawal_requested_at"], [event])
     transition(case, S.WITHDRAWN)
     event = record(
-        case, "case.withdrawn", actor, visibility=Visibility.COMPLAINANT, data={"statement": statement}
+        case, "case.withdrawn", actor, visibility=Visibility.COMPLAINANT, data={**base, "reason": end_reason}
     )
     dl.deadlines_end(case, Deadline.EndReason.WITHDRAWN)
     dl.deadlines_on_suspend_or_end(case)
-    return save(case, actor, "withdrawn", ["status"], [event], activity=not isinstance(actor, Citizen))
+    return save(case, actor, "withdrawn", ["status", "withdrawal_requested_at"], [event])
 
 
 @transaction.atomic
@@ -566,14 +680,31 @@ def case_close(*, case: Case, actor: Actor, note: str = "", expected_version: in
 
 def first_level_facts(case: Case) -> tuple[dt.date | None, dt.date | None]:
     """(the first-level resolution limit's due date, the day the complainant received the
-    decision, when recorded) for ``rules.second_level_allowed``."""
+    decision) for ``rules.second_level_allowed``. The day of receipt is the earliest delivery of the
+    decision to a complainant recorded as received (``cases.delivery``: the receipt at the desk, the
+    postal return slip, the read receipt): the K8 window runs from it (Law on Complaints 2011
+    Art 33(1)); with none recorded the window cannot have run out yet."""
     due = (
         Deadline.objects.filter(case=case, rule_code__in=sorted(rules.RESOLUTION_RULES))
         .order_by("-due_at")
         .values_list("due_date", flat=True)
         .first()
     )
-    return due, None
+    received = None
+    if case.decided_at is not None:
+        received = (
+            Delivery.objects.filter(
+                case=case,
+                recipient_kind=Delivery.Recipient.PARTY,
+                status=Delivery.Status.DELIVERED,
+                received_on__isnull=False,
+                attachment__kind=Attachment.Kind.DECISION,
+            )
+            .order_by("received_on")
+            .values_list("received_on", flat=True)
+            .first()
+        )
+    return due, received
 
 
 def _resolution_limit_passed(case: Case) -> bool:
@@ -584,6 +715,19 @@ def _resolution_limit_passed(case: Case) -> bool:
         state=Deadline.State.OPEN,
         due_at__lt=timezone.now(),
     ).exists()
+
+
+def followup_verdict(case: Case) -> rules.Verdict:
+    """May the superior receive a denouncer's follow-up on ``case`` now (Law on Denunciations 2018
+    Arts 37(1), 38(1))? The one predicate every door asks."""
+    return rules.denunciation_followup_allowed(case, resolution_limit_passed=_resolution_limit_passed(case))
+
+
+def followup_or_second_level_verdict(case: Case) -> rules.Verdict:
+    """The door's question for either kind: a second-level complaint or a denunciation follow-up."""
+    if case.kind == K.DENUNCIATION:
+        return followup_verdict(case)
+    return second_level_verdict(case)
 
 
 def second_level_verdict(case: Case, today: dt.date | None = None) -> rules.Verdict:
@@ -617,17 +761,8 @@ def case_open_second_level(
     received_on = timezone.localdate(received_at) if received_at else local_today()
     if first.kind == K.COMPLAINT:
         require_verdict(second_level_verdict(first, received_on))
-    elif first.status not in (S.CONCLUDED, S.PUBLISHED, S.CLOSED, S.ACCEPTED, S.VERIFYING):
-        raise ValidationError(_("Hồ sơ tố cáo chưa được thụ lý."))
-    elif first.status in (S.ACCEPTED, S.VERIFYING) and not _resolution_limit_passed(first):
-        # Before a conclusion the superior takes a follow-up only once the resolution limit has
-        # passed (Law on Denunciations 2018 Art 38(1)-(2), T10); after it, a re-denunciation (Art 37).
-        raise ValidationError(
-            _(
-                "Thời hạn giải quyết tố cáo chưa hết: người tố cáo chỉ tố cáo tiếp khi quá thời hạn mà "
-                "tố cáo chưa được giải quyết (Luật Tố cáo 2018, Điều 38)."
-            )
-        )
+    else:
+        require_verdict(followup_verdict(first))
     superior = first.authority.parent if first.authority is not None else None
     if superior is None:
         raise ValidationError(_("Không có cơ quan cấp trên trực tiếp."))
@@ -667,6 +802,22 @@ def case_open_second_level(
         discipline=first.discipline,
         dismissal=first.dismissal,
     )
+    # The later case is linked to the first by design: not a suspected duplicate of it.
+    if result.case.duplicate_suspected:
+        result.case.duplicate_suspected = False
+        save(result.case, actor, "linked to the first case", ["duplicate_suspected"], [], activity=False)
+    if first.kind == K.DENUNCIATION:
+        # Not a new full case: the superior reviews it (Art 37(2), T9) or asks for a report
+        # (Art 38(2), T10), which ``cases.services.review`` carries out.
+        later = result.case
+        later.review_track = rules.denunciation_followup_track(first.status)
+        event = record(
+            later,
+            "case.review_track",
+            actor,
+            data={"track": later.review_track, "first_case": first.reference},
+        )
+        save(later, actor, f"follow-up: {later.review_track}", ["review_track"], [event], activity=False)
     linked = record(
         first,
         "case.followed_up",
@@ -691,3 +842,90 @@ def note_add(*, case: Case, actor: Actor, text: str, visibility: str = Visibilit
     event = record(case, "note.added", actor, visibility=visibility, data={"text": text})
     save(case, actor, "note added", [], [event])
     return event
+
+
+def _contested_suspension_active(case: Case) -> bool:
+    last = (
+        CaseEvent.objects.filter(
+            case=case, kind__in=["contested_decision.suspended", "contested_decision.suspension_lifted"]
+        )
+        .order_by("-seq")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return last == "contested_decision.suspended"
+
+
+@transaction.atomic
+def contested_decision_suspend(
+    *,
+    case: Case,
+    actor: Actor,
+    until: dt.date,
+    reason: str,
+    decision_number: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """The resolver's decision suspending the execution of the contested administrative decision,
+    because executing it would cause consequences hard to remedy (Law on Complaints 2011 Art 35,
+    K14): for no longer than the time left of the resolution limit, sent to the complainant, the
+    person complained against, the persons with related rights and those who must execute it."""
+    case = lock(case, expected_version)
+    permissions.check_can("suspend", actor, case)
+    reason = clean_text("reason_text", reason, required=True)
+    decision_number = clean_text("decision_number", decision_number)
+    due, _received = first_level_facts(case)
+    open_due = (
+        Deadline.objects.filter(
+            case=case, rule_code__in=sorted(rules.RESOLUTION_RULES), state__in=["open", "paused"]
+        )
+        .order_by("-due_at")
+        .values_list("due_date", flat=True)
+        .first()
+    )
+    require_verdict(
+        rules.contested_suspension_verdict(
+            case,
+            until=until,
+            today=local_today(),
+            resolution_due=open_due or due,
+            active=_contested_suspension_active(case),
+        ),
+        "until",
+    )
+    event = record(
+        case,
+        "contested_decision.suspended",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={
+            "until": until.isoformat(),
+            "reason": reason,
+            "decision_number": decision_number,
+            "legal_basis": "Luật Khiếu nại 2011, Điều 35",
+        },
+    )
+    return save(case, actor, "execution of the contested decision suspended (Art 35)", [], [event])
+
+
+@transaction.atomic
+def contested_decision_suspension_lift(
+    *, case: Case, actor: Actor, reason: str, expected_version: int | None = None
+) -> Case:
+    """Lift the suspension at once when its reason no longer exists (Law on Complaints 2011 Art 35)."""
+    case = lock(case, expected_version)
+    permissions.check_can("suspend", actor, case)
+    reason = clean_text("reason_text", reason, required=True)
+    if not _contested_suspension_active(case):
+        raise ValidationError(
+            _("Không có quyết định tạm đình chỉ thi hành đang có hiệu lực (Luật Khiếu nại 2011, Điều 35)."),
+            code="state",
+        )
+    event = record(
+        case,
+        "contested_decision.suspension_lifted",
+        actor,
+        visibility=Visibility.COMPLAINANT,
+        data={"reason": reason, "legal_basis": "Luật Khiếu nại 2011, Điều 35"},
+    )
+    return save(case, actor, "suspension of the contested decision lifted (Art 35)", [], [event])

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import deadline_services as dl
-from .. import permissions
+from .. import permissions, rules
 from ..actors import Actor
 from ..errors import ValidationError
 from ..models import Authority, Case, Deadline, Visibility
 from ..models import CaseKind as K
 from ..models import CaseStatus as S
 from ..reasons import REJECTION_REASONS
-from .base import clean_text, local_today, lock, record, save, statutory_reason, transition
+from .base import clean_text, local_today, lock, record, require_verdict, save, statutory_reason, transition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -124,6 +124,7 @@ def case_accept(*, case: Case, actor: Actor, note: str = "", expected_version: i
     Starts the resolution deadline (K4/K5/K6 or T4) and, for denunciations, the notices (T3)."""
     case = lock(case, expected_version)
     permissions.check_can("accept", actor, case)
+    require_verdict(rules.ordinary_acceptance_allowed(case))
     if case.authority_id is None:
         raise ValidationError(_("Cần xác định cơ quan có thẩm quyền trước khi thụ lý."))
     note = clean_text("note", note)
@@ -142,6 +143,16 @@ def case_reject(
     Law on Denunciations Arts 24, 25, 29(1); letters filed under Circular 05/2021/TT-TTCP."""
     case = lock(case, expected_version)
     permissions.check_can("reject", actor, case)
+    # A follow-up is declined only by the review (Law on Denunciations 2018 Art 37(2)(a)).
+    require_verdict(rules.ordinary_acceptance_allowed(case))
+    if reason_code in rules.REVIEW_ONLY_REASONS:
+        raise ValidationError(
+            _(
+                "Lý do này chỉ dùng khi cấp trên xem xét tố cáo tiếp "
+                "(Luật Tố cáo 2018, Điều 37 khoản 2 điểm a)."
+            ),
+            field_errors={"reason_code": [f"'{reason_code}'"]},
+        )
     reason = statutory_reason(REJECTION_REASONS, reason_code, case.kind, local_today())
     reason_text = clean_text("reason_text", reason_text)
     transition(case, S.REJECTED)
@@ -171,6 +182,15 @@ def case_transfer(
     days, once per same content: Circular 05/2021 Art 14(1))."""
     case = lock(case, expected_version)
     permissions.check_can("transfer", actor, case)
+    return transfer_locked(case, actor, to_authority, note)
+
+
+def transfer_locked(
+    case: Case, actor: Actor, to_authority: Authority, note: str = "", *, reviewed: bool = False
+) -> Case:
+    """The transfer itself, on a row the caller locked and checked (``reviewed``: the superior's
+    review of a re-denunciation decided it, Law on Denunciations 2018 Art 37(2)(b))."""
+    require_verdict(rules.can_transfer(case, reviewed=reviewed))
     if to_authority is None or to_authority.pk == case.authority_id:
         raise ValidationError(
             _("Chọn cơ quan nhận khác cơ quan hiện tại."),
@@ -178,10 +198,6 @@ def case_transfer(
         )
     if not to_authority.is_valid_on(local_today()):
         raise ValidationError(_("Cơ quan nhận không còn hiệu lực."))
-    if case.kind == K.DENUNCIATION and case.transfer_count >= 1:
-        raise ValidationError(
-            _("Đơn tố cáo cùng nội dung chỉ được chuyển một lần (Thông tư 05/2021/TT-TTCP, Điều 14 khoản 1).")
-        )
     note = clean_text("note", note)
     transition(case, S.TRANSFERRED)
     from_code = case.authority.code if case.authority is not None else None
@@ -218,6 +234,7 @@ def case_guide(
     Art 26; Circular 05/2021/TT-TTCP."""
     case = lock(case, expected_version)
     permissions.check_can("guide", actor, case)
+    require_verdict(rules.ordinary_acceptance_allowed(case))
     guidance = clean_text("guidance", guidance, required=True)
     transition(case, S.GUIDED)
     case.reason_text = guidance

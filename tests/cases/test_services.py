@@ -369,16 +369,24 @@ def test_withdrawal_until_conclusion_only(world):
     head = world.user(Role.HEAD_OF_UNIT)
     case = submit(world).case
     services.case_accept(case=case, actor=world.user(Role.INTAKE))
-    services.case_withdraw(case=case, actor=Citizen.with_key(case.pk), statement="Tôi rút đơn")
+    # Online, the citizen's click is the intent (Law on Complaints Art 10); the signed letter makes it.
+    services.case_withdrawal_request(case=case, actor=Citizen.with_key(case.pk), statement="Tôi rút đơn")
     case.refresh_from_db()
-    assert case.status == "withdrawn"
-    assert CaseEvent.objects.get(case=case, kind="case.withdrawn").actor_role == "citizen"
+    assert case.status == "accepted" and case.withdrawal_requested_at is not None
+    assert CaseEvent.objects.get(case=case, kind="case.withdrawal_requested").actor_role == "citizen"
+    with pytest.raises(ValidationError, match="Điều 10"):
+        services.case_withdraw(case=case, actor=world.user(Role.INTAKE), statement="Tôi rút đơn")
+    services.case_withdraw(
+        case=case, actor=world.user(Role.INTAKE), statement="Tôi rút đơn", evidence="signed_letter"
+    )
+    case.refresh_from_db()
+    assert case.status == "withdrawn" and case.withdrawal_requested_at is None
 
     decided = submit(world).case
     services.case_accept(case=decided, actor=world.user(Role.INTAKE))
     services.case_conclude(case=decided, actor=head, outcome="wrong", summary="Khiếu nại sai")
     with pytest.raises(ValidationError):
-        services.case_withdraw(case=decided, actor=Citizen.with_key(decided.pk))
+        services.case_withdrawal_request(case=decided, actor=Citizen.with_key(decided.pk))
 
 
 def test_denunciation_withdrawal_can_be_overridden_under_article_33_3(world):

@@ -17,17 +17,18 @@ EXPECTED = {
         suspended  -> accepted verifying dialogue withdrawn terminated
         decided    -> published closed
         published  -> closed
-        withdrawn  -> terminated closed
+        withdrawn  -> terminated
         terminated -> closed
     """,
     "denunciation": """
-        received   -> rejected transferred guided merged accepted withdrawn
-        accepted   -> verifying concluded suspended withdrawn terminated
-        verifying  -> concluded suspended withdrawn terminated
-        suspended  -> accepted verifying withdrawn terminated
+        received   -> rejected transferred guided merged accepted withdrawn monitoring
+        monitoring -> accepted closed
+        accepted   -> verifying concluded suspended withdrawn terminated transferred
+        verifying  -> concluded suspended withdrawn terminated transferred
+        suspended  -> accepted verifying withdrawn terminated transferred
         concluded  -> published closed
         published  -> closed
-        withdrawn  -> terminated closed
+        withdrawn  -> terminated
         terminated -> closed
     """,
     "petition": """

@@ -83,7 +83,8 @@ def test_assignment_of_a_denunciation_tells_the_handler_without_the_denouncer(
 def test_a_transfer_names_the_receiving_body_in_the_citizen_language(
     world, outbox, sms_dir, django_capture_on_commit_callbacks
 ):
-    result = _submit(world, language="en")
+    # Only a denunciation is transferred (Law on Denunciations Art 24(2)); a complaint is guided.
+    result = _submit(world, kind="denunciation", subject="Tố cáo cán bộ địa chính", language="en")
     world.hn_ward.name_en = "Hoan Kiem Ward People's Committee"
     world.hn_ward.save()
     outbox.clear()

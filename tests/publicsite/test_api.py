@@ -328,9 +328,13 @@ def test_withdraw(client, world):
     assert response.status_code == 400 and "confirm" in response.json()["errors"]
     assert Case.objects.get(reference=created["reference"]).status == "received"
     response = client.post(url, json.dumps({"confirm": True}), content_type="application/json", **key)
-    assert response.status_code == 200 and response.json()["status"] == "withdrawn"
+    # The click records the intent; the signed letter makes the withdrawal (Law on Complaints Art 10).
+    assert response.status_code == 200 and response.json()["status"] == "received"
+    assert response.json()["can_withdraw"] is False
+    case = Case.objects.get(reference=created["reference"])
+    assert case.withdrawal_requested_at is not None
     again = client.post(url, json.dumps({"confirm": True}), content_type="application/json", **key)
-    assert again.status_code == 409
+    assert again.status_code == 409 and "Điều 10" in again.json()["detail"]
 
 
 def test_withdraw_refused_after_the_decision(client, world):

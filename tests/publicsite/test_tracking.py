@@ -327,9 +327,24 @@ def test_withdraw_asks_to_confirm_then_withdraws(client, world):
         },
     )
     assert done.status_code == 303
-    assert Case.objects.get(pk=result.case.pk).status == "withdrawn"
+    case = Case.objects.get(pk=result.case.pk)
+    assert case.status == "received" and case.withdrawal_requested_at is not None
     html = client.get(done["Location"]).content.decode()
-    assert 'id="case-status">Đã rút đơn<' in html and "Ông/bà đã rút đơn" in html
+    # The page says exactly what follows: the signed letter (Mẫu 02) or minutes (Mẫu 03), then the
+    # agency decides, with a reason, to end or continue (Law on Denunciations Art 33(3)).
+    assert "Đã ghi nhận yêu cầu rút tố cáo" in html and "Mẫu 02" in html and "Điều 33 khoản 3" in html
+    assert 'data-testid="withdrawal-pending"' in html and 'value="withdraw"' not in html
+    services.case_withdraw(
+        case=case,
+        actor=world.user(Role.HEAD_OF_UNIT),
+        statement="Đơn rút có chữ ký",
+        evidence="signed_letter",
+        continue_resolution=True,
+        continue_reason="Có căn cứ việc rút tố cáo do bị đe dọa",
+    )
+    html = client.get(done["Location"]).content.decode()
+    assert "vụ việc vẫn được tiếp tục giải quyết" in html
+    assert "Có căn cứ việc rút tố cáo do bị đe dọa" in html  # the decision's reason, to the citizen
 
 
 def test_lookups_are_rate_limited(client, world, settings):

@@ -220,7 +220,10 @@ def test_withdrawal_ends_the_instruction_with_its_reason(world, place, frozen):
     _session, visit = held_session_with_instruction(world, place, frozen)
     frozen(at(2026, 11, 9, 9))
     services.case_withdraw(
-        case=visit.case, actor=world.user(Role.INTAKE), statement="Tôi xin rút đơn khiếu nại."
+        case=visit.case,
+        actor=world.user(Role.INTAKE),
+        statement="Tôi xin rút đơn khiếu nại.",
+        evidence="signed_letter",
     )
     deadline = Instruction.objects.get(case=visit.case).deadline
     deadline.refresh_from_db()

@@ -177,7 +177,12 @@ CASES = {
     ),
     "withdraw": (
         accepted,
-        lambda c, w: {"statement": "Tôi xin rút đơn"},
+        lambda c, w: {
+            "statement": "Tôi xin rút đơn",
+            "evidence": "signed_letter",
+            "scope": "all",
+            "end_reason": "Không có dấu hiệu vi phạm; rút tự nguyện (Luật Tố cáo 2018, Điều 33 khoản 3)",
+        },
         R.INTAKE,
         R.INSPECTOR,
         lambda c: c.status == "withdrawn",

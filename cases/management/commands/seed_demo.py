@@ -103,7 +103,6 @@ SCENARIOS = {
         ["accept", "assign", "verify", "conclude", "publish"],
         ["accept", "assign", "verify", "conclude", "close"],
         ["reject"],
-        ["transfer"],
         ["guide"],
         ["accept", "suspend"],
         ["accept", "withdraw"],
@@ -340,8 +339,17 @@ class Command(BaseCommand):
                 case=case, actor=head, decision_number="02/QĐ-TTGQ", note="Đã có kết quả giám định"
             )
         if step == "withdraw":
-            return services.case_withdraw(
+            # Online the citizen asks; the signed letter then makes the withdrawal (Law on
+            # Complaints Art 10).
+            case = services.case_withdrawal_request(
                 case=case, actor=Citizen.with_key(case.pk), statement="Tôi xin rút đơn"
+            )
+            return services.case_withdraw(
+                case=case,
+                actor=intake,
+                statement="Đơn xin rút khiếu nại có chữ ký",
+                evidence="signed_letter",
+                end_reason="Người tố cáo rút toàn bộ, không thuộc khoản 3 Điều 33 Luật Tố cáo",
             )
         if step == "terminate":
             return services.case_terminate(case=case, actor=head, reason_code="TC-34-3-c")
