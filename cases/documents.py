@@ -453,29 +453,16 @@ TEMPLATES: dict[str, NoticeTemplate] = {
             _N,
             _C,
         ),
-        # The superior's review of a re-denunciation and of an overdue denunciation (Law on
-        # Denunciations Arts 37-38; cases.services.review), rendered from their text templates.
-        NoticeTemplate(
-            "khong_giai_quyet_lai_to_cao",
-            "Thông báo về việc không giải quyết lại vụ việc tố cáo",
-            "Notice that the denunciation will not be re-resolved",
-            frozenset({K.DENUNCIATION}),
-            frozenset({S.REJECTED}),
-            "complainant",
-            _N,
-            # Decree 31/2019 has no numbered form for this notice that could be confirmed [U].
-            "Luật Tố cáo 2018, Điều 37 khoản 2 điểm a",
-            Visibility.COMPLAINANT,
-        ),
-        NoticeTemplate(
+        # The superior's request for a report on an overdue denunciation (Law on Denunciations
+        # Art 38(2); Decree 31/2019 Art 5; cases.services.review). No numbered form [U].
+        form_template(
             "yeu_cau_bao_cao_to_cao_qua_han",
             "Văn bản yêu cầu báo cáo về việc giải quyết tố cáo",
             "Request for a report on an overdue denunciation",
-            frozenset({K.DENUNCIATION}),
-            frozenset({S.MONITORING}),
+            {TC},
+            {S.MONITORING},
             "authority",
             _N,
-            "Luật Tố cáo 2018, Điều 38 khoản 2; Nghị định 31/2019/NĐ-CP, Điều 5",
         ),
         # Letter handling: Circular 05/2021/TT-TTCP.
         form_template(
@@ -583,7 +570,7 @@ ON_ACTION: dict[str, dict[str, list[str]]] = {
         K.ANONYMOUS_REPORT: ["phieu_chuyen_don"],
     },
     "extend": {K.DENUNCIATION: ["gia_han"]},
-    "review_decline": {K.DENUNCIATION: ["khong_giai_quyet_lai_to_cao"]},
+    "review_decline": {K.DENUNCIATION: ["tb_khong_giai_quyet_lai"]},
     "followup_request": {K.DENUNCIATION: ["yeu_cau_bao_cao_to_cao_qua_han"]},
     # Issued with these steps (the workspace offers them on demand in the state they belong to).
     "suspend": {K.COMPLAINT: ["qd_tam_dinh_chi_khieu_nai"], K.DENUNCIATION: ["qd_tam_dinh_chi_to_cao"]},
@@ -608,12 +595,10 @@ def templates_for(case: Case) -> list[NoticeTemplate]:
     if case.extension_count == 0:
         out = [t for t in out if t.code != "gia_han"]
     # A re-denunciation the superior declined gets the notice of Art 37(2)(a), not the ordinary
-    # non-acceptance notice; an ordinary refusal never the former. (The review's own notice is
-    # offered; the generic "tb_khong_giai_quyet_lai" form stays renderable but is not offered
-    # twice.)
+    # non-acceptance notice; an ordinary refusal never the former.
     declined = case.reason_code in rules.REVIEW_ONLY_REASONS
-    review_only = {"khong_giai_quyet_lai_to_cao"}
-    ordinary = {"khong_thu_ly", "khong_thu_ly_to_cao", "tb_khong_giai_quyet_lai"}
+    review_only = {"tb_khong_giai_quyet_lai"}
+    ordinary = {"khong_thu_ly", "khong_thu_ly_to_cao"}
     out = [t for t in out if t.code not in (ordinary if declined else review_only)]
     wanted = {t.requires_event for t in out if t.requires_event}
     if wanted:
@@ -867,6 +852,11 @@ def _context(
         "ext_justification": ext.get("justification") or ph,
         "ext_number": ext.get("decision_number") or number or ph,
         "transfer_to": case.transferred_to.name_vi if case.transferred_to is not None else ph,
+        # The case a re-denunciation or an overdue follow-up is about (Law on Denunciations Arts 37-38).
+        "previous_reference": case.previous_case.reference if case.previous_case_id else ph,
+        "previous_authority": _expand(case.previous_case.authority.name_vi)
+        if case.previous_case_id and case.previous_case.authority_id
+        else ph,
         "transfer_note": transfer.get("note", ""),
         "transferred_on": _event_date(case, "case.transferred") or ph,
         "suspended_on": _event_date(case, "case.suspended") or ph,

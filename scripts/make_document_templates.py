@@ -625,6 +625,20 @@ Vậy thông báo để Ông/Bà được biết./.""",
         ["Như trên;", "Người đã giải quyết tố cáo;", "Lưu: VT, hồ sơ (chế độ mật)."],
         COMPETENT,
     ),
+    "yeu_cau_bao_cao_to_cao_qua_han": (
+        """# VĂN BẢN
+## Yêu cầu báo cáo về việc giải quyết tố cáo quá thời hạn
+### Hồ sơ {{ reference }}
+Kính gửi: {{ previous_authority }}.
+Ngày {{ received_on }}, {{ authority_name }} nhận được đơn tố cáo tiếp về việc: {{ subject }}, liên quan đến vụ việc tố cáo tại hồ sơ {{ previous_reference }}, đã quá thời hạn giải quyết quy định tại Điều 30 {{ law_denunciations }} mà chưa được giải quyết.
+Căn cứ khoản 2 Điều 38 {{ law_denunciations }} và Điều 5 {{ decree_denunciations }}, {{ authority_name }} yêu cầu {{ previous_authority }}:
+- Báo cáo về quá trình giải quyết tố cáo, lý do chậm giải quyết và xác định trách nhiệm giải quyết tố cáo;
+- Gửi báo cáo trong thời hạn 05 ngày làm việc kể từ ngày nhận được văn bản này;
+- Tiếp tục giải quyết tố cáo theo quy định và báo cáo kết quả cho {{ authority_name }}.
+Thông tin về người tố cáo được giữ bí mật và không ghi trong văn bản này (Điều 56 {{ law_denunciations }})./.""",
+        ["Như trên;", "Lưu: VT, hồ sơ (chế độ mật)."],
+        COMPETENT,
+    ),
     # ---------------------------------------------------------------- letter handling (Circular 05/2021)
     "phieu_de_xuat_thu_ly": (
         """# PHIẾU ĐỀ XUẤT THỤ LÝ ĐƠN

@@ -40,25 +40,14 @@ def competent_title(authority: Authority | None) -> str:
     """The title a decision or conclusion is issued under, from the authority's data: the
     Chairperson of a People's Committee (Chủ tịch Ủy ban nhân dân ..., Law on Complaints Arts 17,
     21), the Director of a department (Giám đốc Sở ..., Art 20), a minister (Bộ trưởng, Art 22);
-    never a generic "Thủ trưởng UBND"."""
+    never a generic "Thủ trưởng UBND". One table decides, the signatories of the standard forms
+    (``cases.documents.competent_title``, data in forms.toml), so the decision's signature block and
+    the form printed above it always agree."""
     if authority is None:
         return str(_("Người có thẩm quyền giải quyết"))
-    name = authority.name_vi.strip()
-    for short, full in (("UBND ", "Ủy ban nhân dân "), ("Uỷ ban nhân dân ", "Ủy ban nhân dân ")):
-        if name.startswith(short):
-            name = full + name[len(short) :]
-    if name.startswith("Ủy ban nhân dân") or authority.level in (
-        Authority.Level.PROVINCIAL,
-        Authority.Level.COMMUNE,
-    ):
-        return f"Chủ tịch {name}"
-    if name.startswith("Sở ") or authority.level == Authority.Level.DEPARTMENT:
-        return f"Giám đốc {name}"
-    if name.startswith("Bộ "):
-        return f"Bộ trưởng {name}"
-    if name == "Thanh tra Chính phủ":
-        return "Tổng Thanh tra Chính phủ"
-    return f"Thủ trưởng {name}"
+    from cases.documents import competent_title as signatory
+
+    return signatory(authority)[1]
 
 
 # ------------------------------------------------------------------------------ reads

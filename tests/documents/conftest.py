@@ -1,12 +1,14 @@
 """Cases in the states the standard forms are made in, built through the services."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from cases import services
 from cases.models import Case, Role
+from cases.verification import services as verification
 from tests.workspace.conftest import PERSON, accepted, fresh, make_case
 
 __all__ = ["PERSON", "build"]
@@ -19,6 +21,24 @@ def role_groups(db):
     ensure_role_groups()
 
 
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _reported(case, inspector, head) -> None:
+    """Verification work, the report with a draft, the head's approval (cases.verification)."""
+    verification.verification_record_add(
+        case=fresh(case),
+        actor=inspector,
+        kind="minutes",
+        date=timezone.localdate(),
+        summary="Làm việc tại chỗ",
+    )
+    verification.verification_report_submit(
+        case=fresh(case), actor=inspector, findings="Đúng một phần", draft_summary="Dự thảo"
+    )
+    verification.verification_report_approve(case=fresh(case), actor=head)
+
+
 def _complaint_decided(world, **kw) -> Case:
     """A first-level complaint taken through verification, a suspension and its end, the dialogue
     and the decision."""
@@ -28,7 +48,10 @@ def _complaint_decided(world, **kw) -> Case:
     services.case_suspend(
         case=fresh(case), actor=head, reason_code="KN-11a-obstacle", reason_text="Người khiếu nại ốm nặng"
     )
-    services.case_resume(case=fresh(case), actor=head, note="Người khiếu nại đã bình phục")
+    services.case_resume(
+        case=fresh(case), actor=head, note="Người khiếu nại đã bình phục", decision_number="02/QĐ-SXD"
+    )
+    _reported(case, inspector, head)
     services.case_schedule_dialogue(
         case=fresh(case),
         actor=inspector,
@@ -36,13 +59,23 @@ def _complaint_decided(world, **kw) -> Case:
         place="Trụ sở Sở Xây dựng Hà Nội",
         agenda="Diện tích đất thu hồi và mức bồi thường",
     )
-    services.case_conclude(
-        case=fresh(case),
-        actor=head,
-        outcome="partly_right",
-        summary="Diện tích thu hồi đúng; đơn giá bồi thường áp dụng chưa đúng bảng giá năm 2026.",
-        decision_number="15/QĐ-SXD",
-    )
+    real_now = timezone.now
+    with mock.patch.object(timezone, "now", lambda: real_now() + dt.timedelta(days=7)):
+        verification.dialogue_record_minutes(
+            case=fresh(case),
+            actor=inspector,
+            held_on=timezone.localdate(),
+            participants="Người khiếu nại, đại diện UBND phường",
+            result="Giữ nguyên yêu cầu",
+            minutes=services.FileInput("bien-ban.pdf", PDF, "application/pdf"),
+        )
+        services.case_conclude(
+            case=fresh(case),
+            actor=head,
+            outcome="partly_right",
+            summary="Diện tích thu hồi đúng; đơn giá bồi thường áp dụng chưa đúng bảng giá năm 2026.",
+            decision_number="15/QĐ-SXD",
+        )
     return fresh(case)
 
 
@@ -60,6 +93,7 @@ def _denunciation_concluded(world) -> Case:
         decision_number="01/QĐ-GH",
         justification="Phải xác minh tại nhiều nơi",
     )
+    _reported(case, world.user(Role.INSPECTOR), head)
     return fresh(
         services.case_conclude(
             case=case,
@@ -112,7 +146,9 @@ def build(world, code: str) -> Case:
         "tb_khong_giai_quyet_lai": lambda: _rejected(world, "denunciation", "TC-29-1-a"),
         "phieu_chuyen_don": lambda: _transferred(world, "denunciation"),
         "tb_chuyen_don_to_cao": lambda: _transferred(world, "denunciation"),
-        "phieu_chuyen_don_khac": lambda: _transferred(world, "petition"),
+        # Complaints and petitions are guided now, not transferred (cases.rules); the slip still
+        # renders for the file of a letter received before.
+        "phieu_chuyen_don_khac": lambda: make_case(world, "petition"),
         "phieu_de_xuat_thu_ly": lambda: make_case(world, "complaint"),
         "giay_bien_nhan": lambda: make_case(world, "complaint"),
         "van_ban_huong_dan": lambda: make_case(world, "complaint"),
