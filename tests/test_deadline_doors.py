@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from cases import deadlines as engine
 from cases import reporting, rules, services
-from cases.actors import Citizen
 from cases.models import Case, Deadline, Holiday, Role
 from cases.reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
 from cases.roles import ensure_role_groups
@@ -116,7 +115,14 @@ def test_withdrawn_deadlines_read_ended_by_withdrawal_everywhere_and_leave_the_o
     result = submit(world, kind="denunciation", accused_name="Nguyễn Văn A")
     case = result.case
     services.case_accept(case=case, actor=world.user(Role.INTAKE))
-    services.case_withdraw(case=case, actor=Citizen.with_key(case.pk), statement="Rút")
+    # The signed letter, recorded by the staff with the reason the resolution ends (Art 33(3)).
+    services.case_withdraw(
+        case=case,
+        actor=world.user(Role.INTAKE),
+        statement="Rút",
+        evidence="signed_letter",
+        end_reason="Hành vi bị tố cáo không có dấu hiệu vi phạm; việc rút đơn là tự nguyện.",
+    )
     t4 = Deadline.objects.get(case=case, rule_code="T4")
     assert (t4.state, t4.end_reason) == (Deadline.State.ENDED, "withdrawn")
     assert not rules.counts_for_on_time(t4)

@@ -85,15 +85,20 @@ class Scenario:
         self.late = accepted("complaint", at(3, 2), 2)
         step(at(4, 20), services.case_conclude, case=self.late, actor=head, outcome="wrong", summary="Sai")
         self.withdrawn = accepted("complaint", at(3, 2), 3)
-        step(
-            at(3, 10), services.case_withdraw, case=self.withdrawn, actor=Citizen.with_key(self.withdrawn.pk)
-        )
+        # Withdrawn on the signed letter, recorded by the staff (Law on Complaints Art 10).
+        step(at(3, 10), services.case_withdraw, case=self.withdrawn, actor=intake, evidence="signed_letter")
         self.petition = submit(world, "petition", at(4, 1), 4, clock)
-        step(at(4, 2), services.case_withdraw, case=self.petition, actor=Citizen.with_key(self.petition.pk))
+        step(
+            at(4, 2),
+            services.case_withdrawal_request,
+            case=self.petition,
+            actor=Citizen.with_key(self.petition.pk),
+        )
         self.overdue = accepted("denunciation", at(3, 2), 6)  # T4 due 01/04, no activity since
         self.merged = submit(world, "denunciation", at(3, 9), 6, clock)  # the same denouncer again
         step(at(3, 10), services.case_merge_duplicate, case=self.merged, actor=intake, into=self.overdue)
-        self.transferred = submit(world, "complaint", at(3, 2), 7, clock)
+        # Only denunciations are transferred; complaints and petitions are guided (cases.rules).
+        self.transferred = submit(world, "denunciation", at(3, 2), 7, clock)
         step(
             at(3, 4), services.case_transfer, case=self.transferred, actor=intake, to_authority=world.hn_ward
         )
