@@ -669,7 +669,17 @@ class Open311RequestsView(PublicAPIView):
             for key in ("start_date", "end_date"):
                 raw = query.get(key)
                 if raw:
-                    value = parse_datetime(raw)
+                    try:
+                        value = parse_datetime(raw)
+                    except ValueError:  # well-formed but impossible (a 25th hour, a 31st of June)
+                        value = None
+                    # Real offsets lie within ±14:00; PostgreSQL refuses a timestamp beyond ±15:59.
+                    if (
+                        value is not None
+                        and value.utcoffset() is not None
+                        and (abs(value.utcoffset()) > dt.timedelta(hours=14))
+                    ):
+                        value = None
                     if value is None:
                         errors[key] = [
                             pgettext("public", "Ngày giờ theo ISO 8601, ví dụ 2026-03-01T00:00:00+07:00.")
@@ -685,6 +695,8 @@ class Open311RequestsView(PublicAPIView):
                         value = None
                     elif timezone.is_naive(value):
                         value = timezone.make_aware(value)
+                    if value is not None:
+                        value = value.astimezone(dt.UTC)
                     if key == "start_date":
                         start = value
                     else:

@@ -221,11 +221,14 @@ def test_guided_transferred_and_urged_visits_handle_the_letter_at_once(world, fr
     )
     assert guided.case.status == Case.Status.GUIDED
     assert not guided.case.deadlines.filter(state="open").exists()
+    # Only a denunciation is transferred; a complaint or petition outside competence is guided
+    # (cases.rules.can_transfer).
     transferred = reception.visit_record(
         actor=officer,
         authority=world.hn,
-        content_kind="petition",
-        summary="Phản ánh ô nhiễm tiếng ồn công trình ban đêm.",
+        content_kind="denunciation",
+        accused_name="Ông Nguyễn Văn T",
+        summary="Tố cáo cán bộ thu tiền trái phép khi cấp phép xây dựng.",
         handling="transferred",
         in_competence=False,
         referred_to=world.hn_sxd,
@@ -237,8 +240,9 @@ def test_guided_transferred_and_urged_visits_handle_the_letter_at_once(world, fr
     urged = reception.visit_record(
         actor=officer,
         authority=world.hn,
-        content_kind="petition",
-        summary="Kiến nghị UBND phường chưa giải quyết việc cấp phép sửa nhà.",
+        content_kind="denunciation",
+        accused_name="Ông Lê Văn U",
+        summary="Tố cáo cán bộ phường chưa được giải quyết, đề nghị đôn đốc.",
         handling="urged",
         in_competence=False,
         referred_to=world.hn_ward,

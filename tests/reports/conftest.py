@@ -121,7 +121,15 @@ def build_quarter(world, frozen) -> Quarter:
         previous_case=q.cases["den_late"],
     )
     act(at(2026, 7, 27), "case_accept", "redenounce", actor=intake)
-    act(at(2026, 8, 3), "case_withdraw", "redenounce", actor=intake, statement="Rút toàn bộ nội dung tố cáo.")
+    act(
+        at(2026, 8, 3),
+        "case_withdraw",
+        "redenounce",
+        actor=intake,
+        statement="Rút toàn bộ nội dung tố cáo.",
+        evidence="signed_letter",
+        end_reason="Hành vi bị tố cáo không có dấu hiệu vi phạm; việc rút đơn là tự nguyện.",
+    )
     submit("den_ended", "denunciation", at(2026, 6, 2), ward, accused_name="Ông D")
     act(at(2026, 6, 5), "case_accept", "den_ended", actor=intake)
     act(at(2026, 7, 10), "case_terminate", "den_ended", actor=head, reason_code="TC-34-3-b")
@@ -132,12 +140,20 @@ def build_quarter(world, frozen) -> Quarter:
     act(at(2026, 7, 7), "case_reject", "refused_k11", actor=intake, reason_code="KN-11-6")
     submit("guided", "petition", at(2026, 7, 4, 10), hn)
     act(at(2026, 7, 8), "case_guide", "guided", actor=intake, guidance="Hướng dẫn đến UBND phường.")
-    submit("transferred", "petition", at(2026, 7, 5, 10), hn)
+    # Only a denunciation is transferred (complaints and petitions are guided: cases.rules).
+    submit("transferred", "denunciation", at(2026, 7, 5, 10), hn, accused_name="Ông E")
     act(at(2026, 7, 9), "case_transfer", "transferred", actor=intake, to_authority=world.hp)
     submit("duplicate", "complaint", at(2026, 8, 10), sxd)
     act(at(2026, 8, 11), "case_merge_duplicate", "duplicate", actor=intake, into=q.cases["edge_before"])
     submit("withdrawn_early", "complaint", at(2026, 8, 20), ward)
-    act(at(2026, 8, 25), "case_withdraw", "withdrawn_early", actor=intake, statement="Xin rút đơn.")
+    act(
+        at(2026, 8, 25),
+        "case_withdraw",
+        "withdrawn_early",
+        actor=intake,
+        statement="Xin rút đơn.",
+        evidence="signed_letter",
+    )
     submit("anonymous", "anonymous_report", at(2026, 7, 6), sxd)
     act(at(2026, 7, 7), "case_accept", "anonymous", actor=intake)
     # A second-level complaint on the first one, decided upholding the first decision.
@@ -150,6 +166,17 @@ def build_quarter(world, frozen) -> Quarter:
         previous_case=q.cases["carried_decided"],
     )
     act(at(2026, 8, 5), "case_accept", "second_level", actor=intake)
+    # The second-level dialogue was held (Law on Complaints Art 39; cases.verification).
+    from cases.verification.models import Dialogue
+
+    Dialogue.objects.create(
+        case=q.cases["second_level"],
+        when=at(2026, 8, 12),
+        place="Trụ sở UBND Thành phố",
+        notice_sent_on=dt.date(2026, 8, 5),
+        status="held",
+        result="Giữ nguyên yêu cầu",
+    )
     act(at(2026, 8, 20), "case_conclude", "second_level", actor=head, outcome="wrong", summary="Công nhận")
     # Ended before the period: counted nowhere.
     submit("long_done", "complaint", at(2026, 3, 20), sxd)

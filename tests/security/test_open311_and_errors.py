@@ -114,3 +114,22 @@ def test_an_unreachable_rate_limit_store_is_not_a_500(client, world, monkeypatch
     monkeypatch.setattr(publicsite.ratelimit, "cache", RedisCache("redis://127.0.0.1:9/0", {}))
     response = api_submit(client)
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Found by `make fuzz` (2026-12-02): PostgreSQL refuses offsets beyond ±15:59.
+        "end_date=2000-09-23T17:03:13.0%2B17:32",
+        "start_date=2026-06-31T00:00:00",  # well-formed, impossible
+        "start_date=2026-01-01T25:00:00",
+    ],
+)
+def test_open311_dates_with_impossible_parts_are_a_400(client, world, query):
+    response = client.get(f"/open311/v2/requests.json?{query}")
+    assert response.status_code == 400, response.content[:500]
+    assert "ISO 8601" in json.dumps(response.json(), ensure_ascii=False)
+
+
+def test_open311_dates_with_an_offset_filter_in_utc(client, world):
+    assert client.get("/open311/v2/requests.json?start_date=2026-01-01T00:00:00%2B14:00").status_code == 200
