@@ -59,7 +59,7 @@ def test_re_denunciation_review(transactional_db, world, page, shots):
     assert later.status == "rejected" and later.reason_code == "TC-37-2-a"
     assert Deadline.objects.get(case=later, rule_code="T9").state == "met"
     assert Attachment.objects.filter(
-        case=later, description__startswith="Thông báo về việc không giải quyết lại"
+        case=later, description__startswith="Thông báo không giải quyết lại tố cáo"
     ).exists()
     assert "Trần Thị Bình" not in page.content()
     shot(page, shots, "re-04-declined")
