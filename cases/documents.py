@@ -746,6 +746,7 @@ def _context(
 ) -> dict:
     entry = template.entry(case)
     laws = _laws(today)
+    previous = case.previous_case  # a re-denunciation's or follow-up's first case
     authority = case.authority
     authority_name = _expand(authority.name_vi) if authority is not None else PLACEHOLDER
     short_title, full_title = competent_title(authority)
@@ -853,9 +854,9 @@ def _context(
         "ext_number": ext.get("decision_number") or number or ph,
         "transfer_to": case.transferred_to.name_vi if case.transferred_to is not None else ph,
         # The case a re-denunciation or an overdue follow-up is about (Law on Denunciations Arts 37-38).
-        "previous_reference": case.previous_case.reference if case.previous_case_id else ph,
-        "previous_authority": _expand(case.previous_case.authority.name_vi)
-        if case.previous_case_id and case.previous_case.authority_id
+        "previous_reference": previous.reference if previous is not None else ph,
+        "previous_authority": _expand(previous.authority.name_vi)
+        if previous is not None and previous.authority is not None
         else ph,
         "transfer_note": transfer.get("note", ""),
         "transferred_on": _event_date(case, "case.transferred") or ph,
