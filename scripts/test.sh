@@ -27,8 +27,20 @@ $PY manage.py check --fail-level WARNING
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "makemigrations --check: model changes without a migration" >&2; exit 1; }
 echo "== pytest"
 set +e
-$PY -m pytest "$@"
-rc=$?
+if [ $# -gt 0 ]; then
+  $PY -m pytest "$@"
+  rc=$?
+else
+  # The fault-injection tests of the search outbox kill their own database session and take the
+  # broker away; late in one long process (after the services and browser tests) they fail on a
+  # state something leaves behind, not yet understood (docs/decisions/0008-working-through-faults.md,
+  # "Known issue"), so they get a process of their own, first.
+  $PY -m pytest tests/search/test_pending_and_drain.py
+  rc_faults=$?
+  $PY -m pytest --ignore=tests/search/test_pending_and_drain.py
+  rc=$?
+  if [ "$rc" = 0 ] && [ "$rc_faults" != 0 ]; then rc=$rc_faults; fi
+fi
 set -e
 if [ "$rc" = 5 ]; then
   echo "pytest collected no tests: that is a failure here, not a pass" >&2
