@@ -131,9 +131,10 @@ class _Step:
         )
 
 
-def escalation_sweep(
-    *, now: dt.datetime | None = None, dry_run: bool = False, chunk_size: int = CHUNK_SIZE
-) -> SweepReport:
+def sweep_context(*, now: dt.datetime | None = None, dry_run: bool = False) -> _Run:
+    """What every chunk of one sweep plans with: the clock, the calendar, the ladders, the horizon.
+    The in-process sweep builds it once; each chunk task of a sweep spread over the workers builds
+    it again from the sweep's ``now`` (decision 0013), so every chunk plans against the same day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     cal = working_calendar()
@@ -143,7 +144,7 @@ def escalation_sweep(
         dt.datetime.combine(cal.add_working_days(today, max_lead), dt.time.max),
         timezone.get_current_timezone(),
     )
-    run = _Run(
+    return _Run(
         now=now,
         today=today,
         cal=cal,
@@ -153,19 +154,56 @@ def escalation_sweep(
         report=SweepReport(now=now),
         dry_run=dry_run,
     )
+
+
+# The kinds of chunk a sweep is made of: due cases, the citizens' windows (one chunk), stalled cases.
+DUE, WINDOWS, STALLED = "due", "windows", "stalled"
+
+
+def sweep_plan(run: _Run, chunk_size: int = CHUNK_SIZE) -> list[tuple[str, list[int]]]:
+    """The chunks of one sweep, in the order the in-process sweep runs them: the due cases (those
+    with ``next_due_at`` inside the horizon, indexed), the windows, the stalled candidates."""
     due = list(
-        Case.objects.filter(next_due_at__lte=horizon)
+        Case.objects.filter(next_due_at__lte=run.horizon)
         .order_by("next_due_at", "pk")
         .values_list("pk", flat=True)
     )
-    for start in range(0, len(due), chunk_size):
-        _sweep_chunk(run, due[start : start + chunk_size])
-    _sweep_windows(run)
-    _sweep_stalled(run, chunk_size)
+    chunks: list[tuple[str, list[int]]] = [
+        (DUE, due[start : start + chunk_size]) for start in range(0, len(due), chunk_size)
+    ]
+    chunks.append((WINDOWS, []))
+    stalled = [] if run.dry_run else stalled_candidates(run.now, run.cal)
+    chunks += [(STALLED, stalled[start : start + chunk_size]) for start in range(0, len(stalled), chunk_size)]
+    return chunks
+
+
+def sweep_chunk_run(run: _Run, kind: str, case_ids: list[int], record=None) -> None:
+    """Run one chunk of ``kind``; ``record(report)`` (when given) runs inside the chunk's
+    transaction after its work, so what records the chunk commits or rolls back with it."""
+    if kind == DUE:
+        _sweep_chunk(run, case_ids, record)
+    elif kind == WINDOWS:
+        _sweep_windows(run, record)
+    elif kind == STALLED:
+        _sweep_stalled_chunk(run, case_ids, record)
+    else:
+        raise ValueError(f"unknown sweep chunk kind {kind!r}")
+
+
+def escalation_sweep(
+    *, now: dt.datetime | None = None, dry_run: bool = False, chunk_size: int = CHUNK_SIZE
+) -> SweepReport:
+    """The whole sweep in this process (the ``escalate_overdue`` command, tests, the bench); the
+    periodic task spreads the same chunks over the workers (``cases.tasks``)."""
+    run = sweep_context(now=now, dry_run=dry_run)
+    for kind, ids in sweep_plan(run, chunk_size):
+        sweep_chunk_run(run, kind, ids)
+    if dry_run:
+        _sweep_stalled_dry(run)
     return run.report
 
 
-def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
+def _sweep_chunk(run: _Run, case_ids: list[int], record=None) -> int:
     """Plan the steps of a chunk of due cases, take the new ones in one INSERT and act on them in
     bulk, in one transaction. Returns the number of deadlines looked at."""
     cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids).select_related("authority", "assignee")}
@@ -177,6 +215,8 @@ def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
     run.report.examined += len(cases)
     steps = [step for d in deadlines for step in _plan(run, cases[d.case_id], d)]
     if not steps:
+        if record is not None:
+            _commit_chunk(run, list(cases), lambda report: None, record)
         return len(deadlines)
     if run.dry_run:
         taken = set(
@@ -229,7 +269,7 @@ def _sweep_chunk(run: _Run, case_ids: list[int]) -> int:
         report.escalations += sum(1 for s in fresh_steps if s.notify and s.level > 0)
         report.notices += len(notices)
 
-    _commit_chunk(run, list(cases), work)
+    _commit_chunk(run, list(cases), work, record)
     return len(deadlines)
 
 
@@ -249,15 +289,19 @@ def _log_failed_chunk(case_ids: list[int], exc: Exception) -> None:
     )
 
 
-def _commit_chunk(run: _Run, case_ids: list[int], work: Callable[[SweepReport], None]) -> None:
+def _commit_chunk(run: _Run, case_ids: list[int], work: Callable[[SweepReport], None], record=None) -> None:
     """Run ``work`` for one chunk in its own transaction. A deadlock is retried once; any other
     failure is logged (case ids only) and counted, and the sweep goes on with the next chunk, so
-    one bad case cannot hold back every case after it."""
+    one bad case cannot hold back every case after it. ``record(delta)`` runs last inside the
+    same transaction (a chunk task's record of itself)."""
     for attempt in (1, 2):
         delta = SweepReport(now=run.now)
+        delta.examined = len(case_ids)
         try:
             with transaction.atomic():
                 work(delta)
+                if record is not None:
+                    record(delta)
         except OperationalError as exc:
             if attempt == 1 and getattr(exc.__cause__, "sqlstate", None) == "40P01":
                 logger.warning("escalation sweep: deadlock on a chunk of %s cases, retrying", len(case_ids))
@@ -309,7 +353,7 @@ def _take_steps(steps: list[_Step], now: dt.datetime) -> set[tuple[int, str]]:
         return {(deadline_id, step) for deadline_id, step in cursor.fetchall()}
 
 
-def _sweep_windows(run: _Run) -> None:
+def _sweep_windows(run: _Run, record=None) -> None:
     """The deadlines the agency does not owe: a citizen's own window (a second complaint, K8/K2; the
     30 days after an ending notice, K13) and the day a decision takes effect (K11). Before the end
     the handler is warned (the same leads as any deadline); at the end the window lapses, or the
@@ -323,6 +367,8 @@ def _sweep_windows(run: _Run) -> None:
         .order_by("case_id", "due_at", "pk")
     )
     if not deadlines:
+        if record is not None:
+            _commit_chunk(run, [], lambda report: None, record)
         return
     steps: list[_Step] = []
     for d in deadlines:
@@ -355,7 +401,7 @@ def _sweep_windows(run: _Run) -> None:
         report.warnings += sum(1 for s in fresh_steps if s.notify and s.step != "lapsed")
         report.notices += len(notices)
 
-    _commit_chunk(run, [d.case_id for d in deadlines], work)
+    _commit_chunk(run, sorted({d.case_id for d in deadlines}), work, record)
 
 
 def stalled_candidates(now: dt.datetime, calendar) -> list[int]:
@@ -370,23 +416,23 @@ def stalled_candidates(now: dt.datetime, calendar) -> list[int]:
     )
 
 
-def _sweep_stalled(run: _Run, chunk_size: int) -> None:
-    """Flag the stalled cases, chunk by chunk (each chunk its own transaction)."""
+def _sweep_stalled_dry(run: _Run) -> None:
     candidate_ids = stalled_candidates(run.now, run.cal)
-    if run.dry_run:
-        run.report.planned += [
-            f"{ref} stalled"
-            for ref in Case.objects.filter(pk__in=candidate_ids).values_list("reference", flat=True)
-        ]
-        return
+    run.report.planned += [
+        f"{ref} stalled"
+        for ref in Case.objects.filter(pk__in=candidate_ids).values_list("reference", flat=True)
+    ]
+
+
+def _sweep_stalled_chunk(run: _Run, ids: list[int], record=None) -> None:
+    """Flag one chunk of the stalled cases (its own transaction)."""
     policies = reporting.policy_view()
-    for start in range(0, len(candidate_ids), chunk_size):
-        ids = candidate_ids[start : start + chunk_size]
 
-        def work(report: SweepReport, ids=ids) -> None:
-            flags = services.case_flag_stalled_many(
-                case_ids=ids, today=run.today, calendar=run.cal, policies=policies, actor=SYSTEM
-            )
-            report.stalled += len(flags)
+    def work(report: SweepReport) -> None:
+        report.examined = 0  # counted among the due cases' examined, not again
+        flags = services.case_flag_stalled_many(
+            case_ids=ids, today=run.today, calendar=run.cal, policies=policies, actor=SYSTEM
+        )
+        report.stalled += len(flags)
 
-        _commit_chunk(run, ids, work)
+    _commit_chunk(run, ids, work, record)

@@ -41,16 +41,32 @@ def event_checkpoint_task() -> dict:
 
 
 @shared_task(name="cases.tasks.escalation_sweep_task", acks_late=True)
-def escalation_sweep_task() -> dict:
-    """Every 15 minutes (config/settings/base.py CELERY_BEAT_SCHEDULE): warn, escalate, flag stalled."""
-    from cases.monitoring.services import escalation_sweep_recorded
+def escalation_sweep_task(chunk_size: int | None = None) -> dict:
+    """Every 15 minutes (config/settings/base.py CELERY_BEAT_SCHEDULE): plan the sweep and send its
+    chunks as tasks, so every worker takes a share (decision 0013). It does not wait for them: the
+    chunk that completes the sweep records its result (``SweepRun``) for the dashboard. In eager
+    mode (``make run``) the chunks run here, one after the other."""
+    from django.db import transaction
 
-    report = escalation_sweep_recorded()
-    return {
-        "examined": report.examined,
-        "warnings": report.warnings,
-        "escalations": report.escalations,
-        "stalled": report.stalled,
-        "notices": report.notices,
-        "failed_chunks": report.failed_chunks,
-    }
+    from cases.monitoring.services import sweep_run_plan
+
+    with transaction.atomic():
+        run, chunks = sweep_run_plan(chunk_size=chunk_size)
+    now = run.started_at.isoformat()
+    for index, (kind, ids) in enumerate(chunks):
+        escalation_sweep_chunk_task.apply_async(
+            kwargs={"run_id": run.pk, "index": index, "kind": kind, "case_ids": ids, "now": now}
+        )
+    return {"run": run.pk, "chunks": len(chunks)}
+
+
+@shared_task(name="cases.tasks.escalation_sweep_chunk_task", acks_late=True, ignore_result=True)
+def escalation_sweep_chunk_task(*, run_id: int, index: int, kind: str, case_ids: list[int], now: str) -> bool:
+    """One chunk of a sweep, once (``cases.monitoring.services.sweep_chunk_recorded``)."""
+    import datetime as dt
+
+    from cases.monitoring.services import sweep_chunk_recorded
+
+    return sweep_chunk_recorded(
+        run_id=run_id, index=index, kind=kind, case_ids=case_ids, now=dt.datetime.fromisoformat(now)
+    )

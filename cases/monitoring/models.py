@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 class SweepRun(models.Model):
     started_at = models.DateTimeField(_("bắt đầu"), db_index=True)
-    finished_at = models.DateTimeField(_("kết thúc"))
+    # None while the chunks of a sweep spread over the workers are still running (decision 0013).
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     seconds = models.FloatField(_("thời gian chạy (giây)"))
     examined = models.PositiveIntegerField(_("số hồ sơ đến hạn đã xét"), default=0)
     warnings = models.PositiveIntegerField(_("cảnh báo sắp đến hạn"), default=0)
@@ -19,6 +20,9 @@ class SweepRun(models.Model):
     failed_chunks = models.PositiveIntegerField(_("nhóm hồ sơ lỗi"), default=0)
     # The sweep itself raised: nothing after the failing point was done.
     error = models.CharField(_("lỗi"), max_length=200, blank=True)
+    # A sweep planned as chunk tasks: how many were sent, how many have finished.
+    chunks_total = models.PositiveIntegerField(_("số nhóm hồ sơ"), default=0)
+    chunks_done = models.PositiveIntegerField(_("số nhóm đã xong"), default=0)
 
     class Meta:
         verbose_name = _("lượt rà soát thời hạn")
@@ -35,3 +39,24 @@ class SweepRun(models.Model):
     @property
     def steps(self) -> int:
         return self.warnings + self.escalations
+
+
+class SweepChunk(models.Model):
+    """One chunk of a sweep spread over the workers, written in the chunk's own transaction (or,
+    for a chunk that failed, after its rollback): a chunk redelivered after it committed finds its
+    row and does nothing; the counts of the run are the sum of its chunks."""
+
+    run = models.ForeignKey(SweepRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    examined = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    escalations = models.PositiveIntegerField(default=0)
+    stalled = models.PositiveIntegerField(default=0)
+    notices = models.PositiveIntegerField(default=0)
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="sweep_chunk_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.index}"

@@ -193,7 +193,14 @@ def test_periodic_sweep_on_a_real_worker_escalates_and_sends(world, celery_worke
         case = accepted_denunciation(world, lambda m: mp.setattr(timezone, "now", lambda: m))
     # back on the real clock: the case's deadline (April 2026) is long past
     result = escalation_sweep_task.delay().get(timeout=90)
-    assert result["escalations"] >= 1
+    from cases.monitoring.models import SweepRun
+
+    deadline = timezone.now() + dt.timedelta(seconds=60)
+    while timezone.now() < deadline and SweepRun.objects.get(pk=result["run"]).finished_at is None:
+        import time
+
+        time.sleep(0.25)
+    assert SweepRun.objects.get(pk=result["run"]).escalations >= 1
     case.refresh_from_db()
     assert case.escalation_level == 3
     # the outbox rows were written by the worker and sent by the worker's send task
