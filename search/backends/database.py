@@ -1,6 +1,7 @@
 """The default backend: plain ORM queries on the Case table (SQLite and PostgreSQL).
 
-Selections (stalled cases, backlog) read the Case table directly, so they are always current. Only
+Selections (stalled cases, backlog) read the Case table directly, so they are always current (on
+the read replica when one is configured: ``config.replica``, a second behind at most). Only
 full-text search needs an index of its own, ``CaseSearchEntry``: folded tokens, because neither
 SQLite nor a stock PostgreSQL folds Vietnamese accents."""
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from cases import reporting
 from cases.models import Authority, Case
+from config.replica import reads_from_replica
 
 from ..criteria import AGE_BUCKETS, BacklogCell, StalledCriteria
 from ..documents import base_document, tokens
@@ -130,15 +132,18 @@ class DatabaseBackend(SearchBackend):
             qs = qs.filter(assignee_id=r.assignee_id)
         return qs.order_by("last_activity_at", "id")
 
+    @reads_from_replica()
     def find_stalled(self, criteria, *, now=None, limit=None, offset=0, calendar=None) -> list[int]:
         qs = self.stalled_queryset(criteria, now=now, calendar=calendar).values_list("id", flat=True)
         if limit is not None:
             return list(qs[offset : offset + limit])
         return list(qs[offset:]) if offset else list(qs)
 
+    @reads_from_replica()
     def count_stalled(self, criteria, *, now=None, calendar=None) -> int:
         return self.stalled_queryset(criteria, now=now, calendar=calendar).count()
 
+    @reads_from_replica()
     def aggregate_backlog(self, *, now=None, within=None, kind=None) -> list[BacklogCell]:
         now = now or timezone.now()
         today = reporting.local_date(now)
