@@ -30,6 +30,15 @@ TARGETS = {
     "deadlines": ("Deadline engine, 100,000 deadlines", "<", 1, "s"),
     "generation_1m": ("generate_cases, 1,000,000 cases (projected from its rate)", "<", 15, "min"),
     "report_page": ("Yearly periodic report of the province, printable page (p50)", "<", 10, "s"),
+    "replica_backlog_p95": (
+        "Backlog aggregation of the province on the read replica, under intake load (p95)",
+        "<=",
+        150,
+        "ms",
+    ),
+    # The primary serves a browser's reads for REPLICA_PIN_SECONDS after its own write: the lag must
+    # stay below it for read-your-own-writes to hold (config/replica.py).
+    "replica_lag": ("Replication lag under intake load (max)", "<", 30, "s"),
 }
 
 
@@ -147,6 +156,19 @@ def figures(raw: dict) -> dict:
         if isinstance(lv, dict) and "p50_ms" in lv:
             f[f"caselist:{key}:p50"] = lv["p50_ms"]
             f[f"caselist:{key}:p95"] = lv["p95_ms"]
+    replica = raw.get("replica", {}) or {}
+    f["replica_skipped"] = replica.get("skipped") or replica.get("error")
+    for target in ("primary", "replica"):
+        for name in ("backlog", "overview"):
+            for p in ("p50", "p95"):
+                f[f"replica:idle:{name}:{target}:{p}"] = g(replica, "idle", f"{name}:{target}", f"{p}_ms")
+                f[f"replica:loaded:{name}:{target}:{p}"] = g(replica, "loaded", target, f"{name}_{p}_ms")
+        f[f"replica:loaded:intake:{target}"] = g(replica, "loaded", target, "intake_cases_per_s")
+        f[f"replica:loaded:cpu_primary:{target}"] = g(replica, "loaded", target, "cpu_s_primary_cluster")
+        f[f"replica:loaded:cpu_replica:{target}"] = g(replica, "loaded", target, "cpu_s_replica_cluster")
+    f["replica_backlog_p95"] = f["replica:loaded:backlog:replica:p95"]
+    f["replica_lag"] = g(replica, "loaded", "replica", "lag_max_s")
+    f["replica_catch_up_s"] = g(replica, "catch_up_s")
     return f
 
 
@@ -373,6 +395,39 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
         "Storage per case (bytes · rows)",
         lambda f: f"{fmt(f['storage_bytes_per_case'])} B · {fmt(f['storage_rows_per_case'], digits=2)}",
     )
+    if any(scales[lb]["figures"].get("replica:idle:backlog:replica:p50") is not None for lb in labels):
+
+        def pair(f, phase, name):
+            return " · ".join(
+                f"{fmt(f.get(f'replica:{phase}:{name}:{t}:p50'))}/{fmt(f.get(f'replica:{phase}:{name}:{t}:p95'))}"
+                for t in ("primary", "replica")
+            )
+
+        for phase, when in (("idle", "idle"), ("loaded", "under intake load")):
+            row(
+                f"Backlog aggregation, province, {when}: on primary p50/p95 · on replica p50/p95 (ms)",
+                lambda f, phase=phase: pair(f, phase, "backlog"),
+            )
+            row(
+                f"Oversight overview page, {when}: on primary p50/p95 · on replica p50/p95 (ms)",
+                lambda f, phase=phase: pair(f, phase, "overview"),
+            )
+        row(
+            "Intake cases/s while the dashboard reads the primary · the replica",
+            lambda f: " · ".join(fmt(f.get(f"replica:loaded:intake:{t}")) for t in ("primary", "replica")),
+        )
+        row(
+            "CPU s per load run of the primary · the replica cluster: dashboard on primary; on replica",
+            lambda f: "; ".join(
+                f"{fmt(f.get(f'replica:loaded:cpu_primary:{t}'))} · "
+                f"{fmt(f.get(f'replica:loaded:cpu_replica:{t}'))}"
+                for t in ("primary", "replica")
+            ),
+        )
+        row(
+            "Replication lag under intake load, max (s) · catch-up before the section (s)",
+            lambda f: f"{fmt(f.get('replica_lag'), 's', 3)} · {fmt(f.get('replica_catch_up_s'), 's', 2)}",
+        )
     row("Deadline engine, 100,000 deadlines (s)", lambda f: fmt(f["deadlines_s"], "s", 3))
     row(
         "generate_cases (cases/s · 1M projected)",

@@ -21,6 +21,9 @@ Sections, in this order (a failing section is recorded as an error, the others s
             the printable page and as XLSX, with one visit of the reception register per 25 cases
             added inside a rolled-back transaction
   extras    the deadline engine (bench/bench_deadlines.py) and the generation rate (bench_meta)
+  replica   the oversight dashboard (backlog aggregation, overview page) on the primary and on the
+            streaming replica, idle and under wrk's intake load on the primary, with the replication
+            lag (bench/bench_replica.py; scripts/bench.sh starts the replica, BENCH_REPLICA=0 skips it)
 Loopback only: every request goes to 127.0.0.1."""
 
 from __future__ import annotations
@@ -1361,6 +1364,12 @@ def extras(args) -> dict:
 # ------------------------------------------------------------------------------ main
 
 
+def replica(args) -> dict:
+    from bench.bench_replica import measure
+
+    return measure(args, sys.modules[__name__])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1420,6 +1429,7 @@ def main() -> None:
         "sweep": (sweep, args),
         "reports": (reports, args),
         "extras": (extras, args),
+        "replica": (replica, args),
     }
     for name in sections:
         func, *fargs = steps[name]
