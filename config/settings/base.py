@@ -276,6 +276,10 @@ SEARCH_DRAIN_GRACE_SECONDS = env.int("SEARCH_DRAIN_GRACE_SECONDS", default=30)
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="kntc")
+# A cluster: ELASTICSEARCH_URL may list several nodes, comma-separated; each index gets this many
+# primary shards and replica copies (docs/deployment.md). One node: 1 and 0.
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 ELASTICSEARCH_VERSION = VERSIONS["ELASTICSEARCH_VERSION"]
 
 # E-mail: one URL with host, port, credentials and TLS, read by django-environ, e.g.

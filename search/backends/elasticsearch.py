@@ -127,13 +127,17 @@ _lock = threading.Lock()
 
 
 def get_client(url: str | None = None, timeout: float | None = None) -> Elasticsearch:
+    """One client per URL and timeout, shared by the process. ``url`` may list several nodes of a
+    cluster, comma-separated (``ELASTICSEARCH_URL=http://es1:9200,http://es2:9200``): a request
+    that fails on one node is tried once on another."""
     url = url or settings.ELASTICSEARCH_URL
     timeout = float(timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", 10))
     key = (url, timeout)
     with _lock:
         client = _clients.get(key)
         if client is None:
-            client = Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+            hosts = [u.strip() for u in url.split(",") if u.strip()]
+            client = Elasticsearch(hosts, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
             _clients[key] = client
     return client
 
