@@ -428,6 +428,11 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
             "Replication lag under intake load, max (s) · catch-up before the section (s)",
             lambda f: f"{fmt(f.get('replica_lag'), 's', 3)} · {fmt(f.get('replica_catch_up_s'), 's', 2)}",
         )
+    elif any(scales[lb]["figures"].get("replica_skipped") for lb in labels):
+        row(
+            "Oversight dashboard on the primary and on a streaming replica",
+            lambda f: f"not measured: {f.get('replica_skipped') or '—'}",
+        )
     row("Deadline engine, 100,000 deadlines (s)", lambda f: fmt(f["deadlines_s"], "s", 3))
     row(
         "generate_cases (cases/s · 1M projected)",
