@@ -12,7 +12,10 @@ What is measured, per target (``primary``: the reads pinned to the primary as af
 - under load: intake cases/s and p95 from wrk (gunicorn, 2 sync workers, on the primary), the
   CPU seconds of each cluster's processes, and the replication lag sampled on both sides
   (``now() - pg_last_xact_replay_timestamp()`` on the replica, ``replay_lag`` and the bytes not yet
-  replayed in ``pg_stat_replication`` on the primary).
+  replayed in ``pg_stat_replication`` on the primary);
+- own write: a committed UPDATE on the primary, then the replica read at once and until it shows
+  it: how long a write takes to reach the replica and how often a read right after it would have
+  been stale (why a reader's pages after their own write read the primary: ``config/replica.py``).
 
 On one machine the replica shares the CPUs with the primary, gunicorn and wrk: what it shows here is
 where the work goes (the primary's share of the CPU while the dashboard is read) and how far behind
@@ -110,6 +113,48 @@ def catch_up(timeout: float = 600) -> float:
     raise RuntimeError(f"the replica did not catch up with {target} in {timeout:.0f} s")
 
 
+PROBE_TABLE = "bench_replica_probe"
+
+
+def probe_setup() -> None:
+    with connections["default"].cursor() as cur:
+        cur.execute(f"CREATE TABLE IF NOT EXISTS {PROBE_TABLE} (id int PRIMARY KEY, n bigint NOT NULL)")
+        cur.execute(f"INSERT INTO {PROBE_TABLE} VALUES (1, 0) ON CONFLICT (id) DO NOTHING")  # noqa: S608
+
+
+def probe_drop() -> None:
+    with connections["default"].cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {PROBE_TABLE}")
+
+
+def probe() -> tuple[float, bool]:
+    """One committed write on the primary, then the replica read at once and again until it shows
+    it: (milliseconds until the replica had it, whether the first read was stale). What a page
+    read from the replica right after its reader's own write would have seen."""
+    with connections["default"].cursor() as cur:
+        cur.execute(f"UPDATE {PROBE_TABLE} SET n = n + 1 WHERE id = 1 RETURNING n")  # noqa: S608
+        (n,) = cur.fetchone()
+    t0 = time.perf_counter()
+    first_stale = None
+    while time.perf_counter() - t0 < 30:
+        (seen,) = _one(settings.DATABASE_READ_REPLICA, f"SELECT n FROM {PROBE_TABLE} WHERE id = 1")  # noqa: S608
+        if first_stale is None:
+            first_stale = seen < n
+        if seen >= n:
+            break
+        time.sleep(0.002)
+    return (time.perf_counter() - t0) * 1000, bool(first_stale)
+
+
+def probe_summary(samples: list[tuple[float, bool]], run) -> dict:
+    if not samples:
+        return {"n": 0}
+    return {
+        **run.summary_ms([ms for ms, _stale in samples]),
+        "first_read_stale": sum(stale for _ms, stale in samples),
+    }
+
+
 def _stats(values_ms: list[float], run) -> dict:
     return run.summary_ms(values_ms) if values_ms else {"n": 0}
 
@@ -134,6 +179,7 @@ def measure(args, run) -> dict:
     }
     if not out["in_recovery"]:
         raise RuntimeError(f"{out['replica']} is not a standby")
+    probe_setup()
     head, _inspector = run.bench_users()
     backend = DatabaseBackend()
     client = Client()
@@ -201,8 +247,10 @@ def measure(args, run) -> dict:
                     f"p95 {idle[f'{name}:{target}']['p95_ms']:8.1f} ms"
                 )
         out["idle"] = idle
+        out["own_write_visible_idle"] = probe_summary([probe() for _ in range(args.query_runs)], run)
         out["loaded"] = _under_load(args, run, checks)
     out["lag_after_load_catch_up_s"] = catch_up()
+    probe_drop()
     return out
 
 
@@ -229,6 +277,7 @@ def _under_load(args, run, checks) -> dict:
             target = ("primary", "replica")[i % 2]
             times: dict[str, list[float]] = {name: [] for name in checks}
             lags: list[dict] = []
+            probes: list[tuple[float, bool]] = []
             result: dict = {}
             load = threading.Thread(
                 target=lambda result=result: result.update(
@@ -245,6 +294,7 @@ def _under_load(args, run, checks) -> dict:
                 for name, check in checks.items():
                     times[name].append(check(target))
                 lags.append(lag_sample())
+                probes.append(probe())
             load.join()
             app1 = sum(_cpu(app_pids).values())
             ages = [s["replay_age_s"] for s in lags if s["replay_age_s"] is not None]
@@ -257,6 +307,7 @@ def _under_load(args, run, checks) -> dict:
                 "cpu_s_replica_cluster": replica_cpu.stop(),
                 "cpu_s_gunicorn": round(app1 - app0, 2),
                 **{name: _stats(values, run) for name, values in times.items()},
+                "own_write_visible": probe_summary(probes, run),
                 "lag": {
                     "samples": len(lags),
                     "replay_age_p50_s": round(statistics.median(ages), 3) if ages else None,
@@ -271,7 +322,10 @@ def _under_load(args, run, checks) -> dict:
                 f"p95 {entry['intake_p95_ms']} ms | backlog p50 {entry['backlog'].get('p50_ms')} "
                 f"p95 {entry['backlog'].get('p95_ms')} ms | overview p50 {entry['overview'].get('p50_ms')} "
                 f"p95 {entry['overview'].get('p95_ms')} ms | CPU s primary {entry['cpu_s_primary_cluster']} "
-                f"replica {entry['cpu_s_replica_cluster']} | lag max {entry['lag']['replay_age_max_s']} s"
+                f"replica {entry['cpu_s_replica_cluster']} | lag max {entry['lag']['replay_age_max_s']} s | "
+                f"own write on replica after p50 {entry['own_write_visible'].get('p50_ms')} "
+                f"max {entry['own_write_visible'].get('max_ms')} ms, first read stale "
+                f"{entry['own_write_visible'].get('first_read_stale')}/{entry['own_write_visible'].get('n')}"
             )
     run.flush_broker()
     summary: dict = {"runs": runs}
@@ -292,6 +346,14 @@ def _under_load(args, run, checks) -> dict:
             "overview_p95_ms": med("overview", "p95_ms"),
             "cpu_s_primary_cluster": med("cpu_s_primary_cluster"),
             "cpu_s_replica_cluster": med("cpu_s_replica_cluster"),
+            "own_write_visible_p50_ms": med("own_write_visible", "p50_ms"),
+            "own_write_visible_max_ms": max(
+                (r["own_write_visible"].get("max_ms") or 0 for r in mine), default=None
+            ),
+            "own_write_first_read_stale": sum(
+                r["own_write_visible"].get("first_read_stale", 0) for r in mine
+            ),
+            "own_write_probes": sum(r["own_write_visible"].get("n", 0) for r in mine),
             "lag_max_s": max(
                 (r["lag"]["replay_age_max_s"] for r in mine if r["lag"]["replay_age_max_s"] is not None),
                 default=None,

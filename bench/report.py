@@ -169,6 +169,24 @@ def figures(raw: dict) -> dict:
     f["replica_backlog_p95"] = f["replica:loaded:backlog:replica:p95"]
     f["replica_lag"] = g(replica, "loaded", "replica", "lag_max_s")
     f["replica_catch_up_s"] = g(replica, "catch_up_s")
+    idle_probe = g(replica, "own_write_visible_idle", default={}) or {}
+    loaded_probes = [
+        g(replica, "loaded", t, default={}) or {} for t in ("primary", "replica") if g(replica, "loaded", t)
+    ]
+    f["replica_own_write"] = (
+        {
+            "idle_p50": idle_probe.get("p50_ms"),
+            "idle_max": idle_probe.get("max_ms"),
+            "idle_stale": idle_probe.get("first_read_stale"),
+            "idle_n": idle_probe.get("n"),
+            "loaded_p50": max((p.get("own_write_visible_p50_ms") or 0 for p in loaded_probes), default=None),
+            "loaded_max": max((p.get("own_write_visible_max_ms") or 0 for p in loaded_probes), default=None),
+            "loaded_stale": sum(p.get("own_write_first_read_stale") or 0 for p in loaded_probes),
+            "loaded_n": sum(p.get("own_write_probes") or 0 for p in loaded_probes),
+        }
+        if idle_probe
+        else None
+    )
     return f
 
 
@@ -422,6 +440,18 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
                 f"{fmt(f.get(f'replica:loaded:cpu_primary:{t}'))} · "
                 f"{fmt(f.get(f'replica:loaded:cpu_replica:{t}'))}"
                 for t in ("primary", "replica")
+            ),
+        )
+        row(
+            "A write read back from the replica at once: visible after p50/max (ms), first read stale; "
+            "idle · under intake load",
+            lambda f: (
+                (
+                    "{idle_p50}/{idle_max} ms, {idle_stale} of {idle_n} stale · "
+                    "{loaded_p50}/{loaded_max} ms, {loaded_stale} of {loaded_n} stale"
+                ).format(**{k: fmt(v, digits=0 if k.endswith(("_n", "_stale")) else 1) for k, v in o.items()})
+                if (o := f.get("replica_own_write"))
+                else "—"
             ),
         )
         row(
