@@ -565,6 +565,8 @@ def write_chart(report: dict, out: Path) -> None:
         ("stalled 50 ES", "elasticsearch:stalled_30d_page:p95", None),
         ("backlog PG", "database:backlog_aggregation:p95", None),
         ("backlog ES", "elasticsearch:backlog_aggregation:p95", None),
+        ("backlog PG\nprimary, load", "replica:loaded:backlog:primary:p95", None),
+        ("backlog PG\nreplica, load", "replica:loaded:backlog:replica:p95", None),
     ]
     w = 0.8 / max(1, len(labels))
     for j, (lb, f) in enumerate(zip(names, figs, strict=True)):
