@@ -35,6 +35,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 from xml.sax.saxutils import unescape
 
 from django.conf import settings
@@ -588,6 +589,24 @@ ON_ACTION: dict[str, dict[str, list[str]]] = {
         K.PETITION: ["tra_loi_kien_nghi"],
     },
 }
+
+
+# The decisions suspending, ending and continuing resolution (Law on Denunciations 2018 Art 34(2)-(4);
+# Decree 124/2020 Art 28b as amended by Decree 155/2026): sending one meets T5 / K16.
+STOP_DECISION_ACTIONS: Final = ("suspend", "terminate", "resume")
+
+
+def stop_decision_codes(kind: str) -> frozenset[str]:
+    """The template codes of the suspension, ending and continuation decisions of a case ``kind``."""
+    return frozenset(code for action in STOP_DECISION_ACTIONS for code in ON_ACTION[action].get(kind, []))
+
+
+def template_of(original_name: str) -> NoticeTemplate | None:
+    """The template a generated file (or its signed copy) was made from: its name starts with the code."""
+    for code in sorted(TEMPLATES, key=len, reverse=True):
+        if original_name.startswith(f"{code}-"):
+            return TEMPLATES[code]
+    return None
 
 
 def templates_for(case: Case) -> list[NoticeTemplate]:
