@@ -7,7 +7,7 @@ SQLite nor a stock PostgreSQL folds Vietnamese accents."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import models, transaction
@@ -91,10 +91,21 @@ class DatabaseBackend(SearchBackend):
         return len(batch)
 
     @transaction.atomic
-    def rebuild(self) -> int:
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         CaseSearchEntry.objects.all().delete()
         cases = Case.objects.select_related("authority", "assignee").order_by("pk").iterator(chunk_size=2000)
-        return self.bulk_index(cases)
+        if progress is None:
+            return self.bulk_index(cases)
+
+        def counted(rows):
+            n = 0
+            for n, row in enumerate(rows, 1):
+                yield row
+                if n % 1000 == 0:
+                    progress(1000)
+            progress(n % 1000 if n else 0)
+
+        return self.bulk_index(counted(cases))
 
     def indexed_fingerprints(self) -> dict[int, str]:
         return dict(CaseSearchEntry.objects.values_list("case_id", "fingerprint").iterator(chunk_size=5000))
