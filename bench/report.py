@@ -36,10 +36,27 @@ TARGETS = {
         150,
         "ms",
     ),
+    # Staff pages (section "pages"): the slowest page of each scale, and at every scale (PER_SCALE).
+    "pages_worst_p95": (
+        "Slowest staff page p95 (every list preset, case page, home, dashboard tabs; head and inspector)",
+        "<=",
+        200,
+        "ms",
+    ),
+    "dashboard_backlog_p95": (
+        "Backlog aggregation of the province on the dashboard's backend (p95)",
+        "<=",
+        150,
+        "ms",
+    ),
     # The primary serves a browser's reads for REPLICA_PIN_SECONDS after its own write: the lag must
     # stay below it for read-your-own-writes to hold (config/replica.py).
     "replica_lag": ("Replication lag under intake load (max)", "<", 30, "s"),
 }
+
+
+# Targets that must hold at every scale: the worst scale is quoted, not the largest.
+PER_SCALE = {"pages_worst_p95", "dashboard_backlog_p95"}
 
 
 def g(d: dict, *path, default=None):
@@ -156,6 +173,17 @@ def figures(raw: dict) -> dict:
         if isinstance(lv, dict) and "p50_ms" in lv:
             f[f"caselist:{key}:p50"] = lv["p50_ms"]
             f[f"caselist:{key}:p95"] = lv["p95_ms"]
+    pages = g(raw, "pages", default={}) or {}
+    for key, lv in pages.items():
+        if key.count(":") == 1 and isinstance(lv, dict) and "p50_ms" in lv:
+            f[f"pages:{key}:p50"] = lv["p50_ms"]
+            f[f"pages:{key}:p95"] = lv["p95_ms"]
+            f[f"pages:{key}:sql"] = lv.get("sql_statements")
+    f["pages_worst_p95"] = pages.get("worst_p95_ms")
+    f["pages_worst_page"] = pages.get("worst_page")
+    f["dashboard_backlog_p95"] = g(pages, "backlog_dashboard_backend", "p95_ms")
+    f["dashboard_backlog_p50"] = g(pages, "backlog_dashboard_backend", "p50_ms")
+    f["dashboard_backlog_backend"] = g(pages, "backlog_dashboard_backend", "backend")
     replica = raw.get("replica", {}) or {}
     f["replica_skipped"] = replica.get("skipped") or replica.get("error")
     for target in ("primary", "replica"):
@@ -220,7 +248,12 @@ def evaluate(by_label: dict[str, dict]) -> dict:
     out = {}
     for key, (title, op, target, unit) in TARGETS.items():
         value = scale = None
-        for label in reversed(labels):
+        if key in PER_SCALE:
+            have = [(lb, by_label[lb]["figures"].get(key)) for lb in labels]
+            have = [(lb, v) for lb, v in have if v is not None]
+            if have:
+                scale, value = max(have, key=lambda lv: lv[1])
+        for label in [] if key in PER_SCALE else reversed(labels):
             v = by_label[label]["figures"].get(key)
             if v is not None:
                 value, scale = v, label
@@ -277,6 +310,16 @@ def why(key: str, raw: dict) -> tuple[str, str | None]:
         )
     if key == "rebuild_rate":
         return "see the py-spy profile of the rebuild command", g(raw, "search", "rebuild", "profile")
+    if key == "pages_worst_p95":
+        pages = g(raw, "pages", default={}) or {}
+        slow = sorted(
+            ((k, v) for k, v in pages.items() if k.count(":") == 1 and isinstance(v, dict) and "p95_ms" in v),
+            key=lambda kv: -kv[1]["p95_ms"],
+        )
+        over = [
+            f"`{k}` {v['p95_ms']} ms ({v.get('sql_statements')} SQL)" for k, v in slow if v["p95_ms"] > 200
+        ]
+        return "pages over 200 ms at p95: " + ", ".join(over), None
     if key == "stalled_es_p95":
         return "see the per-query table", None
     return "", None
@@ -404,6 +447,24 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
         row(
             f"Inspector case list `{ck.split(':', 1)[1]}` p50/p95 (ms)",
             lambda f, ck=ck: f"{fmt(f.get(ck + ':p50'))}/{fmt(f.get(ck + ':p95'))}",
+        )
+    pkeys = sorted(
+        {k.rsplit(":", 1)[0] for lb in labels for k in scales[lb]["figures"] if k.startswith("pages:")}
+    )
+    for pk in pkeys:
+        row(
+            f"Staff page `{pk.split(':', 1)[1]}` p50/p95 (ms) · SQL statements",
+            lambda f, pk=pk: (
+                f"{fmt(f.get(pk + ':p50'))}/{fmt(f.get(pk + ':p95'))} · {fmt(f.get(pk + ':sql'), digits=0)}"
+            ),
+        )
+    if any(scales[lb]["figures"].get("dashboard_backlog_p95") is not None for lb in labels):
+        row(
+            "Backlog aggregation, province, on the dashboard's backend p50/p95 (ms)",
+            lambda f: (
+                f"{fmt(f.get('dashboard_backlog_p50'))}/{fmt(f.get('dashboard_backlog_p95'))}"
+                f" ({f.get('dashboard_backlog_backend') or '—'})"
+            ),
         )
     row(
         "Yearly periodic report: computed · page · XLSX, p50 (s)",

@@ -96,7 +96,7 @@ done
 export DJANGO_SETTINGS_MODULE=config.settings.bench
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qtA)
 mkdir -p var/bench "$OUT_DIR"
-SECTIONS="${BENCH_SECTIONS:-storage,http,profiles,search,caselist,sweep,reports,extras,replica}"
+SECTIONS="${BENCH_SECTIONS:-storage,http,profiles,search,caselist,pages,sweep,reports,extras,replica}"
 # The replica's section apart: it runs once every other section of every scale is done.
 want_replica=0
 case ",$SECTIONS," in *,replica,*) want_replica=1 ;; esac
