@@ -30,7 +30,33 @@ TARGETS = {
     "deadlines": ("Deadline engine, 100,000 deadlines", "<", 1, "s"),
     "generation_1m": ("generate_cases, 1,000,000 cases (projected from its rate)", "<", 15, "min"),
     "report_page": ("Yearly periodic report of the province, printable page (p50)", "<", 10, "s"),
+    "replica_backlog_p95": (
+        "Backlog aggregation of the province on the read replica, under intake load (p95)",
+        "<=",
+        150,
+        "ms",
+    ),
+    # Staff pages (section "pages"): the slowest page of each scale, and at every scale (PER_SCALE).
+    "pages_worst_p95": (
+        "Slowest staff page p95 (every list preset, case page, home, dashboard tabs; head and inspector)",
+        "<=",
+        200,
+        "ms",
+    ),
+    "dashboard_backlog_p95": (
+        "Backlog aggregation of the province on the dashboard's backend (p95)",
+        "<=",
+        150,
+        "ms",
+    ),
+    # The primary serves a browser's reads for REPLICA_PIN_SECONDS after its own write: the lag must
+    # stay below it for read-your-own-writes to hold (config/replica.py).
+    "replica_lag": ("Replication lag under intake load (max)", "<", 30, "s"),
 }
+
+
+# Targets that must hold at every scale: the worst scale is quoted, not the largest.
+PER_SCALE = {"pages_worst_p95", "dashboard_backlog_p95"}
 
 
 def g(d: dict, *path, default=None):
@@ -147,6 +173,48 @@ def figures(raw: dict) -> dict:
         if isinstance(lv, dict) and "p50_ms" in lv:
             f[f"caselist:{key}:p50"] = lv["p50_ms"]
             f[f"caselist:{key}:p95"] = lv["p95_ms"]
+    pages = g(raw, "pages", default={}) or {}
+    for key, lv in pages.items():
+        if key.count(":") == 1 and isinstance(lv, dict) and "p50_ms" in lv:
+            f[f"pages:{key}:p50"] = lv["p50_ms"]
+            f[f"pages:{key}:p95"] = lv["p95_ms"]
+            f[f"pages:{key}:sql"] = lv.get("sql_statements")
+    f["pages_worst_p95"] = pages.get("worst_p95_ms")
+    f["pages_worst_page"] = pages.get("worst_page")
+    f["dashboard_backlog_p95"] = g(pages, "backlog_dashboard_backend", "p95_ms")
+    f["dashboard_backlog_p50"] = g(pages, "backlog_dashboard_backend", "p50_ms")
+    f["dashboard_backlog_backend"] = g(pages, "backlog_dashboard_backend", "backend")
+    replica = raw.get("replica", {}) or {}
+    f["replica_skipped"] = replica.get("skipped") or replica.get("error")
+    for target in ("primary", "replica"):
+        for name in ("backlog", "overview"):
+            for p in ("p50", "p95"):
+                f[f"replica:idle:{name}:{target}:{p}"] = g(replica, "idle", f"{name}:{target}", f"{p}_ms")
+                f[f"replica:loaded:{name}:{target}:{p}"] = g(replica, "loaded", target, f"{name}_{p}_ms")
+        f[f"replica:loaded:intake:{target}"] = g(replica, "loaded", target, "intake_cases_per_s")
+        f[f"replica:loaded:cpu_primary:{target}"] = g(replica, "loaded", target, "cpu_s_primary_cluster")
+        f[f"replica:loaded:cpu_replica:{target}"] = g(replica, "loaded", target, "cpu_s_replica_cluster")
+    f["replica_backlog_p95"] = f["replica:loaded:backlog:replica:p95"]
+    f["replica_lag"] = g(replica, "loaded", "replica", "lag_max_s")
+    f["replica_catch_up_s"] = g(replica, "catch_up_s")
+    idle_probe = g(replica, "own_write_visible_idle", default={}) or {}
+    loaded_probes = [
+        g(replica, "loaded", t, default={}) or {} for t in ("primary", "replica") if g(replica, "loaded", t)
+    ]
+    f["replica_own_write"] = (
+        {
+            "idle_p50": idle_probe.get("p50_ms"),
+            "idle_max": idle_probe.get("max_ms"),
+            "idle_stale": idle_probe.get("first_read_stale"),
+            "idle_n": idle_probe.get("n"),
+            "loaded_p50": max((p.get("own_write_visible_p50_ms") or 0 for p in loaded_probes), default=None),
+            "loaded_max": max((p.get("own_write_visible_max_ms") or 0 for p in loaded_probes), default=None),
+            "loaded_stale": sum(p.get("own_write_first_read_stale") or 0 for p in loaded_probes),
+            "loaded_n": sum(p.get("own_write_probes") or 0 for p in loaded_probes),
+        }
+        if idle_probe
+        else None
+    )
     return f
 
 
@@ -180,7 +248,12 @@ def evaluate(by_label: dict[str, dict]) -> dict:
     out = {}
     for key, (title, op, target, unit) in TARGETS.items():
         value = scale = None
-        for label in reversed(labels):
+        if key in PER_SCALE:
+            have = [(lb, by_label[lb]["figures"].get(key)) for lb in labels]
+            have = [(lb, v) for lb, v in have if v is not None]
+            if have:
+                scale, value = max(have, key=lambda lv: lv[1])
+        for label in [] if key in PER_SCALE else reversed(labels):
             v = by_label[label]["figures"].get(key)
             if v is not None:
                 value, scale = v, label
@@ -237,6 +310,16 @@ def why(key: str, raw: dict) -> tuple[str, str | None]:
         )
     if key == "rebuild_rate":
         return "see the py-spy profile of the rebuild command", g(raw, "search", "rebuild", "profile")
+    if key == "pages_worst_p95":
+        pages = g(raw, "pages", default={}) or {}
+        slow = sorted(
+            ((k, v) for k, v in pages.items() if k.count(":") == 1 and isinstance(v, dict) and "p95_ms" in v),
+            key=lambda kv: -kv[1]["p95_ms"],
+        )
+        over = [
+            f"`{k}` {v['p95_ms']} ms ({v.get('sql_statements')} SQL)" for k, v in slow if v["p95_ms"] > 200
+        ]
+        return "pages over 200 ms at p95: " + ", ".join(over), None
     if key == "stalled_es_p95":
         return "see the per-query table", None
     return "", None
@@ -365,6 +448,24 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
             f"Inspector case list `{ck.split(':', 1)[1]}` p50/p95 (ms)",
             lambda f, ck=ck: f"{fmt(f.get(ck + ':p50'))}/{fmt(f.get(ck + ':p95'))}",
         )
+    pkeys = sorted(
+        {k.rsplit(":", 1)[0] for lb in labels for k in scales[lb]["figures"] if k.startswith("pages:")}
+    )
+    for pk in pkeys:
+        row(
+            f"Staff page `{pk.split(':', 1)[1]}` p50/p95 (ms) · SQL statements",
+            lambda f, pk=pk: (
+                f"{fmt(f.get(pk + ':p50'))}/{fmt(f.get(pk + ':p95'))} · {fmt(f.get(pk + ':sql'), digits=0)}"
+            ),
+        )
+    if any(scales[lb]["figures"].get("dashboard_backlog_p95") is not None for lb in labels):
+        row(
+            "Backlog aggregation, province, on the dashboard's backend p50/p95 (ms)",
+            lambda f: (
+                f"{fmt(f.get('dashboard_backlog_p50'))}/{fmt(f.get('dashboard_backlog_p95'))}"
+                f" ({f.get('dashboard_backlog_backend') or '—'})"
+            ),
+        )
     row(
         "Yearly periodic report: computed · page · XLSX, p50 (s)",
         lambda f: " · ".join(fmt(f.get(k), "s") for k in ("report_compute", "report_page", "report_xlsx")),
@@ -373,6 +474,56 @@ def write_markdown(report: dict, out: Path, notes: str) -> None:
         "Storage per case (bytes · rows)",
         lambda f: f"{fmt(f['storage_bytes_per_case'])} B · {fmt(f['storage_rows_per_case'], digits=2)}",
     )
+    if any(scales[lb]["figures"].get("replica:idle:backlog:replica:p50") is not None for lb in labels):
+
+        def pair(f, phase, name):
+            return " · ".join(
+                f"{fmt(f.get(f'replica:{phase}:{name}:{t}:p50'))}/{fmt(f.get(f'replica:{phase}:{name}:{t}:p95'))}"
+                for t in ("primary", "replica")
+            )
+
+        for phase, when in (("idle", "idle"), ("loaded", "under intake load")):
+            row(
+                f"Backlog aggregation, province, {when}: on primary p50/p95 · on replica p50/p95 (ms)",
+                lambda f, phase=phase: pair(f, phase, "backlog"),
+            )
+            row(
+                f"Oversight overview page, {when}: on primary p50/p95 · on replica p50/p95 (ms)",
+                lambda f, phase=phase: pair(f, phase, "overview"),
+            )
+        row(
+            "Intake cases/s while the dashboard reads the primary · the replica",
+            lambda f: " · ".join(fmt(f.get(f"replica:loaded:intake:{t}")) for t in ("primary", "replica")),
+        )
+        row(
+            "CPU s per load run of the primary · the replica cluster: dashboard on primary; on replica",
+            lambda f: "; ".join(
+                f"{fmt(f.get(f'replica:loaded:cpu_primary:{t}'))} · "
+                f"{fmt(f.get(f'replica:loaded:cpu_replica:{t}'))}"
+                for t in ("primary", "replica")
+            ),
+        )
+        row(
+            "A write read back from the replica at once: visible after p50/max (ms), first read stale; "
+            "idle · under intake load",
+            lambda f: (
+                (
+                    "{idle_p50}/{idle_max} ms, {idle_stale} of {idle_n} stale · "
+                    "{loaded_p50}/{loaded_max} ms, {loaded_stale} of {loaded_n} stale"
+                ).format(**{k: fmt(v, digits=0 if k.endswith(("_n", "_stale")) else 1) for k, v in o.items()})
+                if (o := f.get("replica_own_write"))
+                else "—"
+            ),
+        )
+        row(
+            "Replication lag under intake load, max (s) · catch-up before the section (s)",
+            lambda f: f"{fmt(f.get('replica_lag'), 's', 3)} · {fmt(f.get('replica_catch_up_s'), 's', 2)}",
+        )
+    elif any(scales[lb]["figures"].get("replica_skipped") for lb in labels):
+        row(
+            "Oversight dashboard on the primary and on a streaming replica",
+            lambda f: f"not measured: {f.get('replica_skipped') or '—'}",
+        )
     row("Deadline engine, 100,000 deadlines (s)", lambda f: fmt(f["deadlines_s"], "s", 3))
     row(
         "generate_cases (cases/s · 1M projected)",
@@ -475,6 +626,8 @@ def write_chart(report: dict, out: Path) -> None:
         ("stalled 50 ES", "elasticsearch:stalled_30d_page:p95", None),
         ("backlog PG", "database:backlog_aggregation:p95", None),
         ("backlog ES", "elasticsearch:backlog_aggregation:p95", None),
+        ("backlog PG\nprimary, load", "replica:loaded:backlog:primary:p95", None),
+        ("backlog PG\nreplica, load", "replica:loaded:backlog:replica:p95", None),
     ]
     w = 0.8 / max(1, len(labels))
     for j, (lb, f) in enumerate(zip(names, figs, strict=True)):

@@ -16,11 +16,16 @@ Sections, in this order (a failing section is recorded as an error, the others s
   search    `manage.py search_index rebuild` (Elasticsearch) timed, then stalled-case queries and
             the backlog aggregation through both backends (search.backends.get_backend)
   caselist  the inspector workspace's case list (/admin/cases/) on the whole province
+  pages     every workspace list preset, case pages, the role home pages and the oversight
+            dashboard's tabs, as a head of the province and as a commune inspector
   sweep     cases.escalation.escalation_sweep with exactly N cases due, inside a rolled-back transaction
   reports   the yearly periodic report of the whole province (cases.reports): computed, rendered as
             the printable page and as XLSX, with one visit of the reception register per 25 cases
             added inside a rolled-back transaction
   extras    the deadline engine (bench/bench_deadlines.py) and the generation rate (bench_meta)
+  replica   the oversight dashboard (backlog aggregation, overview page) on the primary and on the
+            streaming replica, idle and under wrk's intake load on the primary, with the replication
+            lag (bench/bench_replica.py; scripts/bench.sh starts the replica, BENCH_REPLICA=0 skips it)
 Loopback only: every request goes to 127.0.0.1."""
 
 from __future__ import annotations
@@ -922,6 +927,92 @@ def caselist(args) -> dict:
     return out
 
 
+def _page_timings(client, url: str, runs: int) -> dict:
+    """One warm-up GET, one GET with its SQL captured, then ``runs`` timed GETs of ``url``."""
+    r = client.get(url)
+    assert r.status_code == 200, (url, r.status_code)
+    reset_queries()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+    return {
+        **summary_ms(times),
+        "sql_statements": len(ctx.captured_queries),
+        "sql_ms": round(sql_ms, 1),
+        "url": url,
+    }
+
+
+def pages(args) -> dict:
+    """The staff pages beside the case list, through Django's test client as a head of unit of
+    the whole province and as an inspector of one commune: every workspace list preset
+    (cases.admin.listing.PRESETS), three case pages of the user's own scope, the role's home page
+    (/admin/) and the oversight dashboard with each of its tabs; p50/p95 over --query-runs and the
+    SQL statements per page. Target: p95 <= 200 ms per page (bench/report.py)."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from cases.admin import listing
+    from search.oversight import user_can_view_oversight
+
+    head, inspector = bench_users()
+    out = {}
+    for who, user in (("head_province", head), ("inspector_commune", inspector)):
+        client = Client()
+        client.force_login(user)
+        urls = [(f"list_{k}", reverse(v["url"])) for k, v in listing.PRESETS.items()]
+        refs = list(
+            listing.filtered_cases(user, "all").order_by("-pk").values_list("reference", flat=True)[:3]
+        )
+        urls += [(f"case_{i + 1}", reverse("cases_admin:detail", args=[ref])) for i, ref in enumerate(refs)]
+        urls.append(("home", "/admin/"))
+        if user_can_view_oversight(user):
+            for name in ("overview", "stalled", "ontime", "ontime_cases", "top", "search"):
+                urls.append((f"oversight_{name}", reverse(f"oversight:{name}")))
+        for page, url in urls:
+            key = f"{who}:{page}"
+            try:
+                out[key] = _page_timings(client, url, args.query_runs)
+            except AssertionError as exc:
+                out[key] = {"error": repr(exc), "url": url}
+                log(f"   {who:18} {page:24} {exc!r}")
+                continue
+            log(
+                f"   {who:18} {page:24} p50 {out[key]['p50_ms']:8.1f} ms  p95 {out[key]['p95_ms']:8.1f} ms  "
+                f"sql {out[key]['sql_ms']:6.1f} ms ({out[key]['sql_statements']} statements)  {url}"
+            )
+    # The province-wide backlog aggregation on the backend the dashboard uses (search.backends).
+    from search.backends import get_backend
+
+    backend = get_backend()
+    now = timezone.now()
+    backend.aggregate_backlog(now=now)
+    times = []
+    for _ in range(args.query_runs):
+        t0 = time.perf_counter()
+        backend.aggregate_backlog(now=now)
+        times.append((time.perf_counter() - t0) * 1000)
+    out["backlog_dashboard_backend"] = {**summary_ms(times), "backend": type(backend).__name__}
+    bl = out["backlog_dashboard_backend"]
+    log(
+        f"   backlog aggregation, province, {bl['backend']}: "
+        f"p50 {bl['p50_ms']:.1f} ms  p95 {bl['p95_ms']:.1f} ms"
+    )
+    ok = [v["p95_ms"] for k, v in out.items() if k.count(":") == 1 and "p95_ms" in v]
+    out["worst_p95_ms"] = max(ok) if ok else None
+    out["worst_page"] = max(
+        (k for k, v in out.items() if k.count(":") == 1 and "p95_ms" in v),
+        key=lambda k: out[k]["p95_ms"],
+        default=None,
+    )
+    return out
+
+
 # ------------------------------------------------------------------------------ periodic reports
 
 
@@ -1361,6 +1452,12 @@ def extras(args) -> dict:
 # ------------------------------------------------------------------------------ main
 
 
+def replica(args) -> dict:
+    from bench.bench_replica import measure
+
+    return measure(args, sys.modules[__name__])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -1383,7 +1480,9 @@ def main() -> None:
         default=300,
         help="stop a sweep of 10,000+ due after this long and project its time from the rate so far",
     )
-    parser.add_argument("--sections", default="storage,http,profiles,search,caselist,sweep,reports,extras")
+    parser.add_argument(
+        "--sections", default="storage,http,profiles,search,caselist,pages,sweep,reports,extras"
+    )
     parser.add_argument("--report-runs", type=int, default=3)
     parser.add_argument("--no-pyspy", dest="pyspy", action="store_false")
     parser.add_argument("--merge", action="store_true", help="keep the other sections already in --out")
@@ -1417,9 +1516,11 @@ def main() -> None:
         "profiles": (profiles, args),
         "search": (search, args),
         "caselist": (caselist, args),
+        "pages": (pages, args),
         "sweep": (sweep, args),
         "reports": (reports, args),
         "extras": (extras, args),
+        "replica": (replica, args),
     }
     for name in sections:
         func, *fargs = steps[name]

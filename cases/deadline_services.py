@@ -13,6 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
+
+from config.bulk import bulk_writer
 
 from . import deadlines as engine
 from . import effects, rules
@@ -208,7 +211,8 @@ def _save(deadline: Deadline, reason: str) -> None:
 
 
 def deadlines_start(case: Case, codes: Iterable[str], *, trigger: dt.date | None = None) -> list[Deadline]:
-    """Open the deadlines ``codes`` for ``case``, counted from ``trigger`` (the event's day)."""
+    """Open the deadlines ``codes`` for ``case``, counted from ``trigger`` (the event's day): the
+    rows and their history records in one statement each."""
     trigger = trigger or _local()
     cals = calendars()
     created = []
@@ -236,8 +240,11 @@ def deadlines_start(case: Case, codes: Iterable[str], *, trigger: dt.date | None
             bearer=due.rule.bearer,
             unconfirmed_days=[d.isoformat() for d in computed.unconfirmed_days],
         )
-        _save(deadline, f"started {code}")
+        setattr(deadline, "_change_reason", f"started {code}")  # noqa: B010 (simple-history reads it)
         created.append(deadline)
+    if created:
+        with bulk_writer("deadlines_start"):  # with their history records
+            bulk_create_with_history(created, Deadline)
     return created
 
 
@@ -570,6 +577,15 @@ def deadlines_recompute_variants(case: Case) -> int:
     return count
 
 
+def _agency_due(deadline: Deadline) -> bool:
+    return deadline.state == Deadline.State.OPEN and deadline.bearer == "agency"
+
+
+def next_due_among(deadlines: Iterable[Deadline]) -> dt.datetime | None:
+    """:func:`case_refresh_next_due` over deadlines already in hand (a case's first ones)."""
+    return min((d.due_at for d in deadlines if _agency_due(d)), default=None)
+
+
 def case_refresh_next_due(case: Case) -> None:
     """``Case.next_due_at``: the earliest running (not paused) deadline the agency must meet, for
     the sweep, the lists and the overdue figures (a citizen's own window is not the agency's duty)."""
@@ -577,7 +593,7 @@ def case_refresh_next_due(case: Case) -> None:
         case.next_due_at = None
         return
     case.next_due_at = (
-        Deadline.objects.filter(case=case, state=Deadline.State.OPEN, bearer="agency")
+        Deadline.objects.filter(case=case, state=Deadline.State.OPEN, bearer="agency")  # as _agency_due
         .order_by("due_at")
         .values_list("due_at", flat=True)
         .first()

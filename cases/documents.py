@@ -35,6 +35,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 from xml.sax.saxutils import unescape
 
 from django.conf import settings
@@ -590,6 +591,24 @@ ON_ACTION: dict[str, dict[str, list[str]]] = {
 }
 
 
+# The decisions suspending, ending and continuing resolution (Law on Denunciations 2018 Art 34(2)-(4);
+# Decree 124/2020 Art 28b as amended by Decree 155/2026): sending one meets T5 / K16.
+STOP_DECISION_ACTIONS: Final = ("suspend", "terminate", "resume")
+
+
+def stop_decision_codes(kind: str) -> frozenset[str]:
+    """The template codes of the suspension, ending and continuation decisions of a case ``kind``."""
+    return frozenset(code for action in STOP_DECISION_ACTIONS for code in ON_ACTION[action].get(kind, []))
+
+
+def template_of(original_name: str) -> NoticeTemplate | None:
+    """The template a generated file (or its signed copy) was made from: its name starts with the code."""
+    for code in sorted(TEMPLATES, key=len, reverse=True):
+        if original_name.startswith(f"{code}-"):
+            return TEMPLATES[code]
+    return None
+
+
 def templates_for(case: Case) -> list[NoticeTemplate]:
     out = [t for t in TEMPLATES.values() if case.kind in t.kinds and case.status in t.statuses]
     if case.extension_count == 0:
@@ -741,6 +760,55 @@ _REMEDIES = {
 }
 
 
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _team_members(case: Case, leader) -> list[str]:
+    """The verification team's members besides its leader (the assigned inspector), as the head
+    named them when verification started (Decree 31/2019 Art 10, Mẫu 07)."""
+    from django.contrib.auth import get_user_model
+
+    started = _last_event(case, "case.verification_started")
+    pks = [pk for pk in started.get("team") or [] if leader is None or pk != leader.pk]
+    users = get_user_model().objects.in_bulk(pks)
+    return [_person(users[pk]) for pk in pks if pk in users]
+
+
+def _dialogue_result(case: Case) -> str:
+    """What the dialogue minutes recorded (Law on Complaints 2011 Arts 30(3), 39(3)): its result, or
+    the complainant's absence, with the day it was held."""
+    from .verification.models import Dialogue
+
+    dialogue = (
+        Dialogue.objects.filter(case=case, status__in=[Dialogue.Status.HELD, Dialogue.Status.ABSENT])
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+    if dialogue is None:
+        return ""
+    day = _d(dialogue.held_on) if dialogue.held_on else ""
+    if dialogue.status == Dialogue.Status.ABSENT:
+        return f"Ngày {day}, người khiếu nại vắng mặt không có lý do chính đáng; đã lập biên bản."
+    return f"Ngày {day} đã tổ chức đối thoại (biên bản đối thoại). Kết quả: {dialogue.result}"
+
+
+def _first_level_result(first: Case) -> str:
+    """The first-level decision a second-level decision recites (Law on Complaints 2011 Art 40(2)(c))."""
+    decided = _last_event(first, "case.decided") or _last_event(first, "case.concluded")
+    number = decided.get("decision_number", "")
+    parts = [
+        f"Quyết định giải quyết khiếu nại lần đầu số {number}"
+        if number
+        else "Quyết định giải quyết khiếu nại lần đầu"
+    ]
+    if first.decided_at:
+        parts.append(f"ngày {_d(first.decided_at)}")
+    head = " ".join(parts)
+    body = first.outcome_summary or (first.get_outcome_display() if first.outcome else "")
+    return f"{head}: {body}" if body else head
+
+
 def _context(
     *, case: Case, template: NoticeTemplate, parties: list[dict], today: dt.date, number: str
 ) -> dict:
@@ -774,6 +842,7 @@ def _context(
     )
     assignee = case.assignee
     ph = PLACEHOLDER
+    team = _team_members(case, assignee)
     if case.kind == K.DENUNCIATION:
         withdrawn_label = "Người tố cáo rút toàn bộ nội dung tố cáo"
         withdrawn_basis = "điểm a khoản 3 Điều 34 Luật Tố cáo"
@@ -839,8 +908,8 @@ def _context(
         "remedy": _REMEDIES.get(case.outcome, "{act}: " + ph).format(act=case.contested_act or ph),
         "compensation": ph,
         "appeal_right": appeal,
-        "first_level_result": ph,
-        "dialogue_result": ph,
+        "first_level_result": _first_level_result(previous) if second and previous is not None else ph,
+        "dialogue_result": _dialogue_result(case) or ph,
         "decision_number": conclusion.get("decision_number") or number or ph,
         "violation_basis": ph,
         "reason_label": reason.label_vi if reason else ph,
@@ -888,6 +957,7 @@ def _context(
         "withdraw_scope": "toàn bộ",
         "withdraw_reason": withdrawn.get("statement") or ph,
         "inspector": (assignee.get_full_name() or assignee.get_username()) if assignee is not None else ph,
+        "team_members": ", ".join(team) if team else ph,
         "verify_days": "30",
         "expert_body": ph,
         "expert_question": ph,

@@ -28,6 +28,7 @@ from django.utils.translation import get_language, pgettext
 
 from cases import reporting
 from cases.models import Authority, Case
+from config.replica import reads_from_replica
 
 # The backlog age buckets of cases.reporting: (key, lo, hi) with lo <= age < hi.
 BUCKETS = [(key, lo, hi) for key, _label, lo, hi in reporting.AGE_BUCKETS]
@@ -163,6 +164,7 @@ def public_statistics_cached(**params) -> Result:
     return result
 
 
+@reads_from_replica()
 def public_statistics(
     *, authority_code: str | None = None, year: int, quarter: int | None = None, today: dt.date | None = None
 ) -> Result:

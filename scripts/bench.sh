@@ -5,6 +5,12 @@
 #   BENCH_SCALE=small make bench    # 20,000 cases, shorter runs  -> var/bench/results-small/
 #   BENCH_SCALES="1m:1000000" make bench   # any label:count list (one database per label)
 #   BENCH_SECTIONS=storage,search make bench   # only some sections (see bench/run.py)
+#   BENCH_REPLICA=0 make bench      # without the streaming replica (section "replica" is skipped)
+#
+# The section "replica" runs after every other section of every scale: a streaming replica of the
+# PostgreSQL primary (scripts/services.sh start replica: pg_basebackup -R of the WHOLE cluster, every
+# bench database included, into $KNTC_SERVICES_DIR/pg-replica on 127.0.0.1:54330) is started then,
+# measured against, and stopped and removed at the end.
 #
 # One PostgreSQL database per scale (kntc_bench_<label>), created and migrated when missing; cases
 # are generated (manage.py generate_cases, via bench/prepare.py) only when the database holds fewer
@@ -66,7 +72,12 @@ elasticsearch_up() {
 }
 running() { local _; for _ in 1 2 3; do "${1}_up" && return 0; sleep 5; done; return 1; }
 started=()
+replica_started=0
 cleanup() {
+  if [ "$replica_started" = 1 ]; then
+    echo "== stopping the replica this run started"
+    bash scripts/services.sh stop replica || true
+  fi
   if [ ${#started[@]} -gt 0 ]; then
     echo "== stopping what this run started: ${started[*]}"
     bash scripts/services.sh stop "${started[@]}" || true
@@ -85,6 +96,11 @@ done
 export DJANGO_SETTINGS_MODULE=config.settings.bench
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qtA)
 mkdir -p var/bench "$OUT_DIR"
+SECTIONS="${BENCH_SECTIONS:-storage,http,profiles,search,caselist,pages,sweep,reports,extras,replica}"
+# The replica's section apart: it runs once every other section of every scale is done.
+want_replica=0
+case ",$SECTIONS," in *,replica,*) want_replica=1 ;; esac
+OTHER_SECTIONS=$(echo "$SECTIONS" | tr ',' '\n' | grep -vx replica | paste -sd, - || true)
 raws=()
 for spec in $SCALES; do
   label=${spec%%:*}
@@ -107,10 +123,42 @@ for spec in $SCALES; do
   due=1000
   [ "$count" -ge 100000 ] && due=1000,10000
   [ "$count" -ge 1000000 ] && due=1000,10000,100000
-  $PY bench/run.py --label "$label" --out "var/bench/raw-$label.json" "${RUN_ARGS[@]}" --sweep-due "$due" \
-    --sections "${BENCH_SECTIONS:-storage,http,profiles,search,caselist,sweep,reports,extras}"
+  # The replica's pass below adds its section to this scale's file (--merge): start it fresh.
+  [ "$want_replica" = 1 ] && rm -f "var/bench/raw-$label.json"
+  if [ -n "$OTHER_SECTIONS" ]; then
+    $PY bench/run.py --label "$label" --out "var/bench/raw-$label.json" "${RUN_ARGS[@]}" --sweep-due "$due" \
+      --sections "$OTHER_SECTIONS"
+  fi
   raws+=("var/bench/raw-$label.json")
 done
+
+if [ "$want_replica" = 1 ] && [ "${BENCH_REPLICA:-1}" = 0 ]; then
+  echo "== replica: skipped (BENCH_REPLICA=0): no streaming replica, the section records why"
+elif [ "$want_replica" = 1 ]; then
+  echo "== replica: a streaming replica of the primary on 127.0.0.1:${KNTC_PG_REPLICA_PORT:-54330}"
+  echo "   (pg_basebackup copies the whole cluster on :$PG_PORT, every bench database included; BENCH_REPLICA=0 skips this)"
+  if ! bash scripts/services.sh up replica; then
+    replica_started=1
+    bash scripts/services.sh start replica
+  else
+    echo "replica: already running (left running)"
+  fi
+fi
+if [ "$want_replica" = 1 ]; then
+  for spec in $SCALES; do
+    label=${spec%%:*}
+    db="kntc_bench_$label"
+    export BENCH_DATABASE_URL="postgres://kntc:kntc@127.0.0.1:$PG_PORT/$db"
+    export ELASTICSEARCH_INDEX_PREFIX="kntc-bench-$label"
+    if [ "${BENCH_REPLICA:-1}" != 0 ]; then
+      export BENCH_REPLICA_DATABASE_URL="postgres://kntc:kntc@127.0.0.1:${KNTC_PG_REPLICA_PORT:-54330}/$db"
+    fi
+    echo "== scale $label: the dashboard on the primary and on the replica"
+    $PY bench/run.py --label "$label" --out "var/bench/raw-$label.json" "${RUN_ARGS[@]}" --merge \
+      --sections replica
+  done
+  unset BENCH_REPLICA_DATABASE_URL
+fi
 
 echo "== report"
 $PY bench/report.py --out-dir "$OUT_DIR" "${raws[@]}"

@@ -469,7 +469,7 @@ Căn cứ Quyết định thụ lý tố cáo ngày {{ accepted_on }};
 # QUYẾT ĐỊNH:
 Điều 1. Thành lập Tổ xác minh nội dung tố cáo đối với {{ accused }}{% if accused_position %}, chức vụ: {{ accused_position }}{% endif %}, gồm:
 - Ông/Bà {{ inspector }}, Tổ trưởng;
-- Ông/Bà {{ ph }}, Thành viên.
+- Ông/Bà {{ team_members }}, Thành viên.
 Điều 2. Tổ xác minh có nhiệm vụ xác minh nội dung tố cáo: {{ subject }}. Thời gian xác minh là {{ verify_days }} ngày kể từ ngày ký Quyết định. Tổ xác minh có nhiệm vụ, quyền hạn theo quy định tại Điều 11 {{ decree_denunciations }}; thành viên Tổ xác minh không được là người có quyền, lợi ích liên quan hoặc người thân thích của người bị tố cáo.
 Điều 3. Quyết định có hiệu lực kể từ ngày ký. Tổ xác minh, {{ accused }} và các cơ quan, tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này.""",
         ["Như Điều 3;", "Lưu: VT, hồ sơ."],
@@ -481,7 +481,7 @@ Căn cứ Quyết định thụ lý tố cáo ngày {{ accepted_on }};
 Vào hồi ….. giờ ….. ngày {{ today }}, tại {{ authority_name }}.
 Thực hiện Quyết định thành lập Tổ xác minh nội dung tố cáo; căn cứ Điều 12, Điều 13 {{ decree_denunciations }}.
 ! I. Thành phần làm việc
-1. Đại diện Tổ xác minh: Ông/Bà {{ inspector }}, Tổ trưởng; Ông/Bà {{ ph }}.
+1. Đại diện Tổ xác minh: Ông/Bà {{ inspector }}, Tổ trưởng; Ông/Bà {{ team_members }}.
 2. Người làm việc với Tổ xác minh: Ông/Bà {{ ph }}, chức vụ {{ ph }}, cơ quan {{ ph }}.
 ! II. Nội dung làm việc
 Xác minh nội dung tố cáo đối với {{ accused }}: {{ subject }}.

@@ -2,6 +2,10 @@
 # Start, stop or check the real services the tests use, all on 127.0.0.1:
 #   PostgreSQL :54329, Redis :6389, Elasticsearch :9209.
 # usage: scripts/services.sh start|stop|status|up [postgres] [redis] [elasticsearch]   (up: exit 0 if running)
+# `start replica` / `stop replica` (never part of the default set; `make bench` uses it): a streaming
+# replica of that PostgreSQL on :54330 (KNTC_PG_REPLICA_PORT), a fresh pg_basebackup -R of the whole
+# cluster under $KNTC_SERVICES_DIR/pg-replica with a replication slot on the primary; `stop replica`
+# stops it, removes its data and drops the slot (a slot left behind would keep WAL on the primary).
 # Data lives under $KNTC_SERVICES_DIR (default /tmp/kntc-services), outside the checkout, so the
 # non-root users PostgreSQL and Elasticsearch run as can reach it wherever the clone is.
 # Another set of services (scripts/faults.sh) runs beside these with its own KNTC_SERVICES_DIR and
@@ -14,6 +18,8 @@ source "$root/config/versions.env"
 
 RUN_DIR="${KNTC_SERVICES_DIR:-/tmp/kntc-services}"
 PG_PORT="${KNTC_PG_PORT:-54329}"
+PG_REPLICA_PORT="${KNTC_PG_REPLICA_PORT:-54330}"
+PG_REPLICA_SLOT="${KNTC_PG_REPLICA_SLOT:-kntc_replica}"
 REDIS_PORT="${KNTC_REDIS_PORT:-6389}"
 ES_PORT="${KNTC_ES_PORT:-9209}"
 ES_TRANSPORT_PORT="${KNTC_ES_TRANSPORT_PORT:-9309}"
@@ -53,7 +59,7 @@ start_postgres() {
   fi
   if ! runuser -u postgres -- "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start \
-      -o "-h 127.0.0.1 -p $PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" >/dev/null \
+      -o "-h 127.0.0.1 -p $PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB -c wal_level=replica -c max_wal_senders=10 -c max_replication_slots=10" >/dev/null \
       || { tail -n 20 "$data/server.log" >&2; die "PostgreSQL failed to start"; }
   fi
   wait_for PostgreSQL 30 "$bin/pg_isready" -h 127.0.0.1 -p "$PG_PORT"
@@ -67,6 +73,50 @@ stop_postgres() {
   local bin; bin=$(pg_bin)
   [ -d "$RUN_DIR/pg" ] && runuser -u postgres -- "$bin/pg_ctl" -D "$RUN_DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
   echo "postgres: stopped"
+}
+
+# The replica: what a streaming standby needs from the primary is wal_level=replica (or logical), a
+# free WAL sender and a "replication" line in pg_hba.conf for 127.0.0.1 (initdb writes one, trust).
+pg_primary() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qtAX "$@"; }
+start_replica() {
+  local bin; bin=$(pg_bin)
+  local data="$RUN_DIR/pg-replica"
+  pg_isready -q -h 127.0.0.1 -p "$PG_PORT" || die "the primary is not running on :$PG_PORT (start postgres first)"
+  if runuser -u postgres -- "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    echo "postgres replica: already running on 127.0.0.1:$PG_REPLICA_PORT"; return
+  fi
+  case "$(pg_primary -c 'SHOW wal_level')" in
+    replica|logical) ;;
+    *) die "the primary on :$PG_PORT has wal_level=$(pg_primary -c 'SHOW wal_level'): a replica needs wal_level=replica (restart it with scripts/services.sh, which sets it)" ;;
+  esac
+  pg_primary -c "SELECT 1 FROM pg_hba_file_rules WHERE 'replication' = ANY(database) AND type = 'host'" | grep -q 1 \
+    || die "the primary's pg_hba.conf has no host line for replication"
+  local size; size=$(pg_primary -c "SELECT pg_size_pretty(sum(pg_database_size(datname))) FROM pg_database")
+  echo "postgres replica: pg_basebackup of the whole cluster on :$PG_PORT ($size) into $data"
+  rm -rf "$data"; mkdir -p "$data"; chown postgres:postgres "$data"; chmod 700 "$data"
+  pg_primary -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$PG_REPLICA_SLOT' AND NOT active" >/dev/null
+  local t0=$SECONDS
+  runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$data" \
+    -R -X stream -C -S "$PG_REPLICA_SLOT" -c fast >"$RUN_DIR/pg-replica-basebackup.log" 2>&1 \
+    || { tail -n 20 "$RUN_DIR/pg-replica-basebackup.log" >&2; die "pg_basebackup failed"; }
+  echo "postgres replica: base backup in $((SECONDS - t0)) s"
+  runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 120 start \
+    -o "-h 127.0.0.1 -p $PG_REPLICA_PORT -k /tmp -c hot_standby=on -c hot_standby_feedback=on -c cluster_name=kntc_replica -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=512MB" >/dev/null \
+    || { tail -n 20 "$data/server.log" >&2; die "the replica failed to start"; }
+  wait_for "PostgreSQL replica" 60 "$bin/pg_isready" -h 127.0.0.1 -p "$PG_REPLICA_PORT"
+  [ "$(psql -h 127.0.0.1 -p "$PG_REPLICA_PORT" -U postgres -qtAX -c 'SELECT pg_is_in_recovery()')" = t ] \
+    || die "the server on :$PG_REPLICA_PORT is not a standby"
+  echo "postgres replica: $(psql -h 127.0.0.1 -p "$PG_REPLICA_PORT" -U postgres -qtAX -c 'SHOW server_version') on 127.0.0.1:$PG_REPLICA_PORT, streaming from :$PG_PORT (slot $PG_REPLICA_SLOT)"
+}
+stop_replica() {
+  local bin; bin=$(pg_bin)
+  local data="$RUN_DIR/pg-replica"
+  [ -d "$data" ] && runuser -u postgres -- "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$data" "$RUN_DIR/pg-replica-basebackup.log"
+  if pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; then
+    pg_primary -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$PG_REPLICA_SLOT'" >/dev/null || true
+  fi
+  echo "postgres replica: stopped, data removed, slot $PG_REPLICA_SLOT dropped"
 }
 
 start_redis() {
@@ -132,6 +182,7 @@ stop_elasticsearch() {
 is_up() {
   case "$1" in
     postgres) pg_isready -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1 ;;
+    replica) pg_isready -h 127.0.0.1 -p "$PG_REPLICA_PORT" >/dev/null 2>&1 ;;
     redis) redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 ;;
     elasticsearch) es_up ;;
     *) die "unknown service $1" ;;
@@ -153,5 +204,5 @@ case "$action" in
   stop) for s in "${services[@]}"; do "stop_$s"; done ;;
   status) status ;;
   up) for s in "${services[@]}"; do is_up "$s" || exit 1; done ;;
-  *) die "usage: $0 start|stop|status|up [postgres] [redis] [elasticsearch]" ;;
+  *) die "usage: $0 start|stop|status|up [postgres] [redis] [elasticsearch] [replica]" ;;
 esac

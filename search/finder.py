@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 from cases.redaction import needles_by_case, redact
+from config.replica import reads_from_replica
 
 from .backends import get_backend
 from .criteria import StalledCriteria
@@ -102,6 +103,7 @@ def rows_for_ids(ids: list[int], *, now: datetime | None = None, queryset=None, 
     return rows
 
 
+@reads_from_replica()
 def find_stalled_rows(
     criteria: StalledCriteria,
     *,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -300,12 +300,12 @@ class CatchUpReport:
         }
 
 
-def rebuild(backend: SearchBackend | None = None) -> int:
+def rebuild(backend: SearchBackend | None = None, progress: Callable[[int], None] | None = None) -> int:
     """Build the index again from scratch, then catch up with changes made while it was building
     (they were written to the previous index). Cases marked dirty before the start are now in it."""
     backend = backend or get_backend()
     started = timezone.now()
-    n = backend.rebuild()
+    n = backend.rebuild(progress) if progress else backend.rebuild()
     clear_dirty(PendingIndex.objects.values_list("case_id", flat=True), marked_before=started)
     margin = timedelta(seconds=getattr(settings, "SEARCH_REBUILD_CATCH_UP_MARGIN", REBUILD_CATCH_UP_MARGIN))
     catch_up(backend, since=started - margin)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cases import reporting
 from cases.models import Authority, CaseStatus
+from config.replica import reads_from_replica
 
 from . import charts
 from .backends import get_backend
@@ -65,13 +66,19 @@ def oversight_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        scope = oversight_scope(request.user)
-        if scope is None:
-            return _forbidden(request, _("Bạn không có quyền xem trang giám sát."))
-        try:
-            return view(request, scope, *args, **kwargs)
-        except OutOfScope as exc:
-            return _forbidden(request, str(exc))
+        # Read-only pages: from the read replica when one is configured (config/replica.py; the
+        # primary after the viewer's own write).
+        with reads_from_replica():
+            scope = oversight_scope(request.user)
+            if scope is None:
+                return _forbidden(request, _("Bạn không có quyền xem trang giám sát."))
+            try:
+                response = view(request, scope, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()  # the template's queries run here, on the same database
+                return response
+            except OutOfScope as exc:
+                return _forbidden(request, str(exc))
 
     return wrapper
 

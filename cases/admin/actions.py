@@ -86,8 +86,9 @@ def _has_templates(case: Case) -> bool:
 # ------------------------------------------------------------------------------- performers
 
 
-def _with_notices(action: str, case: Case, user, form) -> list[str]:
-    """File the action's standard notices (same transaction as the change)."""
+def _with_notices(action: str, case: Case, user, form, number: str = "") -> list[str]:
+    """File the action's standard notices (same transaction as the change), with the decision's
+    number and symbol when the form gave one."""
     if not form.cleaned_data.get("generate_notice"):
         return []
     codes: list[str] = documents.ON_ACTION.get(action, {}).get(case.kind, [])
@@ -97,7 +98,7 @@ def _with_notices(action: str, case: Case, user, form) -> list[str]:
     titles = []
     for code in codes:
         # The DOCX, and for the citizen its PDF beside it (settings.NOTICE_PDF_FOR_CITIZEN).
-        uploads = documents.notice_files(case=fresh, code=code, user=user)
+        uploads = documents.notice_files(case=fresh, code=code, user=user, number=number)
         services.attachment_add(
             case=fresh,
             actor=user,
@@ -227,9 +228,23 @@ def do_extend(case, user, form):
     return case
 
 
+def _issue_decision(action: str, case: Case, user, form, number: str = "") -> None:
+    """Issue the decision made from its standard form (suspension, ending, continuation: Law on
+    Denunciations 2018 Art 34(2)-(4); Decree 124/2020 Art 28b as amended), signed where a key is
+    configured (cases.delivery, decision 0008); sending it (cases.delivery) meets T5 / K16."""
+    if _with_notices(action, case, user, form, number=number):
+        sign_generated_notices(
+            case=case,
+            actor=user,
+            action=action,
+            number=number,
+            signer_title=steps.competent_title(case.authority),
+        )
+
+
 def do_suspend(case, user, form):
     d = form.cleaned_data
-    return services.case_suspend(
+    case = services.case_suspend(
         case=case,
         actor=user,
         reason_code=d["reason_code"],
@@ -238,11 +253,13 @@ def do_suspend(case, user, form):
         decision_date=d.get("decision_date"),
         expected_version=_v(form),
     )
+    _issue_decision("suspend", case, user, form, d.get("decision_number", ""))
+    return case
 
 
 def do_resume(case, user, form):
     d = form.cleaned_data
-    return services.case_resume(
+    case = services.case_resume(
         case=case,
         actor=user,
         decision_number=d["decision_number"],
@@ -250,6 +267,8 @@ def do_resume(case, user, form):
         note=d["note"],
         expected_version=_v(form),
     )
+    _issue_decision("resume", case, user, form, d["decision_number"])
+    return case
 
 
 def _upload(upload, description: str = ""):
@@ -340,13 +359,15 @@ def do_withdraw(case, user, form):
 
 def do_terminate(case, user, form):
     d = form.cleaned_data
-    return services.case_terminate(
+    case = services.case_terminate(
         case=case,
         actor=user,
         reason_code=d["reason_code"],
         reason_text=d["reason_text"],
         expected_version=_v(form),
     )
+    _issue_decision("terminate", case, user, form, d.get("decision_number", ""))
+    return case
 
 
 def do_conclude(case, user, form):

@@ -16,6 +16,8 @@ from .. import names, permissions, redaction, selectors
 from ..delivery.models import Delivery
 from ..errors import PermissionDeniedError
 from ..models import Authority, Case, Deadline, Party, Role
+from ..protection.models import Channel as ProtectionChannel
+from ..protection.models import Measure, ProtectionRequest, Relation
 from ..protection.permissions import PROTECTION_EVENT_PREFIX, knows_of_protection
 from ..reasons import REJECTION_REASONS, SUSPENSION_REASONS, TERMINATION_REASONS
 from ..scope import staff_scope
@@ -267,6 +269,18 @@ DATA_LABELS = {
     "due_date": _("Hạn thực hiện"),
     "report": _("Kết quả thực hiện"),
     "late": _("Trễ hạn"),
+    # cases.protection
+    "protection": _("Hồ sơ bảo vệ"),
+    "urgent": _("Khẩn cấp"),
+    "signed": _("Có chữ ký"),
+    "measures": _("Biện pháp bảo vệ"),
+    "relations": _("Người được bảo vệ"),
+    "notices": _("Số thông báo đã lập"),
+    "ground": _("Căn cứ chấm dứt"),
+    "applied": _("Đã áp dụng"),
+    "automatic": _("Tự động"),
+    "notice": _("Thông báo"),
+    "document": _("Tài liệu hồ sơ bảo vệ"),
 }
 _HIDDEN_KEYS_RECEPTION = {"visit", "session"}
 
@@ -279,6 +293,7 @@ EVENT_DATA_LABELS = {
     ("delivery.received", "channel"): _("Hình thức gửi"),
     ("delivery.returned", "channel"): _("Hình thức gửi"),
     ("delivery.returned", "reason"): _("Lý do trả lại"),
+    ("protection.requested", "channel"): _("Hình thức đề nghị"),
 }
 _USER_KEYS = {"assignee", "previous", "signer"}
 _DELIVERY_CHOICES = dict(
@@ -318,8 +333,14 @@ def _choice_label(choices, value) -> str:
 def _present_value(key: str, value):
     if value in (None, "", [], {}):
         return None
-    if key in ("absent", "findings_differ"):  # cases.verification's yes/no facts
+    if key in ("absent", "findings_differ", "urgent", "signed", "automatic", "applied"):  # yes/no facts
         return str(_("Có")) if value else None
+    if key == "measures" and isinstance(value, list):  # cases.protection (Law on Denunciations Art 47)
+        return ", ".join(_choice_label(Measure.choices, v) for v in value) or None
+    if key == "relations" and isinstance(value, list):
+        return ", ".join(_choice_label(Relation.choices, v) for v in value) or None
+    if key == "ground":
+        return _choice_label(ProtectionRequest.EndGround.choices, value)
     if key == "draft_outcome":
         return _choice_label(Case.Outcome.choices, value)
     if key == "kind" and value in VerificationRecord.Kind.values and value not in Case.Kind.values:
@@ -341,6 +362,8 @@ def _present_value(key: str, value):
         return _choice_label(Case.Channel.choices, value)
     if key == "channel" and value in Delivery.Channel.values:
         return _choice_label(Delivery.Channel.choices, value)
+    if key == "channel" and value in ProtectionChannel.values:
+        return _choice_label(ProtectionChannel.choices, value)
     if key in ("recipient", "postal_service", "reason") and value in _DELIVERY_CHOICES:
         return _DELIVERY_CHOICES[value]
     if key == "changes" and isinstance(value, dict):
@@ -382,6 +405,17 @@ FIELD_LABELS = {
     "duplicate_suspected": _("nghi trùng"),
 }
 REASON_WORDS = [
+    # cases.protection (its own words first: "protection requested" is not "requested")
+    ("protection request confirmed", _("xác nhận đề nghị bảo vệ bằng văn bản")),
+    ("protection requested", _("tiếp nhận đề nghị bảo vệ")),
+    ("protection applied", _("áp dụng biện pháp bảo vệ")),
+    ("protection referred", _("đề nghị cơ quan có thẩm quyền áp dụng biện pháp bảo vệ")),
+    ("protection refused", _("không áp dụng biện pháp bảo vệ")),
+    ("protection: competent body answered", _("cơ quan có thẩm quyền trả lời về việc bảo vệ")),
+    ("protection changed", _("thay đổi biện pháp bảo vệ")),
+    ("protection ended", _("chấm dứt bảo vệ")),
+    ("protection file: document added", _("bổ sung tài liệu hồ sơ bảo vệ")),
+    ("protection notice sent", _("gửi thông báo cho người được bảo vệ")),
     ("submitted", _("tiếp nhận")),
     ("classified", _("phân loại")),
     ("accepted", _("thụ lý")),

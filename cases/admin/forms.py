@@ -295,10 +295,19 @@ class SuspendForm(ReasonForm):
         widget=DateInput,
         help_text=_("Thời hạn dừng từ ngày sau ngày này (Luật Tố cáo 2018, Điều 34 khoản 2)."),
     )
+    generate_notice = forms.BooleanField(
+        label=_("Lập quyết định tạm đình chỉ theo mẫu (DOCX) và lưu vào hồ sơ"), required=False, initial=True
+    )
 
 
 class TerminateForm(ReasonForm):
     table = TERMINATION_REASONS
+    decision_number = forms.CharField(
+        label=_("Số quyết định đình chỉ"), required=False, max_length=rules.max_length("decision_number")
+    )
+    generate_notice = forms.BooleanField(
+        label=_("Lập quyết định đình chỉ theo mẫu (DOCX) và lưu vào hồ sơ"), required=False, initial=True
+    )
 
 
 class WithdrawForm(ActionForm):

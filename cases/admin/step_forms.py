@@ -108,6 +108,11 @@ class ResumeForm(NoteOnlyForm):
         widget=DateInput,
         help_text=_("Thời hạn giải quyết được tính tiếp từ ngày này (Luật Tố cáo 2018, Điều 34 khoản 2)."),
     )
+    generate_notice = forms.BooleanField(
+        label=_("Lập quyết định tiếp tục giải quyết theo mẫu (DOCX) và lưu vào hồ sơ"),
+        required=False,
+        initial=True,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 SIGNABLE_KINDS = frozenset({Attachment.Kind.DECISION, Attachment.Kind.NOTICE})
 SIGNABLE_TYPES = frozenset({rendering.DOCX, rendering.ODT, rendering.PDF})
+# The events that open T5 / K16 (``deadline_services.deadlines_on_suspend_or_end``, ``_on_resume``).
+STOP_EVENTS = ("case.suspended", "case.terminated", "case.withdrawn", "case.resumed")
 
 
 # ------------------------------------------------------------------------------ signing
@@ -293,16 +295,52 @@ def _send_codes(case: Case) -> list[str]:
 def _meet_send_duty(case: Case) -> None:
     """Mark the sending limits met once every recipient the law names has a standing dispatch,
     at the time of the latest of their first dispatches (``rules.send_duty_recipients``)."""
+    _meet_once_sent(case, _send_codes(case), Delivery.objects.filter(case=case))
+
+
+def _meet_stop_decision_duty(case: Case, attachment: Attachment) -> None:
+    """The decision suspending, ending or continuing resolution is sent within its limit: 5 working
+    days for a denunciation's suspension or ending (Law on Denunciations 2018 Art 34(4), T5), 3 working
+    days for a complaint's (Decree 124/2020 Art 28b as amended by Decree 155/2026, K16; known from a
+    secondary source only). Met by the dispatch of that decision to every recipient the law names."""
+    from cases import documents
+
+    template = documents.template_of(attachment.original_name)
+    rule_codes = dl.END_RULES.get(case.kind, [])
+    if template is None or template.code not in documents.stop_decision_codes(case.kind):
+        return
+    if not Deadline.objects.filter(case=case, rule_code__in=rule_codes, state=Deadline.State.OPEN).exists():
+        return
+    # The dispatches of the decision of the latest suspension, ending or continuation (its DOCX, PDF
+    # or signed copy): an earlier suspension decision does not meet the limit of the continuation
+    # decision that followed it.
+    since = (
+        CaseEvent.objects.filter(case=case, kind__in=STOP_EVENTS)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if since is None:
+        return
+    same = [
+        a.pk
+        for a in Attachment.objects.filter(case=case, uploaded_at__gte=since)
+        if documents.template_of(a.original_name) is template
+    ]
+    _meet_once_sent(case, rule_codes, Delivery.objects.filter(case=case, attachment_id__in=same))
+
+
+def _meet_once_sent(case: Case, rule_codes, deliveries) -> None:
     wanted = rules.send_duty_recipients(
         case.kind,
         has_parties=case.parties.exists(),
         names_accused=bool(case.accused_name or case.accused_authority_id or case.accused_user_id),
     )
-    if not wanted:
+    if not wanted or not rule_codes:
         return
     firsts: dict[str, dt.datetime] = {}
     for kind, sent_at in (
-        Delivery.objects.filter(case=case, status__in=[Delivery.Status.SENT, Delivery.Status.DELIVERED])
+        deliveries.filter(status__in=[Delivery.Status.SENT, Delivery.Status.DELIVERED])
         .exclude(sent_at__isnull=True)
         .values_list("recipient_kind", "sent_at")
     ):
@@ -310,7 +348,7 @@ def _meet_send_duty(case: Case) -> None:
             firsts[kind] = sent_at
     if not wanted <= set(firsts):
         return
-    dl.deadlines_complete(case, _send_codes(case), at=max(firsts[k] for k in wanted))
+    dl.deadlines_complete(case, rule_codes, at=max(firsts[k] for k in wanted))
 
 
 def _check_party(case: Case, party: Party | None, recipient_kind: str) -> None:
@@ -372,8 +410,9 @@ def delivery_record(
     expected_version: int | None = None,
 ) -> Delivery:
     """Record that a result was sent (handed to the post, e-mailed, texted, handed over at the desk)
-    to one recipient. The sending limit (K7, K9, T6) is met by this dispatch, at ``sent_at``, once
-    every recipient the law names has one (``rules.send_duty_recipients``). ``pending`` is the
+    to one recipient. The sending limit (K7, K9, T6; K16, T5 for a suspension, ending or continuation
+    decision) is met by this dispatch, at ``sent_at``, once every recipient the law names has one
+    (``rules.send_duty_recipients``). ``pending`` is the
     delivery a returned letter left open, which this dispatch fulfils."""
     case = lock(case, expected_version)
     permissions.check_can("deliver", actor, case)
@@ -479,6 +518,7 @@ def delivery_record(
     delivery.save()
     event = _delivery_event(case, actor, "delivery.sent", delivery, retry_of=delivery.retry_of_id)
     _meet_send_duty(case)
+    _meet_stop_decision_duty(case, attachment)
     save(case, actor, f"result sent by {channel}", [], [event])
     return delivery
 

@@ -17,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from cases import reporting
 from cases.models import Authority, Case
 from cases.reception.models import HeadSession, Visit
+from config.replica import read_database, reads_from_replica
 
 from .specs import Column, Form, Period, Regime, facts_needed
 
@@ -121,10 +122,11 @@ class Cube:
             slot[1] += people
 
 
-def _analytic_session() -> None:
-    """Settings for one large grouped read, inside the caller's transaction: no JIT (compiling the
-    hundreds of CASE expressions costs more than it saves) and memory for an in-memory hash
-    aggregate."""
+def _analytic_session(db: str) -> None:
+    """Settings for one large grouped read, inside the caller's transaction on ``db``: no JIT
+    (compiling the hundreds of CASE expressions costs more than it saves) and memory for an
+    in-memory hash aggregate."""
+    connection = connections[db]
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SET LOCAL jit = off")
@@ -134,7 +136,7 @@ def _analytic_session() -> None:
             cur.execute("SET LOCAL enable_sort = off")
 
 
-def _grouped(qs, keys: Sequence[str], sums: Sequence[str] = ()) -> list[tuple]:
+def _grouped(qs, keys: Sequence[str], sums: Sequence[str] = (), *, db: str) -> list[tuple]:
     """``SELECT keys, count(*), sum(...) FROM (qs) GROUP BY keys``: the facts are computed once per
     row in the inner query and the outer one groups on plain columns (a hash aggregate), which
     PostgreSQL does far faster than grouping on the expressions themselves."""
@@ -151,7 +153,7 @@ def _grouped(qs, keys: Sequence[str], sums: Sequence[str] = ()) -> list[tuple]:
         f"SELECT {select} FROM ({inner_sql} OFFSET 0) AS facts ({', '.join(cols)}) "  # noqa: S608 - generated names
         f"GROUP BY {', '.join(group)}"
     )
-    with connection.cursor() as cur:
+    with connections[db].cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
 
@@ -175,13 +177,14 @@ def live_cube(source: str, authority_ids: Iterable[int], period: Period, facts: 
     cube = Cube(source, tuple(facts))
     qs = QUERYSETS[source](authority_ids, period, facts)
     names = [f"f_{f}" for f in facts]
-    with transaction.atomic():
-        _analytic_session()
+    db = read_database()
+    with transaction.atomic(using=db):
+        _analytic_session(db)
         if source == "visits":
-            for row in _grouped(qs, ["authority_id", "matter_key", *names], ["group_size"]):
+            for row in _grouped(qs, ["authority_id", "matter_key", *names], ["group_size"], db=db):
                 cube.add(row[0], row[1], tuple(row[2:-2]), row[-2], row[-1] or 0)
         else:
-            for row in _grouped(qs, ["authority_id", *names]):
+            for row in _grouped(qs, ["authority_id", *names], db=db):
                 cube.add(row[0], "", tuple(row[1:-1]), row[-1])
     return cube
 
@@ -193,8 +196,10 @@ def object_rows(
     *values] (what a filed report keeps)."""
     qs = QUERYSETS[source](authority_ids, period, facts)
     names = [f"f_{f}" for f in facts]
-    with transaction.atomic():
-        _analytic_session()
+    db = read_database()
+    with transaction.atomic(using=db):
+        _analytic_session(db)
+        qs = qs.using(db)
         if source == "visits":
             return [
                 [r[0], r[1], r[2], r[3], *r[4:]]
@@ -289,9 +294,10 @@ def sql_counts(
         f"SELECT c0, {', '.join(sums) or 'NULL'} FROM cube GROUP BY c0"
     )
     found: Counts = {key: {} for key, _w in ordered}
-    with transaction.atomic():
-        _analytic_session()
-        with connection.cursor() as cur:
+    db = read_database()
+    with transaction.atomic(using=db):
+        _analytic_session(db)
+        with connections[db].cursor() as cur:
             cur.execute(sql, [*params, *sum_params])
             for row in cur.fetchall():
                 for (key, _w), value in zip(ordered, row[1:], strict=True):
@@ -418,6 +424,7 @@ def _facts_by_source(regime: Regime) -> dict[str, tuple[str, ...]]:
     return found
 
 
+@reads_from_replica()
 def compute_report(
     authority: Authority, period: Period, regime: Regime, *, keep_objects: bool = False
 ) -> Report:

@@ -26,6 +26,7 @@ from cases.admin import common
 from cases.errors import ApplicationError
 from cases.models import Authority
 from cases.scope import staff_scope
+from config.replica import SAFE_METHODS, reads_from_replica
 
 from . import compute, layout, services, specs, xlsx
 from .models import FiledReport
@@ -133,6 +134,17 @@ class _Base(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:  # filing: the primary, figures and all
+            return self._dispatch(request, *args, **kwargs)
+        # Reading a report: from the read replica when one is configured (config/replica.py),
+        # template included; the primary after the viewer's own write (the filed report).
+        with reads_from_replica():
+            response = self._dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            return response
+
+    def _dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not services.report_authorities(request.user).exists():
             raise PermissionDenied(gettext("Bạn không có quyền xem báo cáo định kỳ."))
         return super().dispatch(request, *args, **kwargs)

@@ -6,12 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
+
+from config.bulk import bulk_writer
 
 from .. import deadline_services as dl
-from .. import permissions, rules
+from .. import effects, permissions, rules
 from ..actors import Actor, history_user, stamp
 from ..crypto import blind_index, name_index
 from ..duplicates import find_duplicates
@@ -21,7 +24,13 @@ from ..models import CaseKind as K
 from ..models import CaseStatus as S
 from ..references import hash_access_key, new_access_key, next_reference
 from .attachments import FileInput, attachment_create
-from .base import record, save
+from .base import record
+
+
+def _next_case_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Case._meta.db_table])
+        return int(cursor.fetchone()[0])
 
 
 @dataclass
@@ -181,10 +190,13 @@ def case_submit(
         last_activity_at=now,
     )
     user = history_user(actor)
-    stamp(case, user, "submitted")
-    case.save()
+    # One write of the case and one history record, holding its final state: the id is taken from
+    # the sequence first, so the parties, the event and the deadlines are written before the case
+    # row (the foreign keys are checked at commit: Django makes them DEFERRABLE INITIALLY DEFERRED).
+    case.pk = _next_case_id()
 
     digests = []
+    party_rows = []
     for i, p in enumerate(parties):
         party = Party(
             case=case,
@@ -202,9 +214,15 @@ def case_submit(
             language=p.language if p.language in ("vi", "en") else "vi",
         )
         stamp(party, user, "submitted")
-        party.save()
+        party_rows.append(party)
         if party.national_id_digest:
             digests.append(party.national_id_digest)
+    if party_rows:
+        with bulk_writer("case_submit"):  # with their history records
+            bulk_create_with_history(party_rows, Party)
+    # The listeners (the receipt's outbox rows) read the parties from here: the plaintext in hand,
+    # not the ciphertext read back and decrypted.
+    setattr(case, "_prefetched_objects_cache", {"parties": party_rows})  # noqa: B010
 
     for f in files:
         attachment_create(case=case, upload=f, actor=actor, visibility=Visibility.COMPLAINANT)
@@ -226,7 +244,12 @@ def case_submit(
         },
     )
     deadlines = dl.deadlines_on_receipt(case)
+    case.version += 1
+    case.next_due_at = dl.next_due_among(deadlines)
+    stamp(case, user, "submitted")
+    case.save(force_insert=True)
     # The receipt (reference and access key) goes to the parties' own e-mail/phone when given; the key
     # travels to the outbox only, encrypted there, never into the event or a log.
-    save(case, actor, "submitted", ["duplicate_suspected"], [event], secrets={"access_key": access_key})
+    effects.case_changed([case.pk], events=[event], secrets={"access_key": access_key}, cases=[case])
+    delattr(case, "_prefetched_objects_cache")  # the caller reads the parties as they are stored
     return SubmitResult(case=case, access_key=access_key, events=[event], deadlines=deadlines)

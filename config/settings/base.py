@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Reads after the browser's own write go to the primary (config/replica.py).
+    "config.replica.PrimaryAfterWriteMiddleware",
     "config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -106,6 +108,18 @@ WSGI_APPLICATION = "config.wsgi.application"
 # SQLite file by default (make run); PostgreSQL in tests and production via DATABASE_URL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A PostgreSQL streaming replica (hot standby) of that database, e.g.
+# postgres://kntc:…@db-replica:5432/kntc: the oversight dashboard, the periodic reports and the
+# public statistics read from it; everything that writes, and every read right after the reader's
+# own write, stays on "default" (config/replica.py, docs/deployment.md). Unset: one database.
+REPLICA_DATABASE_URL = env("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+DATABASE_READ_REPLICA = "replica" if REPLICA_DATABASE_URL else ""
+DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+# After a POST (or PUT, PATCH, DELETE) the same browser reads from the primary for this long
+# (the kntc_primary cookie): far above a healthy replica's lag.
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -262,6 +276,10 @@ SEARCH_DRAIN_GRACE_SECONDS = env.int("SEARCH_DRAIN_GRACE_SECONDS", default=30)
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="database")
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", default="kntc")
+# A cluster: ELASTICSEARCH_URL may list several nodes, comma-separated; each index gets this many
+# primary shards and replica copies (docs/deployment.md). One node: 1 and 0.
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
 ELASTICSEARCH_VERSION = VERSIONS["ELASTICSEARCH_VERSION"]
 
 # E-mail: one URL with host, port, credentials and TLS, read by django-environ, e.g.

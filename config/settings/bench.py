@@ -9,6 +9,7 @@
   search-index and notification tasks to Redis, where no worker consumes them during the run.
   The broker uses its own Redis database (``BENCH_REDIS_DB``, default 5), flushed by the bench.
 - Elasticsearch index prefix per scale (``ELASTICSEARCH_INDEX_PREFIX``, e.g. ``kntc-bench-1m``).
+- ``BENCH_REPLICA_DATABASE_URL``: the streaming replica the bench starts (section ``replica``).
 - ``ROOT_URLCONF = "bench.urls"``: the product's URLs plus the bare-insert view at ``/bench/bare/``."""
 
 from .test import *  # noqa: F403
@@ -20,6 +21,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("BENCH_CONN_MAX_AGE", default=600)
+# The streaming replica of the bench's own primary (scripts/bench.sh, section "replica"): the
+# oversight and report reads go to it as in production (config/replica.py).
+if env("BENCH_REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("BENCH_REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+DATABASE_READ_REPLICA = "replica" if "replica" in DATABASES else ""
 
 _REDIS_DB = env.int("BENCH_REDIS_DB", default=5)
 CELERY_BROKER_URL = env("BENCH_BROKER_URL", default=f"redis://127.0.0.1:6389/{_REDIS_DB}")

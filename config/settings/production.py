@@ -37,8 +37,9 @@ if not BLIND_INDEX_KEY or BLIND_INDEX_KEY.startswith("dev-only") or BLIND_INDEX_
     )
 
 # Persistent connections: a new PostgreSQL connection per request costs more than many intakes' SQL.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for _alias in DATABASES:  # the primary and, when REPLICA_DATABASE_URL is set, the replica
+    DATABASES[_alias]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES[_alias]["CONN_HEALTH_CHECKS"] = True
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -9,6 +9,12 @@ DEBUG = False
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://kntc:kntc@127.0.0.1:54329/kntc"),
 }
+# The read replica as a test mirror of default (Django creates no database for it; its connection
+# is a second session on the test database), so the routing is tested without a second server.
+# Off unless a test turns it on (DATABASE_READ_REPLICA = "replica", tests/test_replica_routing.py):
+# the rest of the suite reads and writes "default" only.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_READ_REPLICA = ""
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="redis://127.0.0.1:6389/0")
 # Most tests run tasks in-process after commit; the worker tests start a real Celery worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

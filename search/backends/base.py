@@ -7,7 +7,7 @@ nothing outside ``backends/elasticsearch.py`` ever sees a client exception."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -76,8 +76,9 @@ class SearchBackend(abc.ABC):
         return n
 
     @abc.abstractmethod
-    def rebuild(self) -> int:
-        """Build the whole index again from the database; returns the number of documents."""
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """Build the whole index again from the database; returns the number of documents.
+        ``progress``, when given, is called with the number of documents each time some are written."""
 
     # -- reads ----------------------------------------------------------------------------------
     @abc.abstractmethod

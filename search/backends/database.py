@@ -1,12 +1,13 @@
 """The default backend: plain ORM queries on the Case table (SQLite and PostgreSQL).
 
-Selections (stalled cases, backlog) read the Case table directly, so they are always current. Only
+Selections (stalled cases, backlog) read the Case table directly, so they are always current (on
+the read replica when one is configured: ``config.replica``, a second behind at most). Only
 full-text search needs an index of its own, ``CaseSearchEntry``: folded tokens, because neither
 SQLite nor a stock PostgreSQL folds Vietnamese accents."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.db import models, transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from cases import reporting
 from cases.models import Authority, Case
+from config.replica import reads_from_replica
 
 from ..criteria import AGE_BUCKETS, BacklogCell, StalledCriteria
 from ..documents import base_document, tokens
@@ -89,10 +91,21 @@ class DatabaseBackend(SearchBackend):
         return len(batch)
 
     @transaction.atomic
-    def rebuild(self) -> int:
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         CaseSearchEntry.objects.all().delete()
         cases = Case.objects.select_related("authority", "assignee").order_by("pk").iterator(chunk_size=2000)
-        return self.bulk_index(cases)
+        if progress is None:
+            return self.bulk_index(cases)
+
+        def counted(rows):
+            n = 0
+            for n, row in enumerate(rows, 1):
+                yield row
+                if n % 1000 == 0:
+                    progress(1000)
+            progress(n % 1000 if n else 0)
+
+        return self.bulk_index(counted(cases))
 
     def indexed_fingerprints(self) -> dict[int, str]:
         return dict(CaseSearchEntry.objects.values_list("case_id", "fingerprint").iterator(chunk_size=5000))
@@ -130,15 +143,18 @@ class DatabaseBackend(SearchBackend):
             qs = qs.filter(assignee_id=r.assignee_id)
         return qs.order_by("last_activity_at", "id")
 
+    @reads_from_replica()
     def find_stalled(self, criteria, *, now=None, limit=None, offset=0, calendar=None) -> list[int]:
         qs = self.stalled_queryset(criteria, now=now, calendar=calendar).values_list("id", flat=True)
         if limit is not None:
             return list(qs[offset : offset + limit])
         return list(qs[offset:]) if offset else list(qs)
 
+    @reads_from_replica()
     def count_stalled(self, criteria, *, now=None, calendar=None) -> int:
         return self.stalled_queryset(criteria, now=now, calendar=calendar).count()
 
+    @reads_from_replica()
     def aggregate_backlog(self, *, now=None, within=None, kind=None) -> list[BacklogCell]:
         now = now or timezone.now()
         today = reporting.local_date(now)

@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
@@ -127,13 +127,17 @@ _lock = threading.Lock()
 
 
 def get_client(url: str | None = None, timeout: float | None = None) -> Elasticsearch:
+    """One client per URL and timeout, shared by the process. ``url`` may list several nodes of a
+    cluster, comma-separated (``ELASTICSEARCH_URL=http://es1:9200,http://es2:9200``): a request
+    that fails on one node is tried once on another."""
     url = url or settings.ELASTICSEARCH_URL
     timeout = float(timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", 10))
     key = (url, timeout)
     with _lock:
         client = _clients.get(key)
         if client is None:
-            client = Elasticsearch(url, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+            hosts = [u.strip() for u in url.split(",") if u.strip()]
+            client = Elasticsearch(hosts, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
             _clients[key] = client
     return client
 
@@ -306,7 +310,7 @@ class ElasticsearchBackend(SearchBackend):
         self.ensure_index()
         return self._bulk(cases, self.alias, now, self.refresh_writes)
 
-    def rebuild(self) -> int:
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
         """Fill a new versioned index from the database, then swap the alias atomically.
 
         The documents are built from plain rows (``documents.case_rows``: one streamed query) and
@@ -322,7 +326,7 @@ class ElasticsearchBackend(SearchBackend):
             definition.create()
             self._wait_until_writable(new)
         try:
-            count = self._load(new)
+            count = self._load(new, progress)
             with _unavailable_on_error("swap alias"):
                 self.client.indices.put_settings(
                     index=new,
@@ -352,7 +356,7 @@ class ElasticsearchBackend(SearchBackend):
         logger.info("search index rebuilt: %s documents in %s (was %s)", count, new, old)
         return count
 
-    def _load(self, index: str) -> int:
+    def _load(self, index: str, progress: Callable[[int], None] | None = None) -> int:
         """Bulk-load every case into ``index``; returns how many documents were written."""
         in_flight = max(1, int(getattr(settings, "SEARCH_REBUILD_IN_FLIGHT", REBUILD_IN_FLIGHT)))
         per_request = int(getattr(settings, "SEARCH_REBUILD_BULK_DOCS", REBUILD_BULK_DOCS))
@@ -365,14 +369,21 @@ class ElasticsearchBackend(SearchBackend):
             try:
                 for body, n in bodies:
                     while len(pending) >= in_flight:
-                        written += pending.popleft().result()
+                        written += self._done(pending.popleft(), progress)
                     pending.append(pool.submit(self._send_bulk, index, body, n))
                 while pending:
-                    written += pending.popleft().result()
+                    written += self._done(pending.popleft(), progress)
             finally:
                 for future in pending:
                     future.cancel()
         return written
+
+    @staticmethod
+    def _done(future: Future, progress: Callable[[int], None] | None) -> int:
+        n = future.result()
+        if progress:
+            progress(n)
+        return n
 
     @staticmethod
     def _bulk_bodies(rows: Iterable[tuple], builder: DocumentBuilder, per_request: int) -> Iterator[tuple]:

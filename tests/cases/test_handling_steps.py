@@ -446,3 +446,176 @@ def test_disabled_actions_carry_the_reason(world):
     assert str(exc.value.message) == head_states["extend"].reason
     assert action_states(world.user(Role.AUDITOR), case) == []
     assert ACTIONS["approve-report"].state(head, case) is None  # nothing submitted yet: not shown
+
+
+# ------------------------------------------------------------- suspension, ending, continuation
+
+
+def _act(slug, case, user, **data):
+    """Run a case-page action through its own form, as the workspace does (the tick box on)."""
+    action = ACTIONS[slug]
+    form = action.form_class(data={"generate_notice": "on", **data}, case=case, user=user)
+    assert form.is_valid(), form.errors
+    return action.run(fresh(case), user, form)
+
+
+def _issued(case, code):
+    """The decision filed from its standard form, and its text."""
+    from cases.documents import docx_text
+    from cases.services.attachments import private_storage
+
+    row = Attachment.objects.filter(case=case, original_name__startswith=f"{code}-").order_by("-pk").first()
+    assert row is not None, f"{code} not filed"
+    with private_storage().open(row.file.name, "rb") as fh:
+        return row, docx_text(fh.read())
+
+
+def _has_its_parts(case, code, text, number=""):
+    from cases import documents
+
+    entry = documents.TEMPLATES[code].entry(case)
+    # The form and its number (or, where the law has none, its instrument) cited on the document.
+    assert documents.form_line(entry) in text.splitlines()
+    if entry["form"]:
+        assert entry["form"] in text.splitlines()[0]
+    assert entry["title"] in text
+    for group in ("legal_basis", "content", "recipients"):
+        for part in entry[group]:
+            assert part in text, f"{code}: {group} {part!r} missing"
+    assert steps.competent_title(case.authority).split(" ")[0].upper() in text
+    if number:
+        assert f"Số: {number}" in text
+
+
+def test_suspension_decision_is_issued_from_its_form_and_sending_it_meets_k16(world):
+    case = verifying(world)
+    head = world.user(Role.HEAD_OF_UNIT)
+    _act(
+        "suspend",
+        case,
+        head,
+        reason_code="KN-11a-related",
+        decision_number="05/QĐ-TĐC",
+        version=fresh(case).version,
+    )
+    row, text = _issued(case, "qd_tam_dinh_chi_khieu_nai")
+    _has_its_parts(case, "qd_tam_dinh_chi_khieu_nai", text, "05/QĐ-TĐC")
+    assert row.kind == "decision"
+    k16 = Deadline.objects.get(case=case, rule_code="K16")
+    assert k16.state == Deadline.State.OPEN
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=row,
+        recipient_kind="party",
+        channel="email",
+        party=case.parties.first(),
+    )
+    k16.refresh_from_db()
+    assert k16.state == Deadline.State.MET and not k16.missed
+    # The continuation decision opens K16 again; its own dispatch meets it, not the earlier one.
+    _act(
+        "resume",
+        case,
+        head,
+        decision_number="06/QĐ-TTGQ",
+        decision_date=timezone.localdate().isoformat(),
+        note="",
+        version=fresh(case).version,
+    )
+    resumed, text = _issued(case, "qd_tiep_tuc_khieu_nai")
+    _has_its_parts(case, "qd_tiep_tuc_khieu_nai", text, "06/QĐ-TTGQ")
+    again = Deadline.objects.get(case=case, rule_code="K16", state=Deadline.State.OPEN)
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=row,
+        recipient_kind="party",
+        channel="email",
+        party=case.parties.first(),
+    )
+    again.refresh_from_db()
+    assert again.state == Deadline.State.OPEN
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=resumed,
+        recipient_kind="party",
+        channel="email",
+        party=case.parties.first(),
+    )
+    again.refresh_from_db()
+    assert again.state == Deadline.State.MET
+
+
+def test_ending_decision_of_a_denunciation_meets_t5_once_denouncer_and_accused_have_it(world):
+    case = verifying(world, kind="denunciation")
+    head = world.user(Role.HEAD_OF_UNIT)
+    _act(
+        "terminate",
+        case,
+        head,
+        reason_code="TC-34-3-b",
+        reason_text="",
+        decision_number="07/QĐ-ĐC",
+        version=fresh(case).version,
+    )
+    assert fresh(case).status == "terminated"
+    row, text = _issued(case, "qd_dinh_chi_to_cao")
+    _has_its_parts(case, "qd_dinh_chi_to_cao", text, "07/QĐ-ĐC")
+    assert "Trần Thị Bình" not in text and not row.contains_identity  # it goes to the accused too
+    t5 = Deadline.objects.get(case=case, rule_code="T5")
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=row,
+        recipient_kind="party",
+        channel="email",
+        party=case.parties.first(),
+    )
+    t5.refresh_from_db()
+    assert t5.state == Deadline.State.OPEN  # Art 34(4): the accused is sent it as well
+    delivery_record(
+        case=case,
+        actor=head,
+        attachment=row,
+        recipient_kind="accused",
+        channel="email",
+        recipient_name="Ông Nguyễn Văn X",
+        contact="x@example.vn",
+    )
+    t5.refresh_from_db()
+    assert t5.state == Deadline.State.MET
+
+
+def test_suspension_of_a_denunciation_without_the_tick_files_nothing_and_t5_stays_open(world):
+    case = verifying(world, kind="denunciation")
+    head = world.user(Role.HEAD_OF_UNIT)
+    form = ACTIONS["suspend"].form_class(
+        data={"reason_code": "TC-34-1-b", "version": case.version}, case=case, user=head
+    )
+    assert form.is_valid(), form.errors
+    ACTIONS["suspend"].run(case, head, form)
+    assert not Attachment.objects.filter(
+        case=case, original_name__startswith="qd_tam_dinh_chi_to_cao-"
+    ).exists()
+    assert Deadline.objects.get(case=case, rule_code="T5").state == Deadline.State.OPEN
+
+
+def test_refused_suspension_and_continuation_file_no_decision(world):
+    case = verifying(world)
+    head = world.user(Role.HEAD_OF_UNIT)
+    with pytest.raises(PermissionDeniedError):
+        _act("suspend", case, world.user(Role.INSPECTOR), reason_code="KN-11a-related", version=case.version)
+    with pytest.raises(ValidationError, match="tạm đình chỉ"):
+        _act(
+            "resume",
+            case,
+            head,
+            decision_number="1",
+            decision_date=timezone.localdate().isoformat(),
+            note="",
+            version=case.version,
+        )
+    assert not Attachment.objects.filter(case=case, kind="decision").exists()
+    assert ACTIONS["resume"].state(head, fresh(case)) is None

@@ -57,8 +57,15 @@ def test_submit_writes_case_party_event_deadline_and_queues_index(world, django_
     case = Case.objects.get(pk=result.case.pk)
     assert case.reference.startswith("HN-2026-")
     assert case.status == Case.Status.RECEIVED
-    assert case.history.count() == 2  # insert + the save that records the first event
-    assert case.history.first().history_change_reason == "submitted"
+    # One write of the case: one history record, holding the final state (the first event's head).
+    assert case.history.count() == 1
+    record = case.history.get()
+    assert record.history_change_reason == "submitted"
+    assert record.history_type == "+"
+    assert case.event_count == 1 and case.event_head
+    assert record.duplicate_suspected == case.duplicate_suspected
+    assert record.next_due_at == case.next_due_at is not None
+    assert record.version == case.version
 
     # Identity is encrypted at rest: the raw column holds no name.
     with connection.cursor() as cur:

@@ -80,6 +80,9 @@ def test_form_has_every_required_part(world, code):
         assert any(line.startswith(entry["signatory"]) for line in lines), f"{code}: signatory"
     if code == "quyet_dinh_giai_quyet_khieu_nai":  # Art 32: the direct superior, by its title
         assert "- Chủ tịch Ủy ban nhân dân Thành phố Hà Nội (cấp trên trực tiếp" in text
+        # Art 31(2): the dialogue's result, from its minutes, not a dotted line.
+        result = lines[lines.index("III. Kết quả đối thoại") + 1]
+        assert "Kết quả: Giữ nguyên yêu cầu" in result and documents.PLACEHOLDER not in result
     assert "Thủ trưởng" not in text and "THỦ TRƯỞNG" not in text
     assert rendering.PLACEHOLDER_HINT in lines or entry["signatory"] != "competent"
     # Agency, superior body, number/symbol, place and date from data.
@@ -223,3 +226,25 @@ def test_a_notice_with_only_a_text_template_still_renders(world, tmp_path, setti
     text = documents.docx_text(rendered.content)
     assert "Về việc thử nghiệm" in text and PERSON["full_name"] in text
     assert "SỞ XÂY DỰNG HÀ NỘI" in text and rendering.PLACEHOLDER_TITLE in text
+
+
+def test_the_verification_team_is_filled_from_the_team_assigned(world):
+    """Mẫu 07 and the working minutes (Mẫu 08) name the members the head assigned (Decree 31/2019
+    Art 10), not a dotted line."""
+    from cases import services
+
+    from .conftest import accepted
+
+    case = accepted(world, "denunciation")
+    inspector, member = world.user(Role.INSPECTOR), world.user(Role.HEAD_OF_UNIT)
+    member.first_name, member.last_name = "Hùng", "Đỗ Văn"
+    member.save()
+    services.case_start_verification(case=case, actor=inspector, plan="Xác minh", team=[inspector, member])
+    for code in ("qd_to_xac_minh", "bien_ban_lam_viec_to_cao"):
+        text = documents.render_notice(case=case, code=code, user=world.user(Role.HEAD_OF_AGENCY)).text
+        line = next(line for line in text.splitlines() if "Tổ trưởng" in line or "Thành viên" in line)
+        assert "Đỗ Văn Hùng" in text, code
+        if code == "qd_to_xac_minh":
+            assert "– Ông/Bà Đỗ Văn Hùng, Thành viên." in text.splitlines()  # an en dash in the form
+        else:
+            assert documents.PLACEHOLDER not in line

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.generation import generate_cases
+from cases.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -31,20 +32,20 @@ class Command(BaseCommand):
             if anchor_dt.tzinfo is None:
                 raise CommandError("--anchor needs a time zone, e.g. 2026-11-26T09:00:00+07:00")
 
-        def progress(done, seconds):
-            self.stdout.write(
-                f"  {done:>9,} cases  {seconds:7.1f} s  {done / max(seconds, 1e-9):8.0f} cases/s"
-            )
+        with progress_bar(self, total=count, unit="case", desc="generate_cases") as bar:
 
-        report = generate_cases(
-            count=count,
-            seed=seed,
-            anchor=anchor_dt,
-            years=years,
-            batch_size=batch_size,
-            prefix=prefix,
-            progress=progress if count >= batch_size else None,
-        )
+            def progress(done, seconds):
+                bar.update(done - bar.n)
+
+            report = generate_cases(
+                count=count,
+                seed=seed,
+                anchor=anchor_dt,
+                years=years,
+                batch_size=batch_size,
+                prefix=prefix,
+                progress=progress,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {report.cases:,} cases ({report.rows:,} rows) in {report.seconds:.1f} s: "

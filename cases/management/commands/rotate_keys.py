@@ -25,6 +25,7 @@ from django.db import connection, transaction
 
 from cases import crypto
 from cases.models import Attachment
+from cases.progress import progress_bar
 from cases.storage import FILE_MODE
 
 
@@ -46,6 +47,12 @@ def _has_column(table: str, column: str) -> bool:
         return column in {c.name for c in connection.introspection.get_table_description(cur, table)}
 
 
+def _count(table: str) -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (names from model meta)
+        return cur.fetchone()[0]
+
+
 class Command(BaseCommand):
     help = "Re-encrypt identity rows and private files under the first FIELD_ENCRYPTION_KEYS key."
 
@@ -59,16 +66,30 @@ class Command(BaseCommand):
         parser.add_argument("--no-files", action="store_true", help="rows only")
 
     def handle(self, *args, batch_size, start_after, max_batches, no_rows, no_files, **options):
-        batches = 0
         totals = {"rows": 0, "digests": 0, "files": 0}
-        if not no_rows:
-            for table, key, fields in encrypted_tables():
+        tables = [] if no_rows else encrypted_tables()
+        total = sum(_count(table) for table, _key, _fields in tables)
+        total += 0 if no_files else Attachment.objects.count()
+        with progress_bar(self, total=total, unit="row", desc="rotate_keys") as bar:
+            finished = self._rotate(bar, tables, totals, batch_size, start_after, max_batches, no_files)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{'done' if finished else 'stopped (run again to continue)'}: {totals['rows']} rows "
+                f"re-encrypted, {totals['digests']} digests recomputed, {totals['files']} files rewrapped"
+            )
+        )
+
+    def _rotate(self, bar, tables, totals, batch_size, start_after, max_batches, no_files) -> bool:
+        batches = 0
+        if tables:
+            for table, key, fields in tables:
                 last = start_after if table == "cases_party" else 0
                 digest = "national_id" in fields and _has_column(table, "national_id_digest")
                 while not (max_batches and batches >= max_batches):
                     done, changed, digests, last = self._rows(table, key, fields, digest, last, batch_size)
                     if not done:
                         break
+                    bar.update(done)
                     batches += 1
                     totals["rows"] += changed
                     totals["digests"] += digests
@@ -81,16 +102,11 @@ class Command(BaseCommand):
                 done, changed, last = self._files(last, batch_size)
                 if not done:
                     break
+                bar.update(done)
                 batches += 1
                 totals["files"] += changed
                 self.stdout.write(f"files: up to attachment {last}: {changed} rewrapped")
-        finished = not (max_batches and batches >= max_batches)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{'done' if finished else 'stopped (run again to continue)'}: {totals['rows']} rows "
-                f"re-encrypted, {totals['digests']} digests recomputed, {totals['files']} files rewrapped"
-            )
-        )
+        return not (max_batches and batches >= max_batches)
 
     def _rows(
         self, table: str, key: str, fields: tuple[str, ...], with_digest: bool, after: int, size: int

@@ -12,6 +12,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case
+from cases.progress import progress_bar
 
 from ...backends import BACKENDS, get_backend
 from ...backends.base import Drift, SearchUnavailable
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         search_backend = get_backend(backend)
         try:
             if action == "rebuild":
-                count = rebuild(search_backend)
+                with progress_bar(self, total=Case.objects.count(), unit="case", desc="rebuild") as bar:
+                    count = rebuild(search_backend, progress=bar.update)
                 self._out(
                     as_json,
                     {"backend": search_backend.name, "documents": count},
