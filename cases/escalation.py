@@ -134,7 +134,7 @@ class _Step:
 def sweep_context(*, now: dt.datetime | None = None, dry_run: bool = False) -> _Run:
     """What every chunk of one sweep plans with: the clock, the calendar, the ladders, the horizon.
     The in-process sweep builds it once; each chunk task of a sweep spread over the workers builds
-    it again from the sweep's ``now`` (decision 0013), so every chunk plans against the same day."""
+    it again from the sweep's ``now`` (decision 0014), so every chunk plans against the same day."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     cal = working_calendar()

@@ -43,7 +43,7 @@ def event_checkpoint_task() -> dict:
 @shared_task(name="cases.tasks.escalation_sweep_task", acks_late=True)
 def escalation_sweep_task(chunk_size: int | None = None) -> dict:
     """Every 15 minutes (config/settings/base.py CELERY_BEAT_SCHEDULE): plan the sweep and send its
-    chunks as tasks, so every worker takes a share (decision 0013). It does not wait for them: the
+    chunks as tasks, so every worker takes a share (decision 0014). It does not wait for them: the
     chunk that completes the sweep records its result (``SweepRun``) for the dashboard. In eager
     mode (``make run``) the chunks run here, one after the other."""
     from django.db import transaction

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SweepRun(models.Model):
     started_at = models.DateTimeField(_("bắt đầu"), db_index=True)
-    # None while the chunks of a sweep spread over the workers are still running (decision 0013).
+    # None while the chunks of a sweep spread over the workers are still running (decision 0014).
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
     seconds = models.FloatField(_("thời gian chạy (giây)"))
     examined = models.PositiveIntegerField(_("số hồ sơ đến hạn đã xét"), default=0)

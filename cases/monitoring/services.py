@@ -54,7 +54,7 @@ def last_sweep() -> SweepRun | None:
     return SweepRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
 
 
-# --- the sweep spread over the workers (decision 0013) ----------------------------------------
+# --- the sweep spread over the workers (decision 0014) ----------------------------------------
 
 
 def sweep_run_plan(
